@@ -1,0 +1,85 @@
+"""Initiatives, the links between them, and their KPI contributions."""
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from schema.base import MONEY, Timestamped, check_in, fk_field, id_field
+from schema.enums import InitiativeStatus, LinkKind, Orientation, Origin
+
+
+class Initiative(Timestamped, table=True):
+    __tablename__ = "initiative"
+    __table_args__ = (
+        sa.CheckConstraint(check_in("status", InitiativeStatus), name="status"),
+        sa.CheckConstraint(check_in("orientation", Orientation), name="orientation"),
+        sa.CheckConstraint(check_in("origin", Origin), name="origin"),
+        sa.CheckConstraint("client_share BETWEEN 0 AND 1", name="client_share_range"),
+        sa.CheckConstraint(
+            "(orientation = 'client_facing' AND client_share = 1)"
+            " OR (orientation = 'internal' AND client_share = 0)"
+            " OR orientation = 'hybrid'",
+            name="client_share_matches_orientation",
+        ),
+        sa.CheckConstraint(
+            "status <> 'stopped' OR length(trim(coalesce(lessons_learned, ''))) > 0",
+            name="stopped_has_lessons",
+        ),
+        sa.CheckConstraint("budget_planned >= 0", name="budget_non_negative"),
+        sa.CheckConstraint(
+            "target_date IS NULL OR start_date IS NULL OR target_date >= start_date",
+            name="dates_ordered",
+        ),
+        sa.Index("ix_initiative_updated_at_id", "updated_at", "id"),
+        sa.Index("ix_initiative_status_department", "status", "department_id"),
+    )
+
+    id: int | None = id_field()
+    code: str = Field(max_length=40, unique=True)
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_type=sa.Text)
+    department_id: int = fk_field("department.id", ondelete="RESTRICT")
+    owner_id: int = fk_field("person.id", ondelete="RESTRICT")
+    sponsor_id: int | None = fk_field("person.id", ondelete="SET NULL", nullable=True)
+    status: str = Field(default=InitiativeStatus.proposed, max_length=20, index=True)
+    orientation: str = Field(max_length=20, index=True)
+    client_share: Decimal = Field(sa_type=sa.Numeric(5, 4))
+    origin: str = Field(default=Origin.user_need, max_length=20)
+    user_need: str = Field(default="", sa_type=sa.Text)
+    target_users: str = Field(default="", sa_type=sa.Text)
+    is_experiment: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    hypothesis: str = Field(default="", sa_type=sa.Text)
+    lessons_learned: str = Field(default="", sa_type=sa.Text)
+    start_date: date | None = None
+    target_date: date | None = None
+    budget_planned: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
+
+
+class InitiativeLink(Timestamped, table=True):
+    __tablename__ = "initiative_link"
+    __table_args__ = (
+        sa.CheckConstraint(check_in("kind", LinkKind), name="kind"),
+        sa.CheckConstraint("from_id <> to_id", name="no_self_link"),
+        sa.UniqueConstraint("from_id", "kind", "to_id", name="uq_initiative_link_from_kind_to"),
+    )
+
+    id: int | None = id_field()
+    from_id: int = fk_field("initiative.id", ondelete="CASCADE", index=False)
+    kind: str = Field(max_length=20)
+    to_id: int = fk_field("initiative.id", ondelete="CASCADE")
+
+
+class InitiativeKpi(Timestamped, table=True):
+    __tablename__ = "initiative_kpi"
+    __table_args__ = (
+        sa.CheckConstraint("weight BETWEEN 0 AND 1", name="weight_range"),
+        sa.UniqueConstraint("initiative_id", "kpi_id", name="uq_initiative_kpi_initiative_kpi"),
+    )
+
+    id: int | None = id_field()
+    initiative_id: int = fk_field("initiative.id", ondelete="CASCADE", index=False)
+    kpi_id: int = fk_field("kpi.id", ondelete="RESTRICT")
+    weight: Decimal = Field(default=Decimal("1"), sa_type=sa.Numeric(5, 4))
+    rationale: str = Field(default="", sa_type=sa.Text)

@@ -1,0 +1,41 @@
+"""Portfolio-wide settings and dated snapshots of the portfolio figures."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field
+
+from schema.base import Timestamped, id_field
+
+
+class PortfolioSetting(Timestamped, table=True):
+    """The single row (id = 1) of portfolio settings the CDO office sets."""
+
+    __tablename__ = "portfolio_setting"
+    __table_args__ = (
+        sa.CheckConstraint("id = 1", name="single_row"),
+        sa.CheckConstraint("band_max BETWEEN 0 AND 1", name="band_range"),
+        sa.CheckConstraint("stale_after_days >= 1", name="stale_days_positive"),
+    )
+
+    id: int | None = Field(default=1, primary_key=True)
+    band_max: Decimal = Field(default=Decimal("0.60"), sa_type=sa.Numeric(5, 4))
+    stale_after_days: int = Field(default=30)
+
+
+class PortfolioSnapshot(Timestamped, table=True):
+    """The portfolio figures of one day (one row per day; retaking replaces it)."""
+
+    __tablename__ = "portfolio_snapshot"
+
+    id: int | None = id_field()
+    taken_on: date = Field(unique=True)
+    client_share: Decimal | None = Field(default=None, sa_type=sa.Numeric(5, 4))
+    total_weight: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric(16, 2))
+    initiative_count: int = 0
+    alignment_score: Decimal | None = Field(default=None, sa_type=sa.Numeric(5, 4))
+    flag_counts: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    departments: list[Any] = Field(default_factory=list, sa_type=JSONB)

@@ -1,0 +1,1 @@
+"""cdo-portfolio: the running service (REST, GraphQL, pages, CLI)."""

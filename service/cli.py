@@ -1,0 +1,91 @@
+"""The `cdo-portfolio` command line: serve, migrate, demo data, db-url."""
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from service import migrate as migrations
+from service.config import Settings, get_settings
+from service.embedded_db import EmbeddedPostgres
+
+app = typer.Typer(help="CDO portfolio and KPI alignment service.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+@contextlib.contextmanager
+def database(settings: Settings) -> Iterator[str]:
+    """The database URL: DATABASE_URL, or the embedded server started (and stopped) here."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    embedded = EmbeddedPostgres(settings.embedded_data_dir)
+    with console.status("Starting the embedded PostgreSQL server..."):
+        url = embedded.start()
+    try:
+        yield url
+    finally:
+        embedded.stop()
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Load the demo company if the database is empty."
+    ),
+) -> None:
+    """Migrate the database and serve the API, GraphQL and pages."""
+    settings = get_settings()
+    with database(settings) as url:
+        migrations.upgrade(url)
+        if demo:
+            from service.demo import loader
+
+            asyncio.run(loader.load_demo_if_empty(url, console))
+        from service.main import create_app
+
+        application = create_app(settings.model_copy(update={"database_url": url}))
+        console.print(f"Serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+        uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply every pending migration."""
+    with database(get_settings()) as url:
+        migrations.upgrade(url)
+    console.print("Database is up to date.")
+
+
+@app.command("db-url")
+def db_url() -> None:
+    """Print the database URL (libpq form, for psql)."""
+    settings = get_settings()
+    if settings.database_url:
+        typer.echo(settings.database_url.replace("postgresql+psycopg://", "postgresql://"))
+        return
+    embedded = EmbeddedPostgres(settings.embedded_data_dir, cleanup=None)
+    embedded.start()
+    typer.echo(embedded.libpq_url())
+
+
+@app.command()
+def demo(
+    scale: int = typer.Option(0, help="Generate a synthetic company of N initiatives instead."),
+    seed: int = typer.Option(42, help="Seed of the synthetic generator."),
+) -> None:
+    """Load the demo company (or a synthetic one of --scale initiatives) into an empty database."""
+    from service.demo import loader
+
+    with database(get_settings()) as url:
+        migrations.upgrade(url)
+        asyncio.run(loader.load(url, console, scale=scale, seed=seed))
+
+
+if __name__ == "__main__":
+    app()

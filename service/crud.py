@@ -1,0 +1,64 @@
+"""Small helpers every domain service shares: fetch-or-404, reference checks, updates."""
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
+
+from service.errors import NotFound, ValidationFailed
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def entity_name(model: type[SQLModel]) -> str:
+    return model.__name__
+
+
+async def get_or_404(session: AsyncSession, model: type[M], entity_id: int) -> M:
+    """The row with `entity_id`, or a 404 naming the entity."""
+    row = await session.get(model, entity_id)
+    if row is None:
+        name = entity_name(model)
+        raise NotFound(f"{name} {entity_id} does not exist.", code=f"{_snake(name)}_not_found")
+    return row
+
+
+async def require_refs(
+    session: AsyncSession, model: type[SQLModel], ids: dict[str, int | None]
+) -> None:
+    """Refuse (422 on the field) any reference in `ids` that names no existing row."""
+    wanted = {field: ref for field, ref in ids.items() if ref is not None}
+    if not wanted:
+        return
+    id_col: Any = model.id  # type: ignore[attr-defined]
+    found = set((await session.scalars(select(id_col).where(id_col.in_(wanted.values())))).all())
+    for field, ref in wanted.items():
+        if ref not in found:
+            raise ValidationFailed(
+                f"{field}: {entity_name(model)} {ref} does not exist.",
+                code="unknown_reference",
+                field=field,
+            )
+
+
+def apply_changes(row: SQLModel, changes: BaseModel | dict[str, Any]) -> dict[str, Any]:
+    """Set the given fields on `row`; return {field: (before, after)} of what changed."""
+    values = changes if isinstance(changes, dict) else changes.model_dump(exclude_unset=True)
+    changed: dict[str, Any] = {}
+    for field, value in values.items():
+        before = getattr(row, field)
+        if before != value:
+            changed[field] = (before, value)
+            setattr(row, field, value)
+    return changed
+
+
+def ids_of(rows: Iterable[Any]) -> list[int]:
+    return [row.id for row in rows]
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))

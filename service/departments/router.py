@@ -1,0 +1,52 @@
+"""REST handlers for departments."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Query, Response, status
+
+from service.departments import service
+from service.departments.payloads import DepartmentCreate, DepartmentPublic, DepartmentUpdate
+from service.deps import PageDep, SessionDep
+from service.pagination import Page, page_of
+
+router = APIRouter(prefix="/departments", tags=["departments"])
+
+
+@router.get("", summary="List departments")
+async def list_departments(
+    session: SessionDep, page: PageDep, updated_since: datetime | None = Query(None)
+) -> Page[DepartmentPublic]:
+    """Departments in id order, keyset-paginated."""
+    rows = await service.list_departments(
+        session, limit=page.limit, cursor=page.cursor, updated_since=updated_since
+    )
+    items, next_cursor = page_of(rows, page.limit)
+    return Page(items=[DepartmentPublic.model_validate(r) for r in items], next_cursor=next_cursor)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a department")
+async def create_department(session: SessionDep, data: DepartmentCreate) -> DepartmentPublic:
+    """Create a department; its code must be unique."""
+    return DepartmentPublic.model_validate(await service.create_department(session, data))
+
+
+@router.get("/{department_id}", summary="Get a department")
+async def get_department(session: SessionDep, department_id: int) -> DepartmentPublic:
+    """One department by id."""
+    return DepartmentPublic.model_validate(await service.get_department(session, department_id))
+
+
+@router.patch("/{department_id}", summary="Update a department")
+async def update_department(
+    session: SessionDep, department_id: int, data: DepartmentUpdate
+) -> DepartmentPublic:
+    """Change the given fields of a department."""
+    department = await service.update_department(session, department_id, data)
+    return DepartmentPublic.model_validate(department)
+
+
+@router.delete("/{department_id}", status_code=204, summary="Delete a department")
+async def delete_department(session: SessionDep, department_id: int) -> Response:
+    """Delete a department nothing refers to."""
+    await service.delete_department(session, department_id)
+    return Response(status_code=204)

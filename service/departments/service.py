@@ -1,0 +1,75 @@
+"""Departments: create, read, update, delete."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from schema import Department, Person
+from service import crud
+from service.departments.payloads import DepartmentCreate, DepartmentUpdate
+from service.errors import Conflict
+from service.pagination import keyset
+
+
+async def list_departments(
+    session: AsyncSession,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
+) -> Sequence[Department]:
+    """Departments by id after `cursor` (one extra row tells whether more follow)."""
+    stmt = select(Department)
+    if updated_since is not None:
+        stmt = stmt.where(col(Department.updated_at) >= updated_since)
+    return (await session.scalars(keyset(stmt, Department.id, cursor, limit))).all()
+
+
+async def get_department(session: AsyncSession, department_id: int) -> Department:
+    """One department, or 404."""
+    return await crud.get_or_404(session, Department, department_id)
+
+
+async def get_department_by_code(session: AsyncSession, code: str) -> Department | None:
+    """The department with `code`, if any."""
+    return await session.scalar(select(Department).where(col(Department.code) == code))
+
+
+async def _refuse_duplicate_code(session: AsyncSession, code: str) -> None:
+    if await get_department_by_code(session, code) is not None:
+        raise Conflict(
+            f"A department with code '{code}' already exists.", code="duplicate_code", field="code"
+        )
+
+
+async def create_department(session: AsyncSession, data: DepartmentCreate) -> Department:
+    """Create a department with a unique code."""
+    await _refuse_duplicate_code(session, data.code)
+    await crud.require_refs(session, Person, {"head_id": data.head_id})
+    department = Department(**data.model_dump())
+    session.add(department)
+    await session.flush()
+    return department
+
+
+async def update_department(
+    session: AsyncSession, department_id: int, data: DepartmentUpdate
+) -> Department:
+    """Change the given fields of a department."""
+    department = await get_department(session, department_id)
+    if data.code is not None and data.code != department.code:
+        await _refuse_duplicate_code(session, data.code)
+    await crud.require_refs(session, Person, {"head_id": data.head_id})
+    crud.apply_changes(department, data)
+    await session.flush()
+    return department
+
+
+async def delete_department(session: AsyncSession, department_id: int) -> None:
+    """Delete a department that no person, initiative or KPI refers to (409 otherwise)."""
+    department = await get_department(session, department_id)
+    await session.delete(department)
+    await session.flush()

@@ -1,0 +1,5 @@
+"""REST handlers for initiatives."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["initiatives"])

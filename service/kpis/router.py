@@ -1,0 +1,5 @@
+"""REST handlers for kpis."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["kpis"])

@@ -1,0 +1,60 @@
+"""create_app(settings): the ASGI application with every surface mounted."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from service import api, migrate, problems
+from service.config import Settings, get_settings
+from service.db import make_engine, make_sessionmaker
+from service.embedded_db import EmbeddedPostgres
+
+
+async def resolve_database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
+    """DATABASE_URL when set; otherwise start the embedded server and migrate it."""
+    if settings.database_url:
+        return settings.database_url, None
+    embedded = EmbeddedPostgres(settings.embedded_data_dir)
+    url = await asyncio.to_thread(embedded.start)
+    await asyncio.to_thread(migrate.upgrade, url)
+    return url, embedded
+
+
+def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None) -> FastAPI:
+    """Build the application; `engine` lets tests and tools bring their own database."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        embedded = None
+        own_engine = engine
+        if own_engine is None:
+            url, embedded = await resolve_database_url(settings)
+            own_engine = make_engine(url, settings)
+        app.state.engine = own_engine
+        app.state.sessionmaker = make_sessionmaker(own_engine)
+        try:
+            yield
+        finally:
+            if engine is None:
+                await own_engine.dispose()
+            if embedded is not None:
+                await asyncio.to_thread(embedded.stop)
+
+    app = FastAPI(
+        title="cdo-portfolio",
+        summary="Digital initiatives, shared KPIs and the client-facing/internal balance.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if engine is not None:
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+    problems.install(app)
+    app.include_router(api.health_router)
+    app.include_router(api.router)
+    return app

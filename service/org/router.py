@@ -1,0 +1,5 @@
+"""REST handlers for org."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["org"])

@@ -1,0 +1,5 @@
+"""REST handlers for portfolio."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["portfolio"])

@@ -1,0 +1,147 @@
+"""RFC 9457 problem+json rendering of every error the REST surface can meet."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException
+
+from service.errors import Conflict, DomainError, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(
+    status: int, code: str, title: str, detail: str, instance: str, **extra: Any
+) -> JSONResponse:
+    """A problem+json response with a stable `code`."""
+    body = {
+        "type": f"about:blank#{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": instance,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
+    extra: dict[str, Any] = dict(exc.extra)
+    if exc.field:
+        extra["field"] = exc.field
+    return problem(exc.status, exc.code, exc.title, exc.detail, request.url.path, **extra)
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or str(loc[0] if loc else "request")
+
+
+def validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {"field": _location(tuple(err.get("loc", ()))), "message": err.get("msg", "invalid")}
+        for err in exc.errors()
+    ]
+    first = errors[0] if errors else {"field": "request", "message": "invalid"}
+    detail = f"{first['field']}: {first['message']}"
+    return problem(
+        422,
+        "validation_error",
+        "Invalid input",
+        detail,
+        request.url.path,
+        field=first["field"],
+        errors=errors,
+    )
+
+
+# SQLSTATE classes the database raises for constraint and value violations.
+_UNIQUE, _FOREIGN_KEY, _CHECK, _NOT_NULL = "23505", "23503", "23514", "23502"
+_RESTRICT = "23001"
+
+
+def database_error(exc: DBAPIError) -> DomainError | None:
+    """Translate a constraint or value violation into the domain error it means."""
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    diag = getattr(orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    message = (getattr(diag, "message_primary", None) or str(orig)).split("\n")[0]
+    if sqlstate == _UNIQUE:
+        return Conflict(
+            f"A row with the same value already exists ({constraint}).",
+            code="duplicate",
+            field=constraint,
+        )
+    if sqlstate in (_FOREIGN_KEY, _RESTRICT):
+        detail = getattr(diag, "message_detail", None) or message
+        if sqlstate == _RESTRICT or "still referenced" in detail:
+            return Conflict(f"Still in use: {detail}", code="in_use", field=constraint)
+        return ValidationFailed(
+            f"Unknown reference: {detail}", code="unknown_reference", field=constraint
+        )
+    if sqlstate in (_CHECK, _NOT_NULL) or sqlstate.startswith("22"):
+        code = "cycle" if constraint == "ck_person_no_manager_cycle" else "constraint_violation"
+        error_cls = Conflict if code == "cycle" else ValidationFailed
+        return error_cls(message, code=code, field=constraint or None)
+    if sqlstate in ("40001", "40P01"):
+        return Conflict(
+            "A concurrent change got in the way; retry the request.", code="concurrent_update"
+        )
+    return None
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into problem+json."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return domain_problem(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return validation_problem(request, exc)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        translated = database_error(exc)
+        if translated is None:
+            log.exception("database error", exc_info=exc)
+            return problem(
+                503,
+                "database_unavailable",
+                "Database error",
+                "The database could not complete the request.",
+                request.url.path,
+            )
+        return domain_problem(request, translated)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
+            exc.status_code, "http_error"
+        )
+        response = problem(
+            exc.status_code, code, str(exc.detail), str(exc.detail), request.url.path
+        )
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return problem(
+            500,
+            "internal_error",
+            "Internal error",
+            "Something went wrong on our side; it has been logged.",
+            request.url.path,
+        )

@@ -1,0 +1,133 @@
+"""Plain async factories: each builds one row with sensible defaults and flushes it."""
+
+import itertools
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from schema import (
+    Department,
+    Initiative,
+    InitiativeKpi,
+    InitiativeLink,
+    Kpi,
+    KpiDepartment,
+    KpiDriver,
+    KpiMeasurement,
+    Person,
+    ProgressUpdate,
+)
+
+_seq = itertools.count(1)
+
+CLIENT_SHARE = {"client_facing": Decimal("1"), "internal": Decimal("0"), "hybrid": Decimal("0.5")}
+
+
+async def _save(session: AsyncSession, row: Any) -> Any:
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def make_department(session: AsyncSession, **fields: Any) -> Department:
+    n = next(_seq)
+    values: dict[str, Any] = {"code": f"dept-{n}", "name": f"Department {n}"} | fields
+    return await _save(session, Department(**values))
+
+
+async def make_person(session: AsyncSession, **fields: Any) -> Person:
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "name": f"Person {n}",
+        "email": f"person{n}@example.com",
+        "title": "Manager",
+    } | fields
+    if "department_id" not in values:
+        values["department_id"] = (await make_department(session)).id
+    return await _save(session, Person(**values))
+
+
+async def make_initiative(session: AsyncSession, **fields: Any) -> Initiative:
+    n = next(_seq)
+    orientation = fields.get("orientation", "internal")
+    values: dict[str, Any] = {
+        "code": f"INI-{n:04d}",
+        "title": f"Initiative {n}",
+        "status": "in_progress",
+        "orientation": orientation,
+        "client_share": CLIENT_SHARE[orientation],
+        "origin": "user_need",
+        "user_need": "Teams lose time re-keying data.",
+        "budget_planned": Decimal("100.00"),
+        "start_date": date(2026, 1, 1),
+    } | fields
+    if "department_id" not in values:
+        values["department_id"] = (await make_department(session)).id
+    if "owner_id" not in values:
+        values["owner_id"] = (await make_person(session, department_id=values["department_id"])).id
+    return await _save(session, Initiative(**values))
+
+
+async def make_kpi(
+    session: AsyncSession, *, department_ids: list[int] | None = None, **fields: Any
+) -> Kpi:
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "code": f"KPI-{n:04d}",
+        "name": f"KPI {n}",
+        "unit": "%",
+        "direction": "increase",
+        "perspective": "operations",
+        "cadence": "monthly",
+        "baseline_value": Decimal("10"),
+        "target_value": Decimal("20"),
+    } | fields
+    kpi = await _save(session, Kpi(**values))
+    for position, department_id in enumerate(department_ids or []):
+        await _save(
+            session, KpiDepartment(kpi_id=kpi.id, department_id=department_id, position=position)
+        )
+    return kpi
+
+
+async def link_kpi(
+    session: AsyncSession, initiative: Initiative, kpi: Kpi, weight: str = "1"
+) -> InitiativeKpi:
+    return await _save(
+        session, InitiativeKpi(initiative_id=initiative.id, kpi_id=kpi.id, weight=Decimal(weight))
+    )
+
+
+async def link_initiatives(
+    session: AsyncSession, source: Initiative, target: Initiative, kind: str = "enables"
+) -> InitiativeLink:
+    return await _save(session, InitiativeLink(from_id=source.id, kind=kind, to_id=target.id))
+
+
+async def make_driver(session: AsyncSession, driver: Kpi, driven: Kpi) -> KpiDriver:
+    return await _save(session, KpiDriver(driver_kpi_id=driver.id, driven_kpi_id=driven.id))
+
+
+async def make_measurement(
+    session: AsyncSession, kpi: Kpi, measured_on: date, value: str
+) -> KpiMeasurement:
+    return await _save(
+        session, KpiMeasurement(kpi_id=kpi.id, measured_on=measured_on, value=Decimal(value))
+    )
+
+
+async def make_update(
+    session: AsyncSession, initiative: Initiative, **fields: Any
+) -> ProgressUpdate:
+    values: dict[str, Any] = {
+        "initiative_id": initiative.id,
+        "reported_on": date(2026, 11, 1),
+        "percent_complete": 50,
+        "health": "green",
+        "confidence": 7,
+        "spent_to_date": Decimal("10.00"),
+        "summary": "On track.",
+    } | fields
+    return await _save(session, ProgressUpdate(**values))
