@@ -7,6 +7,7 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.actor import SYSTEM, Actor
 from service.db import session_scope
 
 
@@ -36,3 +37,11 @@ def page_params(
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def current_actor() -> Actor:
+    """The acting account (authentication replaces this with the signed-in account)."""
+    return SYSTEM
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]

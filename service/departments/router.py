@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from service.departments import service
 from service.departments.payloads import DepartmentCreate, DepartmentPublic, DepartmentUpdate
-from service.deps import PageDep, SessionDep
+from service.deps import ActorDep, PageDep, SessionDep
 from service.pagination import Page, page_of
 
 router = APIRouter(prefix="/departments", tags=["departments"])
@@ -25,9 +25,11 @@ async def list_departments(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a department")
-async def create_department(session: SessionDep, data: DepartmentCreate) -> DepartmentPublic:
+async def create_department(
+    session: SessionDep, actor: ActorDep, data: DepartmentCreate
+) -> DepartmentPublic:
     """Create a department; its code must be unique."""
-    return DepartmentPublic.model_validate(await service.create_department(session, data))
+    return DepartmentPublic.model_validate(await service.create_department(session, actor, data))
 
 
 @router.get("/{department_id}", summary="Get a department")
@@ -38,15 +40,15 @@ async def get_department(session: SessionDep, department_id: int) -> DepartmentP
 
 @router.patch("/{department_id}", summary="Update a department")
 async def update_department(
-    session: SessionDep, department_id: int, data: DepartmentUpdate
+    session: SessionDep, actor: ActorDep, department_id: int, data: DepartmentUpdate
 ) -> DepartmentPublic:
     """Change the given fields of a department."""
-    department = await service.update_department(session, department_id, data)
+    department = await service.update_department(session, actor, department_id, data)
     return DepartmentPublic.model_validate(department)
 
 
 @router.delete("/{department_id}", status_code=204, summary="Delete a department")
-async def delete_department(session: SessionDep, department_id: int) -> Response:
+async def delete_department(session: SessionDep, actor: ActorDep, department_id: int) -> Response:
     """Delete a department nothing refers to."""
-    await service.delete_department(session, department_id)
+    await service.delete_department(session, actor, department_id)
     return Response(status_code=204)

@@ -9,6 +9,7 @@ from sqlmodel import col
 
 from schema import Department, Person
 from service import crud
+from service.actor import Actor
 from service.departments.payloads import DepartmentCreate, DepartmentUpdate
 from service.errors import Conflict
 from service.pagination import keyset
@@ -45,7 +46,9 @@ async def _refuse_duplicate_code(session: AsyncSession, code: str) -> None:
         )
 
 
-async def create_department(session: AsyncSession, data: DepartmentCreate) -> Department:
+async def create_department(
+    session: AsyncSession, actor: Actor, data: DepartmentCreate
+) -> Department:
     """Create a department with a unique code."""
     await _refuse_duplicate_code(session, data.code)
     await crud.require_refs(session, Person, {"head_id": data.head_id})
@@ -56,7 +59,7 @@ async def create_department(session: AsyncSession, data: DepartmentCreate) -> De
 
 
 async def update_department(
-    session: AsyncSession, department_id: int, data: DepartmentUpdate
+    session: AsyncSession, actor: Actor, department_id: int, data: DepartmentUpdate
 ) -> Department:
     """Change the given fields of a department."""
     department = await get_department(session, department_id)
@@ -68,7 +71,7 @@ async def update_department(
     return department
 
 
-async def delete_department(session: AsyncSession, department_id: int) -> None:
+async def delete_department(session: AsyncSession, actor: Actor, department_id: int) -> None:
     """Delete a department that no person, initiative or KPI refers to (409 otherwise)."""
     department = await get_department(session, department_id)
     await session.delete(department)

@@ -1,0 +1,28 @@
+"""Who is acting: every write service function takes an Actor (for authorization and audit)."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    cdo_office = "cdo_office"
+    department_head = "department_head"
+    contributor = "contributor"
+    viewer = "viewer"
+    bi_reader = "bi_reader"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The account behind a request, command or import."""
+
+    account_id: int | None
+    role: Role
+    department_id: int | None = None
+    person_id: int | None = None
+    request_id: str | None = None
+    label: str = "system"
+
+
+# The command line and the demo loader act as the CDO office.
+SYSTEM = Actor(account_id=None, role=Role.cdo_office, label="system")
