@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
@@ -14,6 +15,39 @@ from service.errors import Conflict, DomainError, ValidationFailed
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with a stable `code` and the offending `field`."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str
+    field: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def _documented(description: str) -> dict[str, Any]:
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {
+        "model": Problem,
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": schema}},
+    }
+
+
+# Documented on every API route, so clients (and schema checkers) know every error shape.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _documented("Malformed request"),
+    404: _documented("Not found"),
+    409: _documented("Conflict: duplicate, refused transition, cycle, resource in use"),
+    412: _documented("Stale If-Match version"),
+    422: _documented("Invalid input"),
+    503: _documented("Database unavailable"),
+}
 
 
 def problem(
