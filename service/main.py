@@ -11,6 +11,7 @@ from service import api, migrate, problems
 from service.config import Settings, get_settings
 from service.db import make_engine, make_sessionmaker
 from service.embedded_db import EmbeddedPostgres
+from service.graphql.schema import make_router as graphql_router
 
 
 async def resolve_database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
@@ -57,4 +58,5 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     problems.install(app)
     app.include_router(api.health_router)
     app.include_router(api.router)
+    app.include_router(graphql_router(), prefix="/graphql")
     return app

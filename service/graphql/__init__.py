@@ -1,0 +1,1 @@
+"""GraphQL surface: one graph across domains for BI tools and integrations."""

@@ -1,0 +1,45 @@
+"""Opaque global ids: base64 of "Type:databaseId", as Relay clients expect."""
+
+import base64
+import binascii
+
+from service.errors import ValidationFailed
+
+
+def encode_id(type_name: str, database_id: int) -> str:
+    """The global id of row `database_id` of GraphQL type `type_name`."""
+    return base64.b64encode(f"{type_name}:{database_id}".encode()).decode()
+
+
+def decode_id(global_id: str, *, field: str = "id") -> tuple[str, int]:
+    """(type name, database id) of a global id; anything else is a validation error."""
+    try:
+        type_name, _, raw = base64.b64decode(global_id, validate=True).decode().partition(":")
+        database_id = int(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        type_name, database_id = "", 0
+    if not type_name or database_id <= 0:
+        raise ValidationFailed(
+            f"{global_id!r} is not an id this API issued.", code="invalid_id", field=field
+        )
+    return type_name, database_id
+
+
+def decode_id_of(global_id: str, expected: str, *, field: str = "id") -> int:
+    """The database id of a global id that must name a `expected` object."""
+    type_name, database_id = decode_id(global_id, field=field)
+    if type_name != expected:
+        raise ValidationFailed(
+            f"{global_id!r} is the id of a {type_name}, not of a {expected}.",
+            code="invalid_id",
+            field=field,
+        )
+    return database_id
+
+
+def database_id(value: str, expected: str, *, field: str) -> int:
+    """A database id given either as a plain integer or as a global id of `expected`."""
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text)
+    return decode_id_of(text, expected, field=field)

@@ -1,0 +1,338 @@
+"""The read side: global lookups and the root connections BI tools page through."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+import strawberry
+
+from service.errors import ValidationFailed
+from service.graphql import batches as t
+from service.graphql.connections import (
+    AFTER,
+    FIRST,
+    MAX_PAGE,
+    UPDATED_SINCE,
+    Connection,
+    any_of,
+    root_page,
+)
+from service.graphql.ids import database_id, decode_id
+from service.graphql.types.common import InitiativeStatus, Node, Orientation, Origin, Perspective
+from service.graphql.types.initiatives import InitiativeNode, ProgressUpdateNode
+from service.graphql.types.kpis import KpiMeasurementNode, KpiNode
+from service.graphql.types.org import DepartmentNode, PersonNode
+
+First = Annotated[int | None, strawberry.argument(description=FIRST)]
+After = Annotated[str | None, strawberry.argument(description=AFTER)]
+Since = Annotated[datetime | None, strawberry.argument(description=UPDATED_SINCE)]
+IdArg = Annotated[strawberry.ID | None, strawberry.argument(description="Global or database id.")]
+IdsArg = Annotated[
+    list[strawberry.ID] | None, strawberry.argument(description="Global or database ids.")
+]
+FromDay = Annotated[date | None, strawberry.argument(name="from", description="On or after.")]
+ToDay = Annotated[date | None, strawberry.argument(description="On or before.")]
+
+
+CodeArg = Annotated[str | None, strawberry.argument(description="Unique code.")]
+EmailArg = Annotated[str | None, strawberry.argument(description="E-mail address.")]
+
+
+NODE_LOADERS = {
+    "Department": "department",
+    "Person": "person",
+    "Initiative": "initiative",
+    "Kpi": "kpi",
+    "ProgressUpdate": "progress_update",
+    "KpiMeasurement": "kpi_measurement",
+}
+
+
+def _node(info: strawberry.Info, global_id: str) -> Any:
+    type_name, key = decode_id(global_id)
+    loader = NODE_LOADERS.get(type_name)
+    if loader is None:
+        raise ValidationFailed(f"No object type {type_name!r}.", code="invalid_id", field="id")
+    return getattr(info.context.loaders, loader).load(key)
+
+
+async def _await(value: Any) -> Any:
+    return await value if hasattr(value, "__await__") else value
+
+
+async def _lookup(
+    info: strawberry.Info, type_name: str, table: sa.Table, column: str, id_: Any, key: Any
+) -> Any:
+    """The object with database/global id `id_`, or the one whose `column` is `key`."""
+    if (id_ is None) == (key is None):
+        raise ValidationFailed(f"Give either id or {column}.", field="id")
+    if id_ is not None:
+        found = database_id(id_, type_name, field="id")
+    else:
+        rows = await info.context.rows(sa.select(table.c.id).where(table.c[column] == key))
+        if not rows:
+            return None
+        found = rows[0].id
+    return await _await(getattr(info.context.loaders, NODE_LOADERS[type_name]).load(found))
+
+
+def _page(
+    info: strawberry.Info, base: Any, id_column: Any, node: Any, first: Any, after: Any
+) -> Any:
+    ctx = info.context
+    return root_page(ctx.rows, ctx.scalar, base, id_column, node.from_row, first, after)
+
+
+def _where(stmt: Any, *conditions: Any) -> Any:
+    """`stmt` with the conditions that are not None."""
+    kept = [condition for condition in conditions if condition is not None]
+    return stmt.where(*kept) if kept else stmt
+
+
+def _eq(column: Any, value: Any) -> Any:
+    return None if value is None else column == value
+
+
+def _ge(column: Any, value: Any) -> Any:
+    return None if value is None else column >= value
+
+
+def _le(column: Any, value: Any) -> Any:
+    return None if value is None else column <= value
+
+
+def _ref(value: Any, type_name: str, field: str) -> int | None:
+    return None if value is None else database_id(value, type_name, field=field)
+
+
+def _in(column: Any, values: Any, type_name: str, field: str) -> Any:
+    if values is None:
+        return None
+    return any_of(column, [database_id(value, type_name, field=field) for value in values])
+
+
+def _value(member: Any) -> Any:
+    return None if member is None else member.value
+
+
+def _changed_since(since: datetime) -> Any:
+    """Changed itself, or given a check-in (its health and progress come from it)."""
+    checked_in = sa.exists().where(
+        t.update.c.initiative_id == t.initiative.c.id, t.update.c.created_at >= since
+    )
+    return sa.or_(t.initiative.c.updated_at >= since, checked_in)
+
+
+@strawberry.type(description="Read the portfolio: lookups, root connections and analytics.")
+class Query:
+    @strawberry.field(graphql_type=Node | None, description="Any object by its global id.")
+    def node(
+        self,
+        info: strawberry.Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
+    ) -> Any:
+        return _node(info, id)
+
+    @strawberry.field(
+        graphql_type=list[Node | None], description="Objects by global id, in the order asked."
+    )
+    async def nodes(
+        self,
+        info: strawberry.Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids.")],
+    ) -> Any:
+        if len(ids) > MAX_PAGE:
+            raise ValidationFailed(
+                f"At most {MAX_PAGE} ids at once.", code="page_size_exceeded", field="ids"
+            )
+        return [_node(info, global_id) for global_id in ids]
+
+    @strawberry.field(description="A department by id or code.")
+    async def department(
+        self, info: strawberry.Info, id: IdArg = None, code: CodeArg = None
+    ) -> DepartmentNode | None:
+        return await _lookup(info, "Department", t.department, "code", id, code)
+
+    @strawberry.field(description="A person by id or e-mail address.")
+    async def person(
+        self, info: strawberry.Info, id: IdArg = None, email: EmailArg = None
+    ) -> PersonNode | None:
+        return await _lookup(info, "Person", t.person, "email", id, email)
+
+    @strawberry.field(description="An initiative by id or code.")
+    async def initiative(
+        self, info: strawberry.Info, id: IdArg = None, code: CodeArg = None
+    ) -> InitiativeNode | None:
+        return await _lookup(info, "Initiative", t.initiative, "code", id, code)
+
+    @strawberry.field(description="A KPI by id or code.")
+    async def kpi(
+        self, info: strawberry.Info, id: IdArg = None, code: CodeArg = None
+    ) -> KpiNode | None:
+        return await _lookup(info, "Kpi", t.kpi, "code", id, code)
+
+    @strawberry.field(description="Departments in id order.")
+    async def departments(
+        self,
+        info: strawberry.Info,
+        first: First = None,
+        after: After = None,
+        updated_since: Since = None,
+    ) -> Connection[DepartmentNode]:
+        base = _where(sa.select(t.department), _ge(t.department.c.updated_at, updated_since))
+        return await _page(info, base, t.department.c.id, DepartmentNode, first, after)
+
+    @strawberry.field(description="People in id order.")
+    async def people(
+        self,
+        info: strawberry.Info,
+        first: First = None,
+        after: After = None,
+        department_id: IdArg = None,
+        manager_id: IdArg = None,
+        is_active: Annotated[bool | None, strawberry.argument(description="Active or not.")] = None,
+        updated_since: Since = None,
+    ) -> Connection[PersonNode]:
+        c = t.person.c
+        base = _where(
+            sa.select(t.person),
+            _eq(c.department_id, _ref(department_id, "Department", "departmentId")),
+            _eq(c.manager_id, _ref(manager_id, "Person", "managerId")),
+            _eq(c.is_active, is_active),
+            _ge(c.updated_at, updated_since),
+        )
+        return await _page(info, base, c.id, PersonNode, first, after)
+
+    @strawberry.field(description="Initiatives in id order.")
+    async def initiatives(
+        self,
+        info: strawberry.Info,
+        first: First = None,
+        after: After = None,
+        department_id: IdArg = None,
+        status: Annotated[
+            list[InitiativeStatus] | None, strawberry.argument(description="Any of these statuses.")
+        ] = None,
+        orientation: Annotated[
+            Orientation | None, strawberry.argument(description="Only this orientation.")
+        ] = None,
+        origin: Annotated[
+            Origin | None, strawberry.argument(description="Only this origin.")
+        ] = None,
+        owner_id: IdArg = None,
+        sponsor_id: IdArg = None,
+        is_experiment: Annotated[
+            bool | None, strawberry.argument(description="Experiments or not.")
+        ] = None,
+        q: Annotated[
+            str | None, strawberry.argument(description="Substring of the code or the title.")
+        ] = None,
+        updated_since: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="Changed, or given a newer check-in, at or after this instant."
+            ),
+        ] = None,
+    ) -> Connection[InitiativeNode]:
+        c = t.initiative.c
+        base = _where(
+            sa.select(t.initiative),
+            _eq(c.department_id, _ref(department_id, "Department", "departmentId")),
+            None if status is None else any_of(c.status, [str(s.value) for s in status]),
+            _eq(c.orientation, _value(orientation)),
+            _eq(c.origin, _value(origin)),
+            _eq(c.owner_id, _ref(owner_id, "Person", "ownerId")),
+            _eq(c.sponsor_id, _ref(sponsor_id, "Person", "sponsorId")),
+            _eq(c.is_experiment, is_experiment),
+            None
+            if not q
+            else sa.or_(
+                c.code.icontains(q, autoescape=True), c.title.icontains(q, autoescape=True)
+            ),
+            None if updated_since is None else _changed_since(updated_since),
+        )
+        return await _page(info, base, c.id, InitiativeNode, first, after)
+
+    @strawberry.field(description="KPIs in id order.")
+    async def kpis(
+        self,
+        info: strawberry.Info,
+        first: First = None,
+        after: After = None,
+        perspective: Annotated[
+            Perspective | None, strawberry.argument(description="Only this perspective.")
+        ] = None,
+        department_id: IdArg = None,
+        updated_since: Since = None,
+    ) -> Connection[KpiNode]:
+        c = t.kpi.c
+        department = _ref(department_id, "Department", "departmentId")
+        accountable = (
+            None
+            if department is None
+            else c.id.in_(
+                sa.select(t.kpi_department.c.kpi_id).where(
+                    t.kpi_department.c.department_id == department
+                )
+            )
+        )
+        base = _where(
+            sa.select(t.kpi),
+            _eq(c.perspective, _value(perspective)),
+            accountable,
+            _ge(c.updated_at, updated_since),
+        )
+        return await _page(info, base, c.id, KpiNode, first, after)
+
+    @strawberry.field(
+        description="KPI measurements as flat rows (a time series per KPI), in id order."
+    )
+    async def kpi_measurements(
+        self,
+        info: strawberry.Info,
+        first: First = None,
+        after: After = None,
+        kpi_ids: IdsArg = None,
+        from_: FromDay = None,
+        to: ToDay = None,
+        updated_since: Since = None,
+    ) -> Connection[KpiMeasurementNode]:
+        c = t.measurement.c
+        base = _where(
+            t.MEASUREMENTS,
+            _in(c.kpi_id, kpi_ids, "Kpi", "kpiIds"),
+            _ge(c.measured_on, from_),
+            _le(c.measured_on, to),
+            _ge(c.updated_at, updated_since),
+        )
+        return await _page(info, base, c.id, KpiMeasurementNode, first, after)
+
+    @strawberry.field(description="Check-ins as flat rows, in id order.")
+    async def progress_updates(
+        self,
+        info: strawberry.Info,
+        first: First = None,
+        after: After = None,
+        initiative_ids: IdsArg = None,
+        from_: FromDay = None,
+        to: ToDay = None,
+        updated_since: Annotated[
+            datetime | None,
+            strawberry.argument(description="Only check-ins recorded at or after this instant."),
+        ] = None,
+    ) -> Connection[ProgressUpdateNode]:
+        c = t.update.c
+        base = _where(
+            t.UPDATES,
+            _in(c.initiative_id, initiative_ids, "Initiative", "initiativeIds"),
+            _ge(c.reported_on, from_),
+            _le(c.reported_on, to),
+            _ge(c.created_at, updated_since),
+        )
+        return await _page(info, base, c.id, ProgressUpdateNode, first, after)
+
+    @strawberry.field(
+        description="The database clock: the next `updatedSince` watermark (minus a margin)."
+    )
+    async def server_time(self, info: strawberry.Info) -> datetime:
+        return await info.context.scalar(sa.select(sa.func.now()))

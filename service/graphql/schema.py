@@ -1,0 +1,43 @@
+"""The GraphQL schema and its HTTP router (GraphiQL included)."""
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types import ExecutionContext
+
+from service.deps import ActorDep, SessionDep
+from service.graphql.context import Context
+from service.graphql.errors import DomainErrors, log_unexpected
+from service.graphql.limits import QueryLimits
+from service.graphql.queries import Query
+
+
+class PortfolioSchema(strawberry.Schema):
+    """Logs only the errors that are masked: expected ones are the client's business."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_unexpected(errors)
+
+
+schema = PortfolioSchema(query=Query, extensions=[QueryLimits, DomainErrors])
+
+
+async def get_context(session: SessionDep, actor: ActorDep) -> Context:
+    """A fresh context (session, actor, loaders) for each request."""
+    return Context(session, actor)
+
+
+def make_router() -> GraphQLRouter[Any, None]:
+    """The /graphql endpoint: POST and GET queries, GraphiQL in a browser."""
+    return GraphQLRouter(
+        schema, context_getter=get_context, graphql_ide="graphiql", tags=["graphql"]
+    )
+
+
+def print_sdl() -> str:
+    """The schema in SDL, as published in schema/portfolio.graphql."""
+    return schema.as_str() + "\n"

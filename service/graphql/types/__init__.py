@@ -1,0 +1,1 @@
+"""Hand-written GraphQL types, one module per domain."""
