@@ -6,10 +6,11 @@ from typing import Any
 
 from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from service.errors import DomainError
+from service.errors import DomainError, PreconditionFailed
 from service.problems import database_error
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,10 @@ def domain_error(error: GraphQLError) -> DomainError | None:
     original = error.original_error
     if isinstance(original, DBAPIError):
         return database_error(original)
+    if isinstance(original, StaleDataError):
+        return PreconditionFailed(
+            "The row changed since it was read; read it again and retry.", code="stale_version"
+        )
     return original if isinstance(original, DomainError) else None
 
 
@@ -31,13 +36,23 @@ def is_unexpected(error: GraphQLError) -> bool:
     return error.path is not None and domain_error(error) is None
 
 
+def camel_case(path: str) -> str:
+    """`items.0.measured_on` as GraphQL spells it: `items.0.measuredOn`."""
+    return ".".join(_camel(part) for part in path.split("."))
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
 def render(error: GraphQLError) -> GraphQLError:
     """The error as the client sees it."""
     domain = domain_error(error)
     if domain is not None:
         extensions: dict[str, Any] = {"code": domain.code, "status": domain.status}
         if domain.field:
-            extensions["field"] = domain.field
+            extensions["field"] = camel_case(domain.field)
         extensions.update(domain.extra)
         return GraphQLError(
             domain.detail, nodes=error.nodes, path=error.path, extensions=extensions

@@ -11,6 +11,7 @@ from service.deps import ActorDep, SessionDep
 from service.graphql.context import Context
 from service.graphql.errors import DomainErrors, log_unexpected
 from service.graphql.limits import QueryLimits
+from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
 
 
@@ -23,7 +24,7 @@ class PortfolioSchema(strawberry.Schema):
         log_unexpected(errors)
 
 
-schema = PortfolioSchema(query=Query, extensions=[QueryLimits, DomainErrors])
+schema = PortfolioSchema(query=Query, mutation=Mutation, extensions=[QueryLimits, DomainErrors])
 
 
 async def get_context(session: SessionDep, actor: ActorDep) -> Context:

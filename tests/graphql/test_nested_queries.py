@@ -44,7 +44,11 @@ async def test_statement_count_does_not_grow_with_rows(
     first = large["nodes"][0]
     assert first["owner"]["manager"]["name"] == "Boss 0"
     assert [u["summary"] for u in first["updates"]["nodes"]] == ["Week 1", "Week 2", "Week 3"]
-    assert (first["health"], first["percentComplete"], first["spentToDate"]) == ("green", 40, "4.00")
+    assert (first["health"], first["percentComplete"], first["spentToDate"]) == (
+        "green",
+        40,
+        "4.00",
+    )
     assert [link["kpi"]["latestMeasurement"]["value"] for link in first["kpis"]] == [
         "3.0000",
         "13.0000",
