@@ -87,5 +87,13 @@ def demo(
         asyncio.run(loader.load(url, console, scale=scale, seed=seed))
 
 
+@app.command("graphql-schema")
+def graphql_schema() -> None:
+    """Print the GraphQL schema (SDL), as published in schema/portfolio.graphql."""
+    from service.graphql.schema import print_sdl
+
+    typer.echo(print_sdl(), nl=False)
+
+
 if __name__ == "__main__":
     app()

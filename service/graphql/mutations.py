@@ -122,7 +122,11 @@ async def _stored_measurements(
 class Mutation:
     @strawberry.mutation(description="Record a check-in on an initiative that is still open.")
     async def record_progress_update(
-        self, info: strawberry.Info, input: RecordProgressUpdateInput
+        self,
+        info: strawberry.Info,
+        input: Annotated[
+            RecordProgressUpdateInput, strawberry.argument(description="The check-in.")
+        ],
     ) -> ProgressUpdateNode:
         values = _values(set_fields(input))
         initiative_id = values.pop("initiative_id")
@@ -165,7 +169,9 @@ class Mutation:
 
     @strawberry.mutation(description="Create an initiative, `proposed` unless `approved`.")
     async def create_initiative(
-        self, info: strawberry.Info, input: CreateInitiativeInput
+        self,
+        info: strawberry.Info,
+        input: Annotated[CreateInitiativeInput, strawberry.argument(description="The initiative.")],
     ) -> InitiativeNode:
         data = _payload(InitiativeCreate, _values(set_fields(input)))
         return InitiativeNode.from_row(await info.context.call(initiatives.create_initiative, data))
@@ -176,7 +182,9 @@ class Mutation:
         info: strawberry.Info,
         id: IdArg,
         expected_version: VersionArg,
-        input: UpdateInitiativeInput,
+        input: Annotated[
+            UpdateInitiativeInput, strawberry.argument(description="The fields to change.")
+        ],
     ) -> InitiativeNode:
         initiative_id = database_id(id, "Initiative", field="id")
         data = _payload(InitiativeUpdate, _values(set_fields(input)))
