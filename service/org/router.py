@@ -1,5 +1,83 @@
-"""REST handlers for org."""
+"""REST handlers for people and the reporting line."""
 
-from fastapi import APIRouter
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated
 
-router = APIRouter(tags=["org"])
+from fastapi import APIRouter, Query, Response, status
+
+from schema import Person
+from service.deps import ActorDep, PageDep, SessionDep
+from service.org import service
+from service.org.payloads import (
+    PersonChain,
+    PersonCreate,
+    PersonFilters,
+    PersonPublic,
+    PersonUpdate,
+)
+from service.pagination import Page, page_of
+
+router = APIRouter(prefix="/people", tags=["people"])
+
+
+def _page(rows: Sequence[Person], limit: int) -> Page[PersonPublic]:
+    items, next_cursor = page_of(rows, limit)
+    return Page(items=[PersonPublic.model_validate(r) for r in items], next_cursor=next_cursor)
+
+
+@router.get("", summary="List people")
+async def list_people(
+    session: SessionDep, page: PageDep, filters: Annotated[PersonFilters, Query()]
+) -> Page[PersonPublic]:
+    """People in id order, filtered and keyset-paginated."""
+    rows = await service.list_people(session, filters=filters, limit=page.limit, cursor=page.cursor)
+    return _page(rows, page.limit)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a person")
+async def create_person(session: SessionDep, actor: ActorDep, data: PersonCreate) -> PersonPublic:
+    """Create a person; the email must be unique, the department and manager must exist."""
+    return PersonPublic.model_validate(await service.create_person(session, actor, data))
+
+
+@router.get("/{person_id}", summary="Get a person")
+async def get_person(session: SessionDep, person_id: int) -> PersonPublic:
+    """One person by id."""
+    return PersonPublic.model_validate(await service.get_person(session, person_id))
+
+
+@router.patch("/{person_id}", summary="Update a person")
+async def update_person(
+    session: SessionDep, actor: ActorDep, person_id: int, data: PersonUpdate
+) -> PersonPublic:
+    """Change the given fields of a person; a new manager must not close a reporting cycle."""
+    return PersonPublic.model_validate(await service.update_person(session, actor, person_id, data))
+
+
+@router.delete("/{person_id}", status_code=204, summary="Delete a person")
+async def delete_person(session: SessionDep, actor: ActorDep, person_id: int) -> Response:
+    """Delete a person who manages no one and owns no initiative."""
+    await service.delete_person(session, actor, person_id)
+    return Response(status_code=204)
+
+
+@router.get("/{person_id}/reports", summary="List a person's direct reports")
+async def list_reports(
+    session: SessionDep,
+    page: PageDep,
+    person_id: int,
+    updated_since: datetime | None = Query(None, description="Changed at or after."),
+) -> Page[PersonPublic]:
+    """The people whose direct manager is this person, keyset-paginated."""
+    rows = await service.list_reports(
+        session, person_id, limit=page.limit, cursor=page.cursor, updated_since=updated_since
+    )
+    return _page(rows, page.limit)
+
+
+@router.get("/{person_id}/chain", summary="Get a person's chain of managers")
+async def get_chain(session: SessionDep, person_id: int) -> PersonChain:
+    """The managers from the direct manager up to the top, nearest first."""
+    managers = await service.manager_chain(session, person_id)
+    return PersonChain(items=[PersonPublic.model_validate(p) for p in managers])

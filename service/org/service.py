@@ -1,0 +1,192 @@
+"""People and the reporting line: create, read, update, delete, direct reports, chain."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import CTE, ColumnElement, Select, func, literal, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlmodel import col
+
+from schema import Department, Initiative, Person
+from service import crud
+from service.actor import Actor
+from service.errors import Conflict, not_found
+from service.org.payloads import PersonCreate, PersonFilters, PersonUpdate
+from service.pagination import keyset
+
+# The same lock the database trigger person_no_manager_cycle takes: holding it from the
+# check to the commit means a concurrent change of manager_id waits, then sees this one.
+MANAGER_LOCK = text("SELECT pg_advisory_xact_lock(hashtext('person.manager_id'))")
+
+# Far deeper than any real org chart; bounds the walk should bad data ever hold a loop.
+MAX_DEPTH = 1000
+
+
+async def list_people(
+    session: AsyncSession, *, filters: PersonFilters, limit: int, cursor: str | None = None
+) -> Sequence[Person]:
+    """People matching `filters` by id after `cursor` (one extra row tells whether more follow)."""
+    stmt = select(Person)
+    if filters.department_id is not None:
+        stmt = stmt.where(col(Person.department_id) == filters.department_id)
+    if filters.manager_id is not None:
+        stmt = stmt.where(col(Person.manager_id) == filters.manager_id)
+    if filters.is_active is not None:
+        stmt = stmt.where(col(Person.is_active) == filters.is_active)
+    if filters.q:
+        pattern = f"%{_escape_like(filters.q)}%"
+        stmt = stmt.where(
+            or_(
+                col(Person.name).ilike(pattern, escape="\\"),
+                col(Person.email).ilike(pattern, escape="\\"),
+            )
+        )
+    if filters.updated_since is not None:
+        stmt = stmt.where(col(Person.updated_at) >= filters.updated_since)
+    return (await session.scalars(keyset(stmt, Person.id, cursor, limit))).all()
+
+
+async def list_reports(
+    session: AsyncSession,
+    person_id: int,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
+) -> Sequence[Person]:
+    """The direct reports of a person (404 if the person does not exist), keyset-paginated."""
+    await get_person(session, person_id)
+    filters = PersonFilters(manager_id=person_id, updated_since=updated_since)
+    return await list_people(session, filters=filters, limit=limit, cursor=cursor)
+
+
+async def get_person(session: AsyncSession, person_id: int) -> Person:
+    """One person, or 404."""
+    return await crud.get_or_404(session, Person, person_id)
+
+
+async def get_person_by_email(session: AsyncSession, email: str) -> Person | None:
+    """The person with `email` (already lower case), if any."""
+    return await session.scalar(select(Person).where(col(Person.email) == email))
+
+
+async def manager_chain(session: AsyncSession, person_id: int) -> list[Person]:
+    """The managers above a person, the direct manager first, up to the top (404 if unknown)."""
+    chain = _walk_up(col(Person.id) == person_id)
+    stmt = select(Person).join(chain, col(Person.id) == chain.c.id).order_by(chain.c.depth)
+    rows = (await session.scalars(stmt)).all()
+    if not rows:
+        raise not_found("Person", person_id)
+    return list(rows[1:])
+
+
+async def create_person(session: AsyncSession, actor: Actor, data: PersonCreate) -> Person:
+    """Create a person with a unique email and existing department and manager."""
+    await _refuse_duplicate_email(session, data.email)
+    await _require_refs(session, department_id=data.department_id, manager_id=data.manager_id)
+    person = Person(**data.model_dump())
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def update_person(
+    session: AsyncSession, actor: Actor, person_id: int, data: PersonUpdate
+) -> Person:
+    """Change the given fields of a person; a new manager must not close a reporting cycle."""
+    person = await get_person(session, person_id)
+    if data.email is not None and data.email != person.email:
+        await _refuse_duplicate_email(session, data.email)
+    await _require_refs(session, department_id=data.department_id, manager_id=data.manager_id)
+    if data.manager_id is not None and data.manager_id != person.manager_id:
+        await _refuse_cycle(session, person, data.manager_id)
+    crud.apply_changes(person, data)
+    await session.flush()
+    return person
+
+
+async def delete_person(session: AsyncSession, actor: Actor, person_id: int) -> None:
+    """Delete a person who manages no one and owns no initiative (409 `in_use` otherwise)."""
+    person = await get_person(session, person_id)
+    reports = select(func.count()).where(col(Person.manager_id) == person_id)
+    owned = select(func.count()).where(col(Initiative.owner_id) == person_id)
+    counts = (
+        await session.execute(select(reports.scalar_subquery(), owned.scalar_subquery()))
+    ).one()
+    if counts[0] or counts[1]:
+        raise Conflict(
+            f"{person.name} still manages {_plural(counts[0], 'person', 'people')} and owns "
+            f"{_plural(counts[1], 'initiative', 'initiatives')}; reassign them first.",
+            code="in_use",
+            extra={"reports": counts[0], "initiatives": counts[1]},
+        )
+    await session.delete(person)
+    await session.flush()
+
+
+async def _refuse_duplicate_email(session: AsyncSession, email: str) -> None:
+    if await get_person_by_email(session, email) is not None:
+        raise Conflict(
+            f"A person with email '{email}' already exists.", code="duplicate_email", field="email"
+        )
+
+
+async def _require_refs(
+    session: AsyncSession, *, department_id: int | None, manager_id: int | None
+) -> None:
+    await crud.require_refs(session, Department, {"department_id": department_id})
+    await crud.require_refs(session, Person, {"manager_id": manager_id})
+
+
+async def _refuse_cycle(session: AsyncSession, person: Person, manager_id: int) -> None:
+    """Refuse (409 `cycle`) a manager who already reports, directly or not, to `person`."""
+    if manager_id == person.id:
+        raise Conflict(
+            f"{person.name} cannot be their own manager.", code="cycle", field="manager_id"
+        )
+    await session.execute(MANAGER_LOCK)
+    # Walk up from the new manager; reaching `person` means the new link closes a loop.
+    chain = _walk_up(col(Person.id) == manager_id, stop_at=person.id)
+    stmt = (
+        select(chain.c.id, col(Person.name))
+        .join(Person, col(Person.id) == chain.c.id)
+        .order_by(chain.c.depth)
+    )
+    rows = (await session.execute(stmt)).all()
+    if rows and rows[-1].id == person.id:
+        path = " → ".join(row.name for row in rows)
+        raise Conflict(
+            f"{person.name} cannot report to {rows[0].name}: {rows[0].name} already reports to "
+            f"{person.name} ({path}).",
+            code="cycle",
+            field="manager_id",
+            extra={"chain": [row.id for row in rows]},
+        )
+
+
+def _walk_up(start: ColumnElement[bool], *, stop_at: int | None = None) -> CTE:
+    """Recursive CTE (id, manager_id, depth) from the person matching `start` upward."""
+    anchor: Select[int, int | None, int] = select(
+        col(Person.id).label("id"),
+        col(Person.manager_id).label("manager_id"),
+        literal(0).label("depth"),
+    ).where(start)
+    chain = anchor.cte("chain", recursive=True)
+    above = aliased(Person)
+    step = (
+        select(col(above.id), col(above.manager_id), chain.c.depth + 1)
+        .join(chain, col(above.id) == chain.c.manager_id)
+        .where(chain.c.depth < MAX_DEPTH)
+    )
+    if stop_at is not None:
+        step = step.where(chain.c.id != stop_at)
+    return chain.union_all(step)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
