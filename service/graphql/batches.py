@@ -8,13 +8,21 @@ from sqlalchemy import Select
 from sqlalchemy.dialects.postgresql import distinct_on
 
 import schema
+from service.errors import ValidationFailed
 from service.graphql.connections import any_of
 from service.graphql.loaders import ChildPages, Loader, many, one
+from service.graphql.types.analytics import Flag, PortfolioBalance
 from service.graphql.types.initiatives import InitiativeKpiNode, InitiativeNode, ProgressUpdateNode
 from service.graphql.types.kpis import KpiMeasurementNode, KpiNode
 from service.graphql.types.org import DepartmentNode, PersonNode
+from service.portfolio import service as analytics
 
 Rows = Callable[[Any], Awaitable[Sequence[Any]]]
+Read = Callable[..., Awaitable[Any]]
+
+# A reporting-line roll-up is one analytics query per person: bounded per request.
+MAX_ROLL_UPS = 50
+ALL_FLAGS = 1_000_000
 
 
 def table(model: Any) -> sa.Table:
@@ -49,8 +57,13 @@ def _none() -> None:
 class Loaders:
     """Every loader of a request, sharing the request's serialised `rows` executor."""
 
-    def __init__(self, rows: Rows) -> None:
+    def __init__(self, rows: Rows, read: Read) -> None:
         self._rows = rows
+        self._read = read
+        self.initiative_flags: Loader[int, list[Flag]] = Loader(self._initiative_flags, list)
+        self.line_balance: Loader[tuple[int, str, tuple[str, ...]], Any] = Loader(
+            self._line_balances, _none
+        )
         self.department = self._by_id(sa.select(department), department.c.id, DepartmentNode)
         self.person = self._by_id(sa.select(person), person.c.id, PersonNode)
         self.initiative = self._by_id(sa.select(initiative), initiative.c.id, InitiativeNode)
@@ -245,6 +258,36 @@ class Loaders:
 
     async def _links_to(self, keys: list[int]) -> dict[int, list[Any]]:
         return await self._links(keys, outgoing=False)
+
+    async def _initiative_flags(self, keys: list[int]) -> dict[int, list[Flag]]:
+        found = await self._read(analytics.list_flags, limit=ALL_FLAGS)
+        wanted = set(keys)
+        flags: dict[int, list[Flag]] = {}
+        for flag in found.items:
+            if flag.entity_type == "initiative" and flag.entity_id in wanted:
+                flags.setdefault(flag.entity_id, []).append(Flag.from_public(flag))
+        return flags
+
+    async def _line_balances(
+        self, keys: list[tuple[int, str, tuple[str, ...]]]
+    ) -> dict[tuple[int, str, tuple[str, ...]], PortfolioBalance]:
+        if len(keys) > MAX_ROLL_UPS:
+            raise ValidationFailed(
+                f"At most {MAX_ROLL_UPS} reporting-line roll-ups per request (asked"
+                f" {len(keys)}); page through people with a smaller `first`.",
+                code="too_many_roll_ups",
+                field="portfolio",
+            )
+        balances = {}
+        for person_id, weight, statuses in keys:
+            balance = await self._read(
+                analytics.compute_balance,
+                weight=weight,
+                statuses=list(statuses) or None,
+                owner_line=person_id,
+            )
+            balances[(person_id, weight, statuses)] = PortfolioBalance.from_public(balance)
+        return balances
 
     async def _latest_update(self, keys: list[int]) -> dict[int, ProgressUpdateNode]:
         stmt = (

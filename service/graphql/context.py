@@ -23,7 +23,7 @@ class Context(BaseContext):
         self.actor = actor
         # Resolvers run concurrently but one session runs one statement at a time.
         self._lock = asyncio.Lock()
-        self.loaders = Loaders(self.rows)
+        self.loaders = Loaders(self.rows, self.read)
 
     async def rows(self, statement: Any) -> Sequence[Any]:
         """Run a SELECT on the request's session and return every row."""

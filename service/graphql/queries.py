@@ -8,6 +8,7 @@ import strawberry
 
 from service.errors import ValidationFailed
 from service.graphql import batches as t
+from service.graphql.analytics import AnalyticsQuery
 from service.graphql.connections import (
     AFTER,
     FIRST,
@@ -124,7 +125,7 @@ def _changed_since(since: datetime) -> Any:
 
 
 @strawberry.type(description="Read the portfolio: lookups, root connections and analytics.")
-class Query:
+class Query(AnalyticsQuery):
     @strawberry.field(graphql_type=Node | None, description="Any object by its global id.")
     def node(
         self,

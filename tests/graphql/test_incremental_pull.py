@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from gql import Client, gql
+from gql import Client, GraphQLRequest, gql
 from gql.transport.httpx import HTTPXAsyncTransport
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
@@ -44,7 +44,8 @@ async def _pull(session: Any, since: Any = None) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     after = None
     while True:
-        result = await session.execute(PAGE, variable_values={"after": after, "since": since})
+        request = GraphQLRequest(PAGE, variable_values={"after": after, "since": since})
+        result = await session.execute(request)
         page = result["initiatives"]
         rows += page["nodes"]
         if not page["pageInfo"]["hasNextPage"]:

@@ -1,5 +1,6 @@
 """What every type shares: the Node interface, the enums, and row helpers."""
 
+from collections.abc import Iterable
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -9,10 +10,15 @@ from schema import enums
 from service.graphql.ids import encode_id
 
 
+def enum_of(name: str, values: Iterable[str], description: str) -> Any:
+    """A GraphQL enum whose names are the given wire values."""
+    copy = StrEnum(name, {value: value for value in values})  # type: ignore[misc]
+    return strawberry.enum(copy, description=description)
+
+
 def _enum(source: type[StrEnum], description: str) -> Any:
     """A GraphQL enum with the same names and values as a domain enum."""
-    copy = StrEnum(source.__name__, {member.name: member.value for member in source})  # type: ignore[misc]
-    return strawberry.enum(copy, description=description)
+    return enum_of(source.__name__, [member.value for member in source], description)
 
 
 InitiativeStatus = _enum(

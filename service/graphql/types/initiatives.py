@@ -18,6 +18,7 @@ from service.graphql.types.common import (
 )
 
 if TYPE_CHECKING:
+    from service.graphql.types.analytics import Flag
     from service.graphql.types.kpis import KpiNode
     from service.graphql.types.org import DepartmentNode, PersonNode
 
@@ -150,6 +151,13 @@ class InitiativeNode(Node):
     )
     def depended_on_by(self, info: strawberry.Info) -> Any:
         return _linked(info, "links_to", self.database_id, "depends_on")
+
+    @strawberry.field(
+        graphql_type=list[Annotated["Flag", strawberry.lazy("service.graphql.types.analytics")]],
+        description="Portfolio flags raised on this initiative now.",
+    )
+    def flags(self, info: strawberry.Info) -> Any:
+        return info.context.loaders.initiative_flags.load(self.database_id)
 
     @strawberry.field(graphql_type=Connection[Update], description="Check-ins, by id.")
     def updates(

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from service.graphql.connections import AFTER, FIRST, Connection
+from service.graphql.types.analytics import BalanceWeight, PortfolioBalance
 from service.graphql.types.common import InitiativeStatus, Node
 
 if TYPE_CHECKING:
@@ -125,6 +126,28 @@ class PersonNode(Node):
     )
     def chain(self, info: strawberry.Info) -> Any:
         return info.context.loaders.chain.load(self.database_id)
+
+    @strawberry.field(
+        graphql_type=PortfolioBalance,
+        description=(
+            "Balance of the initiatives owned by the person or anyone below them"
+            " (one query per person: at most 50 people per request)."
+        ),
+    )
+    def portfolio(
+        self,
+        info: strawberry.Info,
+        weight: Annotated[
+            BalanceWeight, strawberry.argument(description="What each initiative weighs.")
+        ] = BalanceWeight.budget,
+        statuses: Annotated[
+            list[InitiativeStatus] | None,
+            strawberry.argument(description="Statuses counted (default: active ones)."),
+        ] = None,
+    ) -> Any:
+        chosen = tuple(sorted(str(s.value) for s in statuses or ()))
+        key = (self.database_id, str(weight.value), chosen)
+        return info.context.loaders.line_balance.load(key)
 
     @strawberry.field(
         graphql_type=Connection[Initiative], description="Initiatives the person owns, by id."
