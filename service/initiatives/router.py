@@ -1,5 +1,165 @@
-"""REST handlers for initiatives."""
+"""REST handlers for initiatives, their KPI contributions, links and check-ins."""
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Annotated
 
-router = APIRouter(tags=["initiatives"])
+from fastapi import APIRouter, Query, Response, status
+
+from service.deps import ActorDep, PageDep, SessionDep
+from service.initiatives import checkins, links, service
+from service.initiatives.payloads import (
+    CheckInCreate,
+    CheckInPublic,
+    InitiativeCreate,
+    InitiativeFilter,
+    InitiativePublic,
+    InitiativeUpdate,
+    KpiLinkPublic,
+    KpiLinkPut,
+    LinkCreate,
+    LinkPublic,
+)
+from service.pagination import Page, page_of
+
+router = APIRouter(prefix="/initiatives", tags=["initiatives"])
+
+UpdatedSince = Annotated[
+    datetime | None, Query(description="Only rows changed at or after this instant.")
+]
+
+
+@router.get("", summary="List initiatives")
+async def list_initiatives(
+    session: SessionDep, page: PageDep, filters: Annotated[InitiativeFilter, Query()]
+) -> Page[InitiativePublic]:
+    """Initiatives in id order with their latest check-in, filtered and keyset-paginated."""
+    rows = await service.list_initiatives(session, filters, limit=page.limit, cursor=page.cursor)
+    items, next_cursor = page_of(rows, page.limit)
+    return Page(items=[InitiativePublic.model_validate(r) for r in items], next_cursor=next_cursor)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create an initiative")
+async def create_initiative(
+    session: SessionDep, actor: ActorDep, data: InitiativeCreate
+) -> InitiativePublic:
+    """Create an initiative; it starts `proposed` unless `approved` is given."""
+    row = await service.create_initiative(session, actor, data)
+    return InitiativePublic.model_validate(row)
+
+
+@router.get("/{initiative_id}", summary="Get an initiative")
+async def get_initiative(session: SessionDep, initiative_id: int) -> InitiativePublic:
+    """One initiative with its latest check-in's figures."""
+    row = await service.get_initiative_view(session, initiative_id)
+    return InitiativePublic.model_validate(row)
+
+
+@router.patch("/{initiative_id}", summary="Update an initiative or change its status")
+async def update_initiative(
+    session: SessionDep, actor: ActorDep, initiative_id: int, data: InitiativeUpdate
+) -> InitiativePublic:
+    """Change the given fields; a `status` change must be an allowed transition."""
+    row = await service.update_initiative(session, actor, initiative_id, data)
+    return InitiativePublic.model_validate(row)
+
+
+@router.delete("/{initiative_id}", status_code=204, summary="Delete a proposed initiative")
+async def delete_initiative(session: SessionDep, actor: ActorDep, initiative_id: int) -> Response:
+    """Delete an initiative that is still `proposed`."""
+    await service.delete_initiative(session, actor, initiative_id)
+    return Response(status_code=204)
+
+
+@router.get("/{initiative_id}/kpis", summary="List an initiative's KPIs")
+async def list_kpi_links(
+    session: SessionDep, page: PageDep, initiative_id: int, updated_since: UpdatedSince = None
+) -> Page[KpiLinkPublic]:
+    """The KPIs the initiative contributes to, with weight and rationale."""
+    rows = await links.list_kpi_links(
+        session, initiative_id, limit=page.limit, cursor=page.cursor, updated_since=updated_since
+    )
+    items, next_cursor = page_of(rows, page.limit)
+    return Page(items=[KpiLinkPublic.model_validate(r) for r in items], next_cursor=next_cursor)
+
+
+@router.put(
+    "/{initiative_id}/kpis/{kpi_id}",
+    summary="Link an initiative to a KPI",
+    responses={201: {"description": "Link created", "model": KpiLinkPublic}},
+)
+async def put_kpi_link(
+    session: SessionDep,
+    actor: ActorDep,
+    response: Response,
+    initiative_id: int,
+    kpi_id: int,
+    data: KpiLinkPut,
+) -> KpiLinkPublic:
+    """Create (201) or update (200) the initiative's contribution to a KPI."""
+    row, created = await links.put_kpi_link(session, actor, initiative_id, kpi_id, data)
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return KpiLinkPublic.model_validate(row)
+
+
+@router.delete("/{initiative_id}/kpis/{kpi_id}", status_code=204, summary="Unlink a KPI")
+async def delete_kpi_link(
+    session: SessionDep, actor: ActorDep, initiative_id: int, kpi_id: int
+) -> Response:
+    """Remove the initiative's contribution to a KPI."""
+    await links.delete_kpi_link(session, actor, initiative_id, kpi_id)
+    return Response(status_code=204)
+
+
+@router.get("/{initiative_id}/links", summary="List an initiative's links")
+async def list_links(
+    session: SessionDep, page: PageDep, initiative_id: int, updated_since: UpdatedSince = None
+) -> Page[LinkPublic]:
+    """Links from and to the initiative, in id order."""
+    rows = await links.list_links(
+        session, initiative_id, limit=page.limit, cursor=page.cursor, updated_since=updated_since
+    )
+    items, next_cursor = page_of(rows, page.limit)
+    return Page(items=[LinkPublic.model_validate(r) for r in items], next_cursor=next_cursor)
+
+
+@router.post(
+    "/{initiative_id}/links", status_code=status.HTTP_201_CREATED, summary="Link two initiatives"
+)
+async def create_link(
+    session: SessionDep, actor: ActorDep, initiative_id: int, data: LinkCreate
+) -> LinkPublic:
+    """Record that this initiative `enables` or `depends_on` another one."""
+    link = await links.create_link(session, actor, initiative_id, data)
+    return LinkPublic.model_validate(link)
+
+
+@router.delete("/{initiative_id}/links/{link_id}", status_code=204, summary="Delete a link")
+async def delete_link(
+    session: SessionDep, actor: ActorDep, initiative_id: int, link_id: int
+) -> Response:
+    """Delete a link from or to the initiative."""
+    await links.delete_link(session, actor, initiative_id, link_id)
+    return Response(status_code=204)
+
+
+@router.get("/{initiative_id}/updates", summary="List an initiative's check-ins")
+async def list_checkins(
+    session: SessionDep, page: PageDep, initiative_id: int, updated_since: UpdatedSince = None
+) -> Page[CheckInPublic]:
+    """Check-ins newest first (by reported_on, then id), keyset-paginated."""
+    rows = await checkins.list_checkins(
+        session, initiative_id, limit=page.limit, cursor=page.cursor, updated_since=updated_since
+    )
+    items, next_cursor = page_of(rows, page.limit)
+    return Page(items=[CheckInPublic.model_validate(r) for r in items], next_cursor=next_cursor)
+
+
+@router.post(
+    "/{initiative_id}/updates", status_code=status.HTTP_201_CREATED, summary="Post a check-in"
+)
+async def create_checkin(
+    session: SessionDep, actor: ActorDep, initiative_id: int, data: CheckInCreate
+) -> CheckInPublic:
+    """Record a check-in; a correction is a new check-in."""
+    checkin = await checkins.create_checkin(session, actor, initiative_id, data)
+    return CheckInPublic.model_validate(checkin)

@@ -1,0 +1,85 @@
+"""Check-ins: append-only progress updates on an initiative, newest first."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from schema import Person, ProgressUpdate
+from service import crud
+from service.actor import Actor
+from service.errors import Conflict
+from service.initiatives.payloads import CheckInCreate
+from service.initiatives.service import CLOSED_STATUSES, get_initiative
+from service.pagination import decode_cursor
+
+_NEWEST_FIRST = (col(ProgressUpdate.reported_on).desc(), col(ProgressUpdate.id).desc())
+
+
+async def list_checkins(
+    session: AsyncSession,
+    initiative_id: int,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
+) -> Sequence[ProgressUpdate]:
+    """Check-ins newest first (reported_on, then id, descending), after `cursor`.
+
+    The cursor carries the id of the last check-in seen; its `reported_on` is looked up in
+    the same statement, so pages never skip or repeat.
+    """
+    await get_initiative(session, initiative_id)
+    stmt = sa.select(ProgressUpdate).where(col(ProgressUpdate.initiative_id) == initiative_id)
+    if updated_since is not None:
+        # Check-ins never change once recorded: their creation is their last change.
+        stmt = stmt.where(col(ProgressUpdate.created_at) >= updated_since)
+    after = decode_cursor(cursor)
+    if after is not None:
+        anchor = (
+            sa.select(col(ProgressUpdate.reported_on))
+            .where(col(ProgressUpdate.id) == after)
+            .scalar_subquery()
+        )
+        stmt = stmt.where(
+            sa.tuple_(col(ProgressUpdate.reported_on), col(ProgressUpdate.id))
+            < sa.tuple_(anchor, sa.literal(after, sa.BigInteger))
+        )
+    stmt = stmt.order_by(*_NEWEST_FIRST).limit(limit + 1)
+    return (await session.scalars(stmt)).all()
+
+
+async def create_checkin(
+    session: AsyncSession, actor: Actor, initiative_id: int, data: CheckInCreate
+) -> ProgressUpdate:
+    """Record a check-in on an initiative that is not done or stopped."""
+    initiative = await get_initiative(session, initiative_id)
+    if initiative.status in CLOSED_STATUSES:
+        raise Conflict(
+            f"Initiative {initiative.code} is {initiative.status}; it takes no more check-ins.",
+            code="initiative_closed",
+        )
+    await crud.require_refs(session, Person, {"author_id": data.author_id})
+    values = data.model_dump()
+    values["reported_on"] = data.reported_on or date.today()
+    if data.spent_to_date is None:
+        values["spent_to_date"] = await _latest_spent(session, initiative_id)
+    checkin = ProgressUpdate(initiative_id=initiative_id, **values)
+    session.add(checkin)
+    await session.flush()
+    await session.refresh(checkin)  # created_at and the rounded money come from the database
+    return checkin
+
+
+async def _latest_spent(session: AsyncSession, initiative_id: int) -> Decimal:
+    """Spending is cumulative: a check-in that omits it keeps the latest figure."""
+    spent = await session.scalar(
+        sa.select(col(ProgressUpdate.spent_to_date))
+        .where(col(ProgressUpdate.initiative_id) == initiative_id)
+        .order_by(*_NEWEST_FIRST)
+        .limit(1)
+    )
+    return spent if spent is not None else Decimal("0")

@@ -1,0 +1,240 @@
+"""Initiatives: create, read, update, delete, status changes and the list.
+
+Reads return rows of every initiative column plus the figures of the latest check-in
+(`health`, `percent_complete`, `spent_to_date`, `last_update_on`), fetched in the same
+statement through a LEFT JOIN LATERAL.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from schema import Department, Initiative, Person, ProgressUpdate
+from schema.enums import TRANSITIONS, InitiativeStatus, Orientation
+from service import crud
+from service.actor import Actor
+from service.errors import Conflict, InvalidTransition, ValidationFailed, not_found
+from service.initiatives.payloads import InitiativeCreate, InitiativeFilter, InitiativeUpdate
+from service.pagination import keyset
+
+DEFAULT_CLIENT_SHARE: dict[str, Decimal] = {
+    Orientation.client_facing: Decimal("1"),
+    Orientation.internal: Decimal("0"),
+    Orientation.hybrid: Decimal("0.5"),
+}
+STARTING_STATUSES = (InitiativeStatus.proposed, InitiativeStatus.approved)
+CLOSED_STATUSES = (InitiativeStatus.done, InitiativeStatus.stopped)
+
+_LATEST = (
+    sa.select(
+        col(ProgressUpdate.health),
+        col(ProgressUpdate.percent_complete),
+        col(ProgressUpdate.spent_to_date),
+        col(ProgressUpdate.reported_on).label("last_update_on"),
+        col(ProgressUpdate.created_at).label("recorded_at"),
+    )
+    .where(col(ProgressUpdate.initiative_id) == col(Initiative.id))
+    .order_by(col(ProgressUpdate.reported_on).desc(), col(ProgressUpdate.id).desc())
+    .limit(1)
+    .lateral("latest")
+)
+
+
+def _view() -> sa.Select[Any]:
+    """Every initiative column and the latest check-in's figures (null when none)."""
+    return sa.select(
+        *Initiative.__table__.columns,  # type: ignore[attr-defined]
+        _LATEST.c.health,
+        _LATEST.c.percent_complete,
+        _LATEST.c.spent_to_date,
+        _LATEST.c.last_update_on,
+    ).outerjoin(_LATEST, sa.true())
+
+
+async def list_initiatives(
+    session: AsyncSession, filters: InitiativeFilter, *, limit: int, cursor: str | None = None
+) -> Sequence[sa.Row[Any]]:
+    """Initiatives by id after `cursor`, filtered, with their latest check-in: one statement."""
+    stmt = _view()
+    equal = {
+        "department_id": filters.department_id,
+        "orientation": filters.orientation,
+        "origin": filters.origin,
+        "owner_id": filters.owner_id,
+        "sponsor_id": filters.sponsor_id,
+        "is_experiment": filters.is_experiment,
+    }
+    for name, value in equal.items():
+        if value is not None:
+            stmt = stmt.where(getattr(Initiative, name) == value)
+    if filters.status:
+        stmt = stmt.where(col(Initiative.status).in_(filters.status))
+    if filters.q:
+        stmt = stmt.where(
+            sa.or_(
+                col(Initiative.code).icontains(filters.q, autoescape=True),
+                col(Initiative.title).icontains(filters.q, autoescape=True),
+            )
+        )
+    if filters.updated_since is not None:
+        # A newer latest check-in changes the initiative's figures, so it counts as a change.
+        stmt = stmt.where(
+            sa.or_(
+                col(Initiative.updated_at) >= filters.updated_since,
+                _LATEST.c.recorded_at >= filters.updated_since,
+            )
+        )
+    return (await session.execute(keyset(stmt, col(Initiative.id), cursor, limit))).all()
+
+
+async def get_initiative(session: AsyncSession, initiative_id: int) -> Initiative:
+    """The initiative row, or 404."""
+    return await crud.get_or_404(session, Initiative, initiative_id)
+
+
+async def get_initiative_view(session: AsyncSession, initiative_id: int) -> sa.Row[Any]:
+    """One initiative with its latest check-in's figures, or 404."""
+    row = (await session.execute(_view().where(col(Initiative.id) == initiative_id))).first()
+    if row is None:
+        raise not_found("Initiative", initiative_id)
+    return row
+
+
+async def create_initiative(
+    session: AsyncSession, actor: Actor, data: InitiativeCreate
+) -> sa.Row[Any]:
+    """Create an initiative, `proposed` unless `approved` is asked for."""
+    if data.status not in STARTING_STATUSES:
+        raise ValidationFailed(
+            f"A new initiative starts as proposed or approved, not {data.status}.",
+            code="invalid_initial_status",
+            field="status",
+        )
+    await _refuse_duplicate_code(session, data.code)
+    await _require_refs(session, data.model_dump(exclude_unset=True))
+    _check_dates(data.start_date, data.target_date)
+    values = data.model_dump()
+    values["client_share"] = _resolve_share(data.orientation, data.client_share, keep=None)
+    initiative = Initiative(**values)
+    session.add(initiative)
+    await session.flush()
+    return await get_initiative_view(session, _id(initiative))
+
+
+async def update_initiative(
+    session: AsyncSession, actor: Actor, initiative_id: int, data: InitiativeUpdate
+) -> sa.Row[Any]:
+    """Change the given fields; a new `status` must be an allowed transition."""
+    initiative = await get_initiative(session, initiative_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "code" in changes and changes["code"] != initiative.code:
+        await _refuse_duplicate_code(session, changes["code"])
+    await _require_refs(session, changes)
+    if "status" in changes:
+        _check_transition(InitiativeStatus(initiative.status), changes["status"])
+    orientation = changes.get("orientation", initiative.orientation)
+    same_orientation = orientation == initiative.orientation
+    changes["client_share"] = _resolve_share(
+        orientation,
+        changes.get("client_share"),
+        keep=initiative.client_share if same_orientation else None,
+    )
+
+    def final(field: str) -> Any:
+        return changes.get(field, getattr(initiative, field))
+
+    _check_dates(final("start_date"), final("target_date"))
+    if final("status") == InitiativeStatus.stopped and not final("lessons_learned").strip():
+        raise ValidationFailed(
+            "A stopped initiative needs lessons learned: say what the attempt taught.",
+            code="lessons_learned_required",
+            field="lessons_learned",
+        )
+    crud.apply_changes(initiative, changes)
+    await session.flush()
+    return await get_initiative_view(session, initiative_id)
+
+
+async def delete_initiative(session: AsyncSession, actor: Actor, initiative_id: int) -> None:
+    """Delete a `proposed` initiative (409 otherwise: stop it instead)."""
+    initiative = await get_initiative(session, initiative_id)
+    if initiative.status != InitiativeStatus.proposed:
+        raise Conflict(
+            f"Only a proposed initiative can be deleted; {initiative.code} is"
+            f" {initiative.status}. Stop it with lessons learned instead.",
+            code="not_deletable",
+        )
+    await session.delete(initiative)
+    await session.flush()
+
+
+def allowed_moves(current: InitiativeStatus) -> list[InitiativeStatus]:
+    """The statuses `current` may move to, in lifecycle order."""
+    return [status for status in InitiativeStatus if status in TRANSITIONS[current]]
+
+
+def _check_transition(current: InitiativeStatus, target: InitiativeStatus) -> None:
+    if target == current or target in TRANSITIONS[current]:
+        return
+    allowed = ", ".join(allowed_moves(current)) or "none"
+    raise InvalidTransition(
+        f"An initiative cannot go from {current} to {target}; allowed from {current}: {allowed}.",
+        field="status",
+        extra={
+            "from_status": current.value,
+            "to_status": target.value,
+            "allowed": [status.value for status in allowed_moves(current)],
+        },
+    )
+
+
+def _resolve_share(orientation: str, given: Decimal | None, *, keep: Decimal | None) -> Decimal:
+    """The client share: fixed unless hybrid; `keep` is the stored share if still valid."""
+    fixed = DEFAULT_CLIENT_SHARE[orientation]
+    if orientation != Orientation.hybrid:
+        if given is not None and given != fixed:
+            raise ValidationFailed(
+                f"client_share is {fixed} for a {orientation} initiative;"
+                " only a hybrid initiative takes a share between 0 and 1.",
+                code="client_share_not_settable",
+                field="client_share",
+            )
+        return fixed
+    if given is not None:
+        return given
+    return keep if keep is not None else fixed
+
+
+def _check_dates(start: date | None, target: date | None) -> None:
+    if start is not None and target is not None and target < start:
+        raise ValidationFailed(
+            f"target_date {target} is before start_date {start}.",
+            code="target_before_start",
+            field="target_date",
+        )
+
+
+async def _refuse_duplicate_code(session: AsyncSession, code: str) -> None:
+    found = await session.scalar(sa.select(col(Initiative.id)).where(col(Initiative.code) == code))
+    if found is not None:
+        raise Conflict(
+            f"An initiative with code '{code}' already exists.",
+            code="duplicate_code",
+            field="code",
+        )
+
+
+async def _require_refs(session: AsyncSession, values: dict[str, Any]) -> None:
+    await crud.require_refs(session, Department, {"department_id": values.get("department_id")})
+    people = {field: values.get(field) for field in ("owner_id", "sponsor_id")}
+    await crud.require_refs(session, Person, people)
+
+
+def _id(initiative: Initiative) -> int:
+    assert initiative.id is not None
+    return initiative.id
