@@ -81,10 +81,15 @@ def demo(
 ) -> None:
     """Load the demo company (or a synthetic one of --scale initiatives) into an empty database."""
     from service.demo import loader
+    from service.errors import Conflict
 
     with database(get_settings()) as url:
         migrations.upgrade(url)
-        asyncio.run(loader.load(url, console, scale=scale, seed=seed))
+        try:
+            asyncio.run(loader.load(url, console, scale=scale, seed=seed))
+        except Conflict as refused:
+            console.print(f"[red]{refused.detail}[/red]")
+            raise typer.Exit(1) from None
 
 
 @app.command("graphql-schema")

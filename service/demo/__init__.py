@@ -1,0 +1,1 @@
+"""Demo data: the curated Northbridge Home company and a synthetic generator for scale."""

@@ -1,0 +1,72 @@
+"""Load demo data into a migrated database: the curated company or a synthetic one."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
+from sqlmodel import col
+
+from schema import Department
+from service.demo import guard, synthetic
+from service.demo.builder import load_company
+
+__all__ = ["load", "load_company", "load_demo_if_empty", "print_counts"]
+
+
+@asynccontextmanager
+async def _transaction(url: str) -> AsyncIterator[AsyncSession]:
+    """One session in one transaction, committed on success, on a throw-away engine."""
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+            await session.execute(text(guard.LOCK_SQL))
+            yield session
+    finally:
+        await engine.dispose()
+
+
+async def load(url: str, console: Console, *, scale: int = 0, seed: int = 42) -> dict[str, int]:
+    """Load the demo company, or a synthetic one of `scale` initiatives, into an empty database.
+
+    Raises Conflict (code `database_not_empty`) when portfolio data already exists.
+    """
+    if scale > 0:
+        loaded = await asyncio.to_thread(synthetic.generate, url, console, scale=scale, seed=seed)
+        print_counts(console, f"Synthetic company of {scale:,} initiatives loaded", loaded)
+        return loaded
+    async with _transaction(url) as session:
+        counts = tuple((await session.execute(text(guard.COUNTS_SQL))).one())
+        if (error := guard.refusal(counts)) is not None:
+            raise error
+        with console.status("Loading the demo company..."):
+            loaded = await load_company(session)
+    print_counts(console, "Demo company loaded", loaded)
+    return loaded
+
+
+async def load_demo_if_empty(url: str, console: Console) -> dict[str, int]:
+    """Load the demo company unless a department already exists (then keep the data)."""
+    async with _transaction(url) as session:
+        if await session.scalar(select(col(Department.id)).limit(1)) is not None:
+            console.print("The database already holds data: keeping it (no demo loaded).")
+            return {}
+        with console.status("Loading the demo company..."):
+            loaded = await load_company(session)
+    print_counts(console, "Demo company loaded", loaded)
+    return loaded
+
+
+def print_counts(console: Console, title: str, counts: dict[str, int]) -> None:
+    """The title, then a two-column table of rows per table."""
+    console.print(title)
+    table = Table()
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
