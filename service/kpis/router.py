@@ -1,5 +1,156 @@
-"""REST handlers for kpis."""
+"""REST handlers for KPIs, their measurements and their drivers."""
 
-from fastapi import APIRouter
+from datetime import date, datetime
 
-router = APIRouter(tags=["kpis"])
+from fastapi import APIRouter, Query, Response, status
+
+from schema.enums import Perspective
+from service.deps import ActorDep, PageDep, SessionDep
+from service.kpis import measurements, service
+from service.kpis.payloads import (
+    BulkResult,
+    DriverCreate,
+    KpiCreate,
+    KpiDriverPublic,
+    KpiDrivers,
+    KpiPublic,
+    KpiRef,
+    KpiUpdate,
+    MeasurementBulk,
+    MeasurementCreate,
+    MeasurementPublic,
+)
+from service.pagination import Page, page_of
+
+router = APIRouter(prefix="/kpis", tags=["kpis"])
+
+
+def _public(view: service.KpiView) -> KpiPublic:
+    return KpiPublic.of(view.kpi, view.department_ids, view.latest)
+
+
+@router.get("", summary="List KPIs")
+async def list_kpis(
+    session: SessionDep,
+    page: PageDep,
+    perspective: Perspective | None = Query(None),
+    department_id: int | None = Query(None, description="An accountable department."),
+    shared: bool | None = Query(None, description="Two or more accountable departments."),
+    q: str | None = Query(
+        None, max_length=200, pattern=r"^[^\x00]*$", description="Part of the code or name."
+    ),
+    updated_since: datetime | None = Query(None),
+) -> Page[KpiPublic]:
+    """KPIs in id order, filtered and keyset-paginated."""
+    views = await service.list_kpis(
+        session,
+        limit=page.limit,
+        cursor=page.cursor,
+        perspective=perspective,
+        department_id=department_id,
+        shared=shared,
+        q=q,
+        updated_since=updated_since,
+    )
+    items, next_cursor = page_of(views, page.limit)
+    return Page(items=[_public(v) for v in items], next_cursor=next_cursor)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a KPI")
+async def create_kpi(session: SessionDep, actor: ActorDep, data: KpiCreate) -> KpiPublic:
+    """Create a KPI with a unique code and its accountable departments (owner first)."""
+    return _public(await service.create_kpi(session, actor, data))
+
+
+@router.get("/{kpi_id}", summary="Get a KPI")
+async def get_kpi(session: SessionDep, kpi_id: int) -> KpiPublic:
+    """One KPI by id, with its departments and latest measurement."""
+    return _public(await service.get_kpi_view(session, kpi_id))
+
+
+@router.patch("/{kpi_id}", summary="Update a KPI")
+async def update_kpi(
+    session: SessionDep, actor: ActorDep, kpi_id: int, data: KpiUpdate
+) -> KpiPublic:
+    """Change the given fields of a KPI; `department_ids` replaces the whole list."""
+    return _public(await service.update_kpi(session, actor, kpi_id, data))
+
+
+@router.delete("/{kpi_id}", status_code=204, summary="Delete a KPI")
+async def delete_kpi(session: SessionDep, actor: ActorDep, kpi_id: int) -> Response:
+    """Delete a KPI no initiative is linked to."""
+    await service.delete_kpi(session, actor, kpi_id)
+    return Response(status_code=204)
+
+
+@router.get("/{kpi_id}/measurements", summary="List a KPI's measurements")
+async def list_measurements(
+    session: SessionDep,
+    page: PageDep,
+    kpi_id: int,
+    measured_from: date | None = Query(None, alias="from", description="First date included."),
+    measured_to: date | None = Query(None, alias="to", description="Last date included."),
+    updated_since: datetime | None = Query(None),
+) -> Page[MeasurementPublic]:
+    """Measurements of a KPI in id order, keyset-paginated."""
+    rows = await measurements.list_measurements(
+        session,
+        kpi_id,
+        limit=page.limit,
+        cursor=page.cursor,
+        measured_from=measured_from,
+        measured_to=measured_to,
+        updated_since=updated_since,
+    )
+    items, next_cursor = page_of(rows, page.limit)
+    return Page(items=[MeasurementPublic.model_validate(r) for r in items], next_cursor=next_cursor)
+
+
+@router.post(
+    "/{kpi_id}/measurements",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a measurement",
+    responses={200: {"description": "The date already had a measurement: it was updated."}},
+)
+async def record_measurement(
+    session: SessionDep, actor: ActorDep, kpi_id: int, data: MeasurementCreate, response: Response
+) -> MeasurementPublic:
+    """Record a KPI value on a date: 201 when new, 200 when that date is recorded again."""
+    row, created = await measurements.record_measurement(session, actor, kpi_id, data)
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return MeasurementPublic.model_validate(row)
+
+
+@router.post("/{kpi_id}/measurements/bulk", summary="Record many measurements")
+async def record_measurements(
+    session: SessionDep, actor: ActorDep, kpi_id: int, data: MeasurementBulk
+) -> BulkResult:
+    """Record up to 10,000 dates at once; all are validated before any is written."""
+    return await measurements.record_measurements(session, actor, kpi_id, data.items)
+
+
+@router.get("/{kpi_id}/drivers", summary="List a KPI's drivers")
+async def list_drivers(session: SessionDep, kpi_id: int) -> KpiDrivers:
+    """The KPIs that drive this one, and those it drives."""
+    drivers, driven = await service.list_drivers(session, kpi_id)
+    return KpiDrivers(
+        drivers=[KpiRef.model_validate(k) for k in drivers],
+        driven=[KpiRef.model_validate(k) for k in driven],
+    )
+
+
+@router.post("/{kpi_id}/drivers", status_code=status.HTTP_201_CREATED, summary="Add a driver")
+async def add_driver(
+    session: SessionDep, actor: ActorDep, kpi_id: int, data: DriverCreate
+) -> KpiDriverPublic:
+    """Record that another KPI drives this one."""
+    return KpiDriverPublic.model_validate(await service.add_driver(session, actor, kpi_id, data))
+
+
+@router.delete("/{kpi_id}/drivers/{driver_kpi_id}", status_code=204, summary="Remove a driver")
+async def remove_driver(
+    session: SessionDep, actor: ActorDep, kpi_id: int, driver_kpi_id: int
+) -> Response:
+    """Remove the link saying `driver_kpi_id` drives this KPI."""
+    await service.remove_driver(session, actor, kpi_id, driver_kpi_id)
+    return Response(status_code=204)

@@ -1,0 +1,169 @@
+"""KPI measurements: one per KPI and date, recorded singly or in bulk (upsert)."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from schema import KpiMeasurement, Person
+from schema.kpi import VALUE
+from service.actor import Actor
+from service.errors import ValidationFailed
+from service.kpis import service as kpis
+from service.kpis.payloads import BulkResult, MeasurementCreate
+from service.pagination import keyset
+
+_COLUMNS = ("kpi_id", "measured_on", "value", "source", "recorded_by_id")
+
+
+async def list_measurements(
+    session: AsyncSession,
+    kpi_id: int,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    measured_from: date | None = None,
+    measured_to: date | None = None,
+    updated_since: datetime | None = None,
+) -> Sequence[KpiMeasurement]:
+    """Measurements of a KPI by id after `cursor`, within [from, to] when given."""
+    await kpis.get_kpi(session, kpi_id)
+    if measured_from is not None and measured_to is not None and measured_from > measured_to:
+        raise ValidationFailed("`to` is before `from`.", code="invalid_range", field="to")
+    stmt = select(KpiMeasurement).where(col(KpiMeasurement.kpi_id) == kpi_id)
+    if measured_from is not None:
+        stmt = stmt.where(col(KpiMeasurement.measured_on) >= measured_from)
+    if measured_to is not None:
+        stmt = stmt.where(col(KpiMeasurement.measured_on) <= measured_to)
+    if updated_since is not None:
+        stmt = stmt.where(col(KpiMeasurement.updated_at) >= updated_since)
+    # Bulk upserts bypass the identity map: always read the stored values.
+    stmt = keyset(stmt, col(KpiMeasurement.id), cursor, limit)
+    return (await session.scalars(stmt.execution_options(populate_existing=True))).all()
+
+
+def _upsert(rows: Any) -> Any:
+    """INSERT ... ON CONFLICT (kpi_id, measured_on) DO UPDATE, only where something changed.
+
+    An updated row gets updated_at = now() and version + 1 so incremental pulls see it;
+    a row recorded again with identical data is left alone.
+    """
+    stmt = insert(KpiMeasurement)
+    stmt = (
+        stmt.from_select(list(_COLUMNS), rows) if isinstance(rows, sa.Select) else stmt.values(rows)
+    )
+    new = stmt.excluded
+    table = KpiMeasurement.__table__.c  # type: ignore[attr-defined]
+    return stmt.on_conflict_do_update(
+        index_elements=["kpi_id", "measured_on"],
+        set_={
+            "value": new.value,
+            "source": new.source,
+            "recorded_by_id": new.recorded_by_id,
+            "updated_at": func.now(),
+            "version": table.version + 1,
+        },
+        where=tuple_(table.value, table.source, table.recorded_by_id).is_distinct_from(
+            tuple_(new.value, new.source, new.recorded_by_id)
+        ),
+    )
+
+
+async def _check_recorders(
+    session: AsyncSession, items: Sequence[MeasurementCreate], prefix: str
+) -> None:
+    wanted = {item.recorded_by_id for item in items if item.recorded_by_id is not None}
+    if not wanted:
+        return
+    found = set(
+        (await session.scalars(select(col(Person.id)).where(col(Person.id).in_(wanted)))).all()
+    )
+    for index, item in enumerate(items):
+        if item.recorded_by_id is not None and item.recorded_by_id not in found:
+            raise ValidationFailed(
+                f"Person {item.recorded_by_id} does not exist.",
+                code="unknown_reference",
+                field=f"{prefix}{index}.recorded_by_id" if prefix else "recorded_by_id",
+            )
+
+
+async def record_measurement(
+    session: AsyncSession, actor: Actor, kpi_id: int, data: MeasurementCreate
+) -> tuple[KpiMeasurement, bool]:
+    """Record the value of a KPI on a date; the same date again updates it. True if created."""
+    await kpis.get_kpi(session, kpi_id)
+    await _check_recorders(session, [data], prefix="")
+    stmt = _upsert({"kpi_id": kpi_id, **data.model_dump()}).returning(KpiMeasurement)
+    written = await session.scalar(
+        select(KpiMeasurement).from_statement(stmt).execution_options(populate_existing=True)
+    )
+    if written is not None:
+        return written, written.version == 1
+    # Recorded again with identical data: nothing was written.
+    unchanged = await session.scalar(
+        select(KpiMeasurement)
+        .where(
+            col(KpiMeasurement.kpi_id) == kpi_id,
+            col(KpiMeasurement.measured_on) == data.measured_on,
+        )
+        .execution_options(populate_existing=True)
+    )
+    assert unchanged is not None
+    return unchanged, False
+
+
+def _refuse_duplicate_dates(items: Sequence[MeasurementCreate]) -> None:
+    seen: set[date] = set()
+    for index, item in enumerate(items):
+        if item.measured_on in seen:
+            raise ValidationFailed(
+                f"{item.measured_on} appears more than once in the request.",
+                code="duplicate_date",
+                field=f"items.{index}.measured_on",
+            )
+        seen.add(item.measured_on)
+
+
+def _unnest(kpi_id: int, items: Sequence[MeasurementCreate]) -> sa.Select[Any]:
+    """The items as rows, sent as four arrays: one statement whatever their number."""
+
+    def array(name: str, item_type: Any, values: list[Any]) -> Any:
+        return sa.cast(sa.bindparam(name, values, type_=ARRAY(item_type)), ARRAY(item_type))
+
+    rows = (
+        func.unnest(
+            array("measured_on", sa.Date, [item.measured_on for item in items]),
+            array("value", VALUE, [item.value for item in items]),
+            array("source", sa.Text, [item.source for item in items]),
+            array("recorded_by_id", sa.BigInteger, [item.recorded_by_id for item in items]),
+        )
+        .table_valued("measured_on", "value", "source", "recorded_by_id")
+        .render_derived(name="item")
+    )
+    return select(
+        sa.literal(kpi_id, sa.BigInteger),
+        rows.c.measured_on,
+        rows.c.value,
+        rows.c.source,
+        rows.c.recorded_by_id,
+    )
+
+
+async def record_measurements(
+    session: AsyncSession, actor: Actor, kpi_id: int, items: Sequence[MeasurementCreate]
+) -> BulkResult:
+    """Record many dates of a KPI at once: all validated first, then one upsert statement."""
+    await kpis.get_kpi(session, kpi_id)
+    _refuse_duplicate_dates(items)
+    await _check_recorders(session, items, prefix="items.")
+    if not items:
+        return BulkResult(created=0, updated=0, unchanged=0)
+    written = _upsert(_unnest(kpi_id, items)).returning(col(KpiMeasurement.version)).cte("written")
+    counts = select(func.count().filter(written.c.version == 1), func.count()).select_from(written)
+    created, total = (await session.execute(counts)).one()
+    return BulkResult(created=created, updated=total - created, unchanged=len(items) - total)

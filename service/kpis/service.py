@@ -1,0 +1,289 @@
+"""KPIs: create, read, update, delete, their accountable departments and their drivers."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Select, and_, delete, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
+from sqlmodel import col
+
+from schema import Department, InitiativeKpi, Kpi, KpiDepartment, KpiDriver, KpiMeasurement
+from schema.enums import Perspective
+from service import crud
+from service.actor import Actor
+from service.errors import Conflict, NotFound, ValidationFailed
+from service.kpis.payloads import DriverCreate, KpiCreate, KpiUpdate, LatestMeasurement
+from service.pagination import keyset
+
+
+@dataclass(frozen=True)
+class KpiView:
+    """A KPI with its accountable departments (owner first) and latest measurement."""
+
+    kpi: Kpi
+    department_ids: list[int]
+    latest: LatestMeasurement | None
+
+    @property
+    def id(self) -> int:
+        assert self.kpi.id is not None
+        return self.kpi.id
+
+
+def _departments_lateral() -> Any:
+    ordered = aggregate_order_by(col(KpiDepartment.department_id), col(KpiDepartment.position))
+    return (
+        select(func.array_agg(ordered).label("department_ids"))
+        .where(col(KpiDepartment.kpi_id) == col(Kpi.id))
+        .lateral("accountable")
+    )
+
+
+def _latest_lateral() -> Any:
+    return (
+        select(col(KpiMeasurement.measured_on), col(KpiMeasurement.value))
+        .where(col(KpiMeasurement.kpi_id) == col(Kpi.id))
+        .order_by(col(KpiMeasurement.measured_on).desc())
+        .limit(1)
+        .lateral("latest")
+    )
+
+
+def _views_stmt() -> tuple[Select[Any], Any]:
+    """One statement: KPIs joined to their department list and latest measurement."""
+    accountable, latest = _departments_lateral(), _latest_lateral()
+    stmt = (
+        select(Kpi, accountable.c.department_ids, latest.c.measured_on, latest.c.value)
+        .select_from(Kpi)
+        .outerjoin(accountable, sa.true())
+        .outerjoin(latest, sa.true())
+    )
+    return stmt, accountable
+
+
+def _view(row: Any) -> KpiView:
+    kpi, department_ids, measured_on, value = row
+    latest = (
+        None if measured_on is None else LatestMeasurement(measured_on=measured_on, value=value)
+    )
+    return KpiView(kpi=kpi, department_ids=list(department_ids or []), latest=latest)
+
+
+async def list_kpis(
+    session: AsyncSession,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    perspective: Perspective | None = None,
+    department_id: int | None = None,
+    shared: bool | None = None,
+    q: str | None = None,
+    updated_since: datetime | None = None,
+) -> list[KpiView]:
+    """KPIs by id after `cursor`, filtered (one extra row tells whether more follow)."""
+    stmt, accountable = _views_stmt()
+    if perspective is not None:
+        stmt = stmt.where(col(Kpi.perspective) == perspective)
+    if department_id is not None:
+        accountable_for = select(col(KpiDepartment.kpi_id)).where(
+            col(KpiDepartment.department_id) == department_id
+        )
+        stmt = stmt.where(col(Kpi.id).in_(accountable_for))
+    if shared is not None:
+        count = func.coalesce(func.cardinality(accountable.c.department_ids), 0)
+        stmt = stmt.where(count >= 2 if shared else count < 2)
+    if q:
+        stmt = stmt.where(
+            or_(
+                col(Kpi.code).icontains(q, autoescape=True),
+                col(Kpi.name).icontains(q, autoescape=True),
+            )
+        )
+    if updated_since is not None:
+        stmt = stmt.where(col(Kpi.updated_at) >= updated_since)
+    rows = await session.execute(keyset(stmt, col(Kpi.id), cursor, limit))
+    return [_view(row) for row in rows]
+
+
+async def get_kpi(session: AsyncSession, kpi_id: int) -> Kpi:
+    """One KPI row, or 404."""
+    return await crud.get_or_404(session, Kpi, kpi_id)
+
+
+async def get_kpi_view(session: AsyncSession, kpi_id: int) -> KpiView:
+    """One KPI with its departments and latest measurement, or 404."""
+    stmt, _ = _views_stmt()
+    # Reload the columns: after a write they hold what the database stored (numeric scale).
+    stmt = stmt.where(col(Kpi.id) == kpi_id).execution_options(populate_existing=True)
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        raise NotFound(f"Kpi {kpi_id} does not exist.", code="kpi_not_found")
+    return _view(row)
+
+
+async def _refuse_duplicate_code(session: AsyncSession, code: str) -> None:
+    if await session.scalar(select(col(Kpi.id)).where(col(Kpi.code) == code)) is not None:
+        raise Conflict(
+            f"A KPI with code '{code}' already exists.", code="duplicate_code", field="code"
+        )
+
+
+async def _check_departments(session: AsyncSession, department_ids: list[int]) -> None:
+    seen: set[int] = set()
+    for department_id in department_ids:
+        if department_id in seen:
+            raise ValidationFailed(
+                f"Department {department_id} is listed twice.",
+                code="duplicate_department",
+                field="department_ids",
+            )
+        seen.add(department_id)
+    found = set(
+        (
+            await session.scalars(select(col(Department.id)).where(col(Department.id).in_(seen)))
+        ).all()
+    )
+    for department_id in department_ids:
+        if department_id not in found:
+            raise ValidationFailed(
+                f"Department {department_id} does not exist.",
+                code="unknown_reference",
+                field="department_ids",
+            )
+
+
+async def _department_ids(session: AsyncSession, kpi_id: int) -> list[int]:
+    stmt = (
+        select(col(KpiDepartment.department_id))
+        .where(col(KpiDepartment.kpi_id) == kpi_id)
+        .order_by(col(KpiDepartment.position))
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def _replace_departments(
+    session: AsyncSession, kpi_id: int, department_ids: list[int]
+) -> None:
+    """Rewrite the accountable departments of a KPI: positions follow the list order."""
+    await session.execute(delete(KpiDepartment).where(col(KpiDepartment.kpi_id) == kpi_id))
+    rows = [
+        {"kpi_id": kpi_id, "department_id": department_id, "position": position}
+        for position, department_id in enumerate(department_ids)
+    ]
+    await session.execute(insert(KpiDepartment), rows)
+
+
+async def create_kpi(session: AsyncSession, actor: Actor, data: KpiCreate) -> KpiView:
+    """Create a KPI with a unique code and its accountable departments (owner first)."""
+    await _refuse_duplicate_code(session, data.code)
+    await _check_departments(session, data.department_ids)
+    kpi = Kpi(**data.model_dump(exclude={"department_ids"}))
+    session.add(kpi)
+    await session.flush()
+    assert kpi.id is not None
+    await _replace_departments(session, kpi.id, data.department_ids)
+    return await get_kpi_view(session, kpi.id)
+
+
+async def update_kpi(session: AsyncSession, actor: Actor, kpi_id: int, data: KpiUpdate) -> KpiView:
+    """Change the given fields of a KPI; `department_ids` replaces the whole list."""
+    # Locked until the transaction ends: concurrent edits of one KPI (and of its department
+    # list) take turns instead of interleaving.
+    kpi = await session.get(Kpi, kpi_id, with_for_update=True, populate_existing=True)
+    if kpi is None:
+        raise NotFound(f"Kpi {kpi_id} does not exist.", code="kpi_not_found")
+    changes = data.model_dump(exclude_unset=True)
+    department_ids: list[int] | None = changes.pop("department_ids", None)
+    if "code" in changes and changes["code"] != kpi.code:
+        await _refuse_duplicate_code(session, changes["code"])
+    departments_changed = False
+    if department_ids is not None:
+        await _check_departments(session, department_ids)
+        if department_ids != await _department_ids(session, kpi_id):
+            await _replace_departments(session, kpi_id, department_ids)
+            departments_changed = True
+    if not crud.apply_changes(kpi, changes) and departments_changed:
+        # The department list is part of the KPI: bump its version and updated_at too.
+        flag_modified(kpi, "name")
+    await session.flush()
+    return await get_kpi_view(session, kpi_id)
+
+
+async def delete_kpi(session: AsyncSession, actor: Actor, kpi_id: int) -> None:
+    """Delete a KPI no initiative is linked to (409 `in_use` otherwise)."""
+    kpi = await get_kpi(session, kpi_id)
+    linked = await session.scalar(select(func.count()).where(col(InitiativeKpi.kpi_id) == kpi_id))
+    if linked:
+        raise Conflict(
+            f"KPI {kpi.code} is linked to {linked} initiative(s); unlink it first.",
+            code="in_use",
+        )
+    await session.delete(kpi)
+    await session.flush()
+
+
+async def list_drivers(session: AsyncSession, kpi_id: int) -> tuple[list[Kpi], list[Kpi]]:
+    """The KPIs that drive this one, and those it drives (each in id order)."""
+    await get_kpi(session, kpi_id)
+    drives_it = and_(
+        col(KpiDriver.driver_kpi_id) == col(Kpi.id), col(KpiDriver.driven_kpi_id) == kpi_id
+    )
+    driven_by_it = and_(
+        col(KpiDriver.driven_kpi_id) == col(Kpi.id), col(KpiDriver.driver_kpi_id) == kpi_id
+    )
+    stmt = (
+        select(Kpi, col(KpiDriver.driven_kpi_id) == kpi_id)
+        .join(KpiDriver, or_(drives_it, driven_by_it))
+        .order_by(col(Kpi.id))
+    )
+    rows = (await session.execute(stmt)).all()
+    drivers = [kpi for kpi, drives_this in rows if drives_this]
+    driven = [kpi for kpi, drives_this in rows if not drives_this]
+    return drivers, driven
+
+
+async def add_driver(
+    session: AsyncSession, actor: Actor, kpi_id: int, data: DriverCreate
+) -> KpiDriver:
+    """Record that `driver_kpi_id` drives this KPI."""
+    await get_kpi(session, kpi_id)
+    if data.driver_kpi_id == kpi_id:
+        raise ValidationFailed(
+            "A KPI cannot drive itself.", code="self_driver", field="driver_kpi_id"
+        )
+    await crud.require_refs(session, Kpi, {"driver_kpi_id": data.driver_kpi_id})
+    if await _find_driver(session, kpi_id, data.driver_kpi_id) is not None:
+        raise Conflict(
+            f"KPI {data.driver_kpi_id} already drives KPI {kpi_id}.",
+            code="duplicate_driver",
+            field="driver_kpi_id",
+        )
+    link = KpiDriver(driver_kpi_id=data.driver_kpi_id, driven_kpi_id=kpi_id)
+    session.add(link)
+    await session.flush()
+    return link
+
+
+async def _find_driver(session: AsyncSession, kpi_id: int, driver_kpi_id: int) -> KpiDriver | None:
+    stmt = select(KpiDriver).where(
+        col(KpiDriver.driven_kpi_id) == kpi_id, col(KpiDriver.driver_kpi_id) == driver_kpi_id
+    )
+    return await session.scalar(stmt)
+
+
+async def remove_driver(
+    session: AsyncSession, actor: Actor, kpi_id: int, driver_kpi_id: int
+) -> None:
+    """Remove the link saying `driver_kpi_id` drives this KPI (404 when there is none)."""
+    await get_kpi(session, kpi_id)
+    link = await _find_driver(session, kpi_id, driver_kpi_id)
+    if link is None:
+        raise NotFound(
+            f"KPI {driver_kpi_id} does not drive KPI {kpi_id}.", code="kpi_driver_not_found"
+        )
+    await session.delete(link)
+    await session.flush()
