@@ -2,6 +2,8 @@
 
 from sqlmodel import SQLModel
 
+from schema.account import Account, ApiToken
+from schema.audit import AuditEvent, IdempotencyKey, LoginAttempt
 from schema.department import Department
 from schema.initiative import Initiative, InitiativeKpi, InitiativeLink
 from schema.kpi import Kpi, KpiDepartment, KpiDriver, KpiMeasurement
@@ -12,7 +14,11 @@ from schema.progress import ProgressUpdate
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Account",
+    "ApiToken",
+    "AuditEvent",
     "Department",
+    "IdempotencyKey",
     "Initiative",
     "InitiativeKpi",
     "InitiativeLink",
@@ -20,6 +26,7 @@ __all__ = [
     "KpiDepartment",
     "KpiDriver",
     "KpiMeasurement",
+    "LoginAttempt",
     "Person",
     "PortfolioSetting",
     "PortfolioSnapshot",

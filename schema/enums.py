@@ -78,3 +78,13 @@ class Severity(StrEnum):
     high = "high"
     medium = "medium"
     low = "low"
+
+
+class Role(StrEnum):
+    """What an account may do (see service/auth/policy.py)."""
+
+    cdo_office = "cdo_office"
+    department_head = "department_head"
+    contributor = "contributor"
+    viewer = "viewer"
+    bi_reader = "bi_reader"

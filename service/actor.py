@@ -1,15 +1,10 @@
 """Who is acting: every write service function takes an Actor (for authorization and audit)."""
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from schema.enums import Role
 
-class Role(StrEnum):
-    cdo_office = "cdo_office"
-    department_head = "department_head"
-    contributor = "contributor"
-    viewer = "viewer"
-    bi_reader = "bi_reader"
+__all__ = ["SYSTEM", "Actor", "Role"]
 
 
 @dataclass(frozen=True)

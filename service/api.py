@@ -2,7 +2,11 @@
 
 from fastapi import APIRouter
 
+from service.audit.router import router as audit_router
+from service.auth.router import public_router as auth_public_router
+from service.auth.router import router as auth_router
 from service.departments.router import router as departments_router
+from service.deps import ApiActorDep
 from service.health.router import router as health_router
 from service.initiatives.router import router as initiatives_router
 from service.kpis.router import router as kpis_router
@@ -10,11 +14,18 @@ from service.org.router import router as org_router
 from service.portfolio.router import router as portfolio_router
 from service.problems import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
+# Authentication is on by default: every route below requires credentials.
+router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, dependencies=[ApiActorDep])
 router.include_router(departments_router)
 router.include_router(org_router)
 router.include_router(initiatives_router)
 router.include_router(kpis_router)
 router.include_router(portfolio_router)
+router.include_router(audit_router)
+router.include_router(auth_router)
 
-__all__ = ["health_router", "router"]
+# Reachable without credentials: sign-in and sign-out only.
+public_router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
+public_router.include_router(auth_public_router)
+
+__all__ = ["health_router", "public_router", "router"]

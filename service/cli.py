@@ -2,12 +2,14 @@
 
 import asyncio
 import contextlib
+import sys
 from collections.abc import Iterator
 
 import typer
 import uvicorn
 from rich.console import Console
 
+from schema.enums import Role
 from service import migrate as migrations
 from service.config import Settings, get_settings
 from service.embedded_db import EmbeddedPostgres
@@ -47,6 +49,10 @@ def serve(
             from service.demo import loader
 
             asyncio.run(loader.load_demo_if_empty(url, console))
+            from service.auth import commands as auth_commands
+
+            logins = asyncio.run(auth_commands.demo_accounts(url, settings))
+            auth_commands.print_demo_logins(console, logins)
         from service.main import create_app
 
         application = create_app(settings.model_copy(update={"database_url": url}))
@@ -98,6 +104,69 @@ def graphql_schema() -> None:
     from service.graphql.schema import print_sdl
 
     typer.echo(print_sdl(), nl=False)
+
+
+@app.command("create-account")
+def create_account(
+    email: str = typer.Argument(..., help="The sign-in email."),
+    role: Role = typer.Option(..., "--role", help="What the account may do."),
+    department: str | None = typer.Option(
+        None, "--department", help="Department code a department_head writes for."
+    ),
+    person: str | None = typer.Option(None, "--person", help="Email of the person behind it."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from the first line of stdin."
+    ),
+) -> None:
+    """Create an account (no password: it signs in with API tokens only)."""
+    from service.auth import commands as auth_commands
+    from service.errors import DomainError
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    settings = get_settings()
+    with database(settings) as url:
+        migrations.upgrade(url)
+        try:
+            account = asyncio.run(
+                auth_commands.create_account(
+                    url,
+                    settings,
+                    email=email,
+                    role=role,
+                    department_code=department,
+                    person_email=person,
+                    password=password,
+                )
+            )
+        except DomainError as refused:
+            console.print(f"[red]{refused.detail}[/red]")
+            raise typer.Exit(1) from None
+    console.print(f"Account {account.id} created: {account.email} ({account.role}).")
+
+
+@app.command("create-token")
+def create_token(
+    email: str = typer.Argument(..., help="Email of the account the token acts as."),
+    name: str = typer.Option("", "--name", help="What the token is for."),
+    expires_days: int | None = typer.Option(None, "--expires-days", help="Days until it expires."),
+) -> None:
+    """Create an API token and print it alone on stdout (it is shown only once)."""
+    from service.auth import commands as auth_commands
+    from service.errors import DomainError
+
+    settings = get_settings()
+    with database(settings) as url:
+        migrations.upgrade(url)
+        try:
+            token = asyncio.run(
+                auth_commands.create_token(
+                    url, settings, email=email, name=name, expires_days=expires_days
+                )
+            )
+        except DomainError as refused:
+            console.print(f"[red]{refused.detail}[/red]")
+            raise typer.Exit(1) from None
+    typer.echo(token)
 
 
 if __name__ == "__main__":

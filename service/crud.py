@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from service.errors import NotFound, ValidationFailed
+from service.errors import NotFound, PreconditionFailed, ValidationFailed
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -23,6 +23,37 @@ async def get_or_404(session: AsyncSession, model: type[M], entity_id: int) -> M
     if row is None:
         name = entity_name(model)
         raise NotFound(f"{name} {entity_id} does not exist.", code=f"{_snake(name)}_not_found")
+    return row
+
+
+def expect_version(row: SQLModel, expected: int | None) -> None:
+    """Refuse (412, code `stale_version`, with `current_version`) a change made from an
+    outdated read; `expected` None means the caller did not ask for the check."""
+    current = getattr(row, "version", None)
+    if expected is None or current == expected:
+        return
+    name = entity_name(type(row))
+    raise PreconditionFailed(
+        f"{name} {getattr(row, 'id', '')} is at version {current}, not {expected}: it changed"
+        " since you read it. Read it again and retry.",
+        code="stale_version",
+        extra={"current_version": current},
+    )
+
+
+async def get_for_update(
+    session: AsyncSession, model: type[M], entity_id: int, expected_version: int | None = None
+) -> M:
+    """The row with `entity_id`, locked until the transaction ends, at `expected_version`.
+
+    The lock makes a concurrent writer wait for this transaction, then read the new
+    version: of two writers holding the same version, exactly one gets through.
+    """
+    row = await session.get(model, entity_id, with_for_update=True, populate_existing=True)
+    if row is None:
+        name = entity_name(model)
+        raise NotFound(f"{name} {entity_id} does not exist.", code=f"{_snake(name)}_not_found")
+    expect_version(row, expected_version)
     return row
 
 

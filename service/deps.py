@@ -1,14 +1,19 @@
 """Dependencies declared once, as Annotated aliases."""
 
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Header, Query, Request, Response
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.actor import SYSTEM, Actor
+from service.actor import Actor, Role
+from service.auth import authenticate, sessions
 from service.db import session_scope
+from service.errors import Forbidden, PreconditionRequired, Unauthorized
+from service.request_id import new_or_given
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -38,10 +43,101 @@ def page_params(
 
 PageDep = Annotated[PageParams, Depends(page_params)]
 
+# Declared as security schemes so the OpenAPI (and /docs) show how to authenticate.
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="An API token: `cdo-portfolio create-token EMAIL`."
+)
+cookie_scheme = APIKeyCookie(
+    name=sessions.SESSION_COOKIE, auto_error=False, description="The pages' session cookie."
+)
 
-def current_actor() -> Actor:
-    """The acting account (authentication replaces this with the signed-in account)."""
-    return SYSTEM
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def request_id(request: Request) -> str:
+    """The request id (set by RequestIdMiddleware, or taken from the header here)."""
+    existing = getattr(request.state, "request_id", None)
+    if existing is None:
+        existing = new_or_given(request.headers.get("x-request-id"))
+        request.state.request_id = existing
+    return str(existing)
+
+
+async def current_actor(
+    request: Request,
+    session: SessionDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cookie: Annotated[str | None, Depends(cookie_scheme)],
+) -> Actor:
+    """The signed-in account: an `Authorization: Bearer` token, or the session cookie."""
+    rid = request_id(request)
+    if bearer is not None:
+        request.state.auth_method = "token"
+        return await authenticate.actor_from_token(session, bearer.credentials, request_id=rid)
+    if request.headers.get("authorization"):
+        raise Unauthorized("Use `Authorization: Bearer <token>`.", code="invalid_token")
+    if cookie:
+        request.state.auth_method = "session"
+        secret = request.app.state.settings.secret_key
+        return await authenticate.actor_from_cookie(session, cookie, secret, request_id=rid)
+    raise Unauthorized("Sign in, or send `Authorization: Bearer <token>`.")
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+async def api_actor(request: Request, actor: ActorDep) -> Actor:
+    """The actor of an API request: bi_reader accounts read only; a cookie-authenticated
+    write must carry the page's CSRF token in `X-CSRF-Token`."""
+    if request.method in SAFE_METHODS:
+        return actor
+    if actor.role is Role.bi_reader:
+        raise Forbidden(f"{actor.label} (bi_reader) reads only.", code="forbidden")
+    if getattr(request.state, "auth_method", None) == "session":
+        cookie = request.cookies.get(sessions.SESSION_COOKIE)
+        secret = request.app.state.settings.secret_key
+        token = request.headers.get(sessions.CSRF_HEADER)
+        if not sessions.verify_csrf(cookie, token, secret):
+            raise Forbidden("The CSRF token is missing or wrong.", code="csrf_failed")
+    return actor
+
+
+# Applied to the whole /api/v1 router: authentication is on by default.
+ApiActorDep = Depends(api_actor)
+
+_ETAG = re.compile(r'^\s*(?:W/)?"(\d{1,18})"\s*$')
+
+
+def if_match(
+    value: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The `ETag` of the version you read, e.g. `"3"`.',
+        ),
+    ] = None,
+) -> int:
+    """The version an update was made from: 428 without `If-Match`; -1 (never current, so a
+    412) when it names no version this API issued."""
+    if value is None or not value.strip():
+        raise PreconditionRequired(
+            'Send If-Match with the ETag of the version you read (e.g. If-Match: "3").',
+            code="precondition_required",
+            field="If-Match",
+        )
+    if value.strip() == "*":
+        raise PreconditionRequired(
+            'If-Match must name the version you read; "*" is not accepted.',
+            code="precondition_required",
+            field="If-Match",
+        )
+    match = _ETAG.match(value)
+    return int(match.group(1)) if match else -1
+
+
+IfMatchDep = Annotated[int, Depends(if_match)]
+
+
+def set_etag(response: Response, version: int) -> None:
+    """Answer with the ETag of `version` (send it back in If-Match to change the resource)."""
+    response.headers["ETag"] = f'"{version}"'

@@ -9,6 +9,7 @@ class DomainError(Exception):
     code = "error"
     status = 400
     title = "Request refused"
+    headers: dict[str, str] = {}
 
     def __init__(
         self,
@@ -47,6 +48,23 @@ class ValidationFailed(DomainError):
     code = "validation_error"
     status = 422
     title = "Invalid input"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    status = 401
+    title = "Authentication required"
+    headers = {"WWW-Authenticate": 'Bearer realm="cdo-portfolio"'}
+
+
+class TooManyRequests(DomainError):
+    code = "too_many_requests"
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(detail, code=code, extra={"retry_after": retry_after})
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class Forbidden(DomainError):

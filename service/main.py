@@ -12,6 +12,7 @@ from service.config import Settings, get_settings
 from service.db import make_engine, make_sessionmaker
 from service.embedded_db import EmbeddedPostgres
 from service.graphql.schema import make_router as graphql_router
+from service.request_id import RequestIdMiddleware
 
 
 async def resolve_database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
@@ -56,7 +57,11 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
     problems.install(app)
+    app.add_middleware(RequestIdMiddleware)
     app.include_router(api.health_router)
+    app.include_router(api.public_router)
     app.include_router(api.router)
-    app.include_router(graphql_router(), prefix="/graphql")
+    app.include_router(
+        graphql_router(), prefix="/graphql", responses=problems.AUTHENTICATION_RESPONSES
+    )
     return app

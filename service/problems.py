@@ -8,9 +8,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
-from service.errors import Conflict, DomainError, ValidationFailed
+from service.errors import Conflict, DomainError, PreconditionFailed, ValidationFailed
+from service.idempotency import IdempotentReplay
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ class Problem(BaseModel):
     instance: str
     field: str | None = None
     errors: list[dict[str, Any]] | None = None
+    current_version: int | None = None
+    retry_after: int | None = None
 
 
 def _documented(description: str) -> dict[str, Any]:
@@ -42,12 +46,20 @@ def _documented(description: str) -> dict[str, Any]:
 # Documented on every API route, so clients (and schema checkers) know every error shape.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _documented("Malformed request"),
+    401: _documented("Not authenticated: no, expired or revoked credentials"),
+    403: _documented("The account's role does not allow this"),
     404: _documented("Not found"),
     409: _documented("Conflict: duplicate, refused transition, cycle, resource in use"),
     412: _documented("Stale If-Match version"),
     422: _documented("Invalid input"),
+    428: _documented("If-Match required"),
+    429: _documented("Too many attempts"),
     503: _documented("Database unavailable"),
 }
+
+# Routes outside /api/v1 that require credentials (GraphQL).
+AUTHENTICATION_RESPONSES: dict[int | str, dict[str, Any]] = {401: PROBLEM_RESPONSES[401]}
+
 
 
 def problem(
@@ -70,7 +82,9 @@ def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
     extra: dict[str, Any] = dict(exc.extra)
     if exc.field:
         extra["field"] = exc.field
-    return problem(exc.status, exc.code, exc.title, exc.detail, request.url.path, **extra)
+    response = problem(exc.status, exc.code, exc.title, exc.detail, request.url.path, **extra)
+    response.headers.update(exc.headers)
+    return response
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -142,6 +156,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         return validation_problem(request, exc)
+
+    @app.exception_handler(IdempotentReplay)
+    async def _replay(request: Request, exc: IdempotentReplay) -> JSONResponse:
+        return exc.response()
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
+        # A concurrent transaction changed or deleted the row between our read and write.
+        stale = PreconditionFailed(
+            "The resource changed while this request was writing it; read it again and retry.",
+            code="stale_version",
+        )
+        return domain_problem(request, stale)
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:

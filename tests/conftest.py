@@ -12,8 +12,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from service import migrate
+from service.actor import Actor, Role
 from service.config import Settings
-from service.deps import get_session
+from service.deps import current_actor, get_session
 from service.embedded_db import EmbeddedPostgres
 from service.main import create_app
 
@@ -61,9 +62,21 @@ def settings() -> Settings:
     return Settings(database_url=None)
 
 
+# The actor of the `app` fixture: the CDO office, which may do everything. Tests of
+# authentication itself use `secured_app`, which keeps the real credential check.
+TEST_ACTOR = Actor(account_id=None, role=Role.cdo_office, label="test")
+
+
 @pytest.fixture
-def app(engine: AsyncEngine, session: AsyncSession, settings: Settings) -> Any:
-    """The application, its request transaction nested in the test's transaction."""
+def app(secured_app: Any) -> Any:
+    """The application acting as the CDO office (no credentials needed)."""
+    secured_app.dependency_overrides[current_actor] = lambda: TEST_ACTOR
+    return secured_app
+
+
+@pytest.fixture
+def secured_app(engine: AsyncEngine, session: AsyncSession, settings: Settings) -> Any:
+    """The application with real authentication, its transaction nested in the test's."""
     application = create_app(settings, engine=engine)
 
     async def test_session() -> AsyncIterator[AsyncSession]:
@@ -81,6 +94,14 @@ def app(engine: AsyncEngine, session: AsyncSession, settings: Settings) -> Any:
 @pytest.fixture
 async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+@pytest.fixture
+async def anon(secured_app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of `secured_app` with no credentials; tests add a token or a cookie."""
+    transport = httpx.ASGITransport(app=secured_app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
 

@@ -131,3 +131,32 @@ async def make_update(
         "summary": "On track.",
     } | fields
     return await _save(session, ProgressUpdate(**values))
+
+
+async def make_account(session: AsyncSession, role: str = "viewer", **fields: Any) -> Any:
+    """An account (password "password-1" when `with_password`), flushed."""
+    from schema import Account
+    from service.auth.passwords import hash_password
+
+    n = next(_seq)
+    with_password = fields.pop("with_password", False)
+    values: dict[str, Any] = {"email": f"account{n}@example.com", "role": role} | fields
+    if with_password:
+        values["password_hash"] = hash_password("password-1")
+    return await _save(session, Account(**values))
+
+
+async def make_token(session: AsyncSession, account: Any, **fields: Any) -> str:
+    """A token of `account` (fields such as expires_at, revoked_at); returns the plaintext."""
+    from schema import ApiToken
+    from service.auth import tokens
+
+    plaintext = tokens.new_token()
+    row = ApiToken(
+        account_id=account.id,
+        prefix=plaintext[: tokens.VISIBLE_CHARS],
+        token_hash=tokens.hash_token(plaintext),
+        **fields,
+    )
+    await _save(session, row)
+    return plaintext

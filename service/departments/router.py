@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from service.departments import service
 from service.departments.payloads import DepartmentCreate, DepartmentPublic, DepartmentUpdate
-from service.deps import ActorDep, PageDep, SessionDep
+from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
 from service.pagination import Page, page_of
 
 router = APIRouter(prefix="/departments", tags=["departments"])
@@ -33,22 +33,38 @@ async def create_department(
 
 
 @router.get("/{department_id}", summary="Get a department")
-async def get_department(session: SessionDep, department_id: int) -> DepartmentPublic:
-    """One department by id."""
-    return DepartmentPublic.model_validate(await service.get_department(session, department_id))
+async def get_department(
+    session: SessionDep, response: Response, department_id: int
+) -> DepartmentPublic:
+    """One department by id, with its ETag."""
+    department = await service.get_department(session, department_id)
+    set_etag(response, department.version)
+    return DepartmentPublic.model_validate(department)
 
 
 @router.patch("/{department_id}", summary="Update a department")
 async def update_department(
-    session: SessionDep, actor: ActorDep, department_id: int, data: DepartmentUpdate
+    session: SessionDep,
+    actor: ActorDep,
+    response: Response,
+    department_id: int,
+    data: DepartmentUpdate,
+    expected_version: IfMatchDep,
 ) -> DepartmentPublic:
-    """Change the given fields of a department."""
-    department = await service.update_department(session, actor, department_id, data)
+    """Change the given fields of a department (If-Match: the ETag you read)."""
+    department = await service.update_department(
+        session, actor, department_id, data, expected_version=expected_version
+    )
+    set_etag(response, department.version)
     return DepartmentPublic.model_validate(department)
 
 
 @router.delete("/{department_id}", status_code=204, summary="Delete a department")
-async def delete_department(session: SessionDep, actor: ActorDep, department_id: int) -> Response:
-    """Delete a department nothing refers to."""
-    await service.delete_department(session, actor, department_id)
+async def delete_department(
+    session: SessionDep, actor: ActorDep, department_id: int, expected_version: IfMatchDep
+) -> Response:
+    """Delete a department nothing refers to (If-Match: the ETag you read)."""
+    await service.delete_department(
+        session, actor, department_id, expected_version=expected_version
+    )
     return Response(status_code=204)

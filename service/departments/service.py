@@ -8,8 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from schema import Department, Person
-from service import crud
+from service import audit, crud
 from service.actor import Actor
+from service.auth import policy
+from service.auth.policy import Permission
 from service.departments.payloads import DepartmentCreate, DepartmentUpdate
 from service.errors import Conflict
 from service.pagination import keyset
@@ -49,30 +51,53 @@ async def _refuse_duplicate_code(session: AsyncSession, code: str) -> None:
 async def create_department(
     session: AsyncSession, actor: Actor, data: DepartmentCreate
 ) -> Department:
-    """Create a department with a unique code."""
+    """Create a department with a unique code (CDO office)."""
+    policy.require(actor, Permission.manage_org)
     await _refuse_duplicate_code(session, data.code)
     await crud.require_refs(session, Person, {"head_id": data.head_id})
     department = Department(**data.model_dump())
     session.add(department)
     await session.flush()
+    after = audit.row_values(department)
+    await audit.record(session, actor, "create", "department", _id(department), after=after)
     return department
 
 
 async def update_department(
-    session: AsyncSession, actor: Actor, department_id: int, data: DepartmentUpdate
+    session: AsyncSession,
+    actor: Actor,
+    department_id: int,
+    data: DepartmentUpdate,
+    *,
+    expected_version: int | None = None,
 ) -> Department:
-    """Change the given fields of a department."""
-    department = await get_department(session, department_id)
+    """Change the given fields of a department (CDO office), from `expected_version`."""
+    policy.require(actor, Permission.manage_org)
+    department = await crud.get_for_update(session, Department, department_id, expected_version)
     if data.code is not None and data.code != department.code:
         await _refuse_duplicate_code(session, data.code)
     await crud.require_refs(session, Person, {"head_id": data.head_id})
-    crud.apply_changes(department, data)
-    await session.flush()
+    changed = crud.apply_changes(department, data)
+    await audit.record_changes(session, actor, "department", department, changed)
     return department
 
 
-async def delete_department(session: AsyncSession, actor: Actor, department_id: int) -> None:
+async def delete_department(
+    session: AsyncSession,
+    actor: Actor,
+    department_id: int,
+    *,
+    expected_version: int | None = None,
+) -> None:
     """Delete a department that no person, initiative or KPI refers to (409 otherwise)."""
-    department = await get_department(session, department_id)
+    policy.require(actor, Permission.manage_org)
+    department = await crud.get_for_update(session, Department, department_id, expected_version)
+    before = audit.row_values(department)
     await session.delete(department)
     await session.flush()
+    await audit.record(session, actor, "delete", "department", department_id, before=before)
+
+
+def _id(department: Department) -> int:
+    assert department.id is not None
+    return department.id

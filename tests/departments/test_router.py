@@ -47,7 +47,9 @@ async def test_update_bumps_version(client: httpx.AsyncClient, session: AsyncSes
     department = await make_department(session)
     head = await make_person(session, department_id=department.id)
     response = await client.patch(
-        f"/api/v1/departments/{department.id}", json={"name": "Finance", "head_id": head.id}
+        f"/api/v1/departments/{department.id}",
+        json={"name": "Finance", "head_id": head.id},
+        headers={"If-Match": '"1"'},
     )
     assert response.status_code == 200
     assert (response.json()["name"], response.json()["head_id"]) == ("Finance", head.id)
@@ -63,7 +65,9 @@ async def test_missing_is_404(client: httpx.AsyncClient) -> None:
 async def test_delete_in_use_is_409(client: httpx.AsyncClient, session: AsyncSession) -> None:
     department = await make_department(session)
     await make_person(session, department_id=department.id)
-    response = await client.delete(f"/api/v1/departments/{department.id}")
+    response = await client.delete(
+        f"/api/v1/departments/{department.id}", headers={"If-Match": '"1"'}
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "in_use"
 

@@ -1,0 +1,48 @@
+"""Accounts that sign in (people or BI service accounts) and their API tokens."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from schema.base import Timestamped, check_in, fk_field, id_field, now_column
+from schema.enums import Role
+
+
+class Account(Timestamped, table=True):
+    """A login: linked to a Person, or a service account (BI) with no person and no password."""
+
+    __tablename__ = "account"
+    __table_args__ = (
+        sa.CheckConstraint(check_in("role", Role), name="role"),
+        sa.CheckConstraint(
+            "role <> 'department_head' OR department_id IS NOT NULL", name="head_has_department"
+        ),
+        sa.CheckConstraint("position('@' in email) > 1", name="email_format"),
+    )
+
+    id: int | None = id_field()
+    email: str = Field(max_length=320, unique=True)
+    person_id: int | None = fk_field("person.id", ondelete="SET NULL", nullable=True)
+    role: str = Field(max_length=20)
+    # The department a department_head writes for; accounts are disabled, never deleted
+    # while a department refers to them, so the scope cannot vanish silently.
+    department_id: int | None = fk_field("department.id", ondelete="RESTRICT", nullable=True)
+    password_hash: str | None = Field(default=None, max_length=300)
+    is_disabled: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token: only its SHA-256 is stored; the prefix lets people recognise it."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = id_field()
+    account_id: int = fk_field("account.id", ondelete="CASCADE")
+    name: str = Field(default="", max_length=200)
+    prefix: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = now_column()

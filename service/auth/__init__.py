@@ -1,0 +1,1 @@
+"""Accounts, API tokens, sign-in and the authorization policy."""

@@ -1,0 +1,120 @@
+"""Demo accounts: one per role, plus one for each department head, all with a known
+password (the BI service account gets a fresh token instead, as it has no password)."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from schema import ApiToken, Department, Initiative, Person
+from service.actor import SYSTEM, Role
+from service.auth import accounts, tokens
+from service.auth.payloads import AccountCreate
+
+DEMO_PASSWORD = "demo-password"
+DEMO_TOKEN_NAME = "demo"
+FALLBACK_DOMAIN = "demo.example"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """How to sign in as one demo account: a password, or (BI) a token."""
+
+    email: str
+    role: Role
+    department: str | None
+    person: str | None
+    secret: str
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    email: str
+    role: Role
+    department_id: int | None = None
+    department: str | None = None
+    person_id: int | None = None
+    person: str | None = None
+
+
+async def _people(session: AsyncSession) -> list[_Wanted]:
+    heads = await session.execute(
+        sa.select(
+            col(Department.id),
+            col(Department.code),
+            col(Person.id),
+            col(Person.email),
+            col(Person.name),
+        )
+        .join(Person, col(Person.id) == col(Department.head_id))
+        .order_by(col(Department.id))
+    )
+    wanted = [
+        _Wanted(email, Role.department_head, dept_id, code, person_id, name)
+        for dept_id, code, person_id, email, name in heads.all()
+    ]
+    used = {w.person_id for w in wanted}
+    picks = (
+        (Role.cdo_office, sa.select(Person).where(col(Person.title).ilike("%digital officer%"))),
+        (Role.viewer, sa.select(Person).where(col(Person.manager_id).is_(None))),
+        (
+            Role.contributor,
+            sa.select(Person).join(Initiative, col(Initiative.owner_id) == col(Person.id)),
+        ),
+    )
+    for role, stmt in picks:
+        stmt = stmt.where(col(Person.is_active), col(Person.id).not_in(used or {0}))
+        person = await session.scalar(stmt.order_by(col(Person.id)).limit(1))
+        if person is None:
+            wanted.append(_Wanted(f"{role.value.replace('_', '-')}@{FALLBACK_DOMAIN}", role))
+            continue
+        used.add(person.id)
+        wanted.append(_Wanted(person.email, role, person_id=person.id, person=person.name))
+    return wanted
+
+
+async def _bi_token(session: AsyncSession, account_id: int) -> str:
+    # A fresh token each time (the old demo tokens are revoked): the secret is printed once.
+    old = await session.scalars(
+        sa.select(col(ApiToken.id)).where(
+            col(ApiToken.account_id) == account_id,
+            col(ApiToken.name) == DEMO_TOKEN_NAME,
+            col(ApiToken.revoked_at).is_(None),
+        )
+    )
+    for token_id in old.all():
+        assert token_id is not None
+        await tokens.revoke_token(session, SYSTEM, token_id)
+    _, plaintext = await tokens.create_token(session, SYSTEM, account_id, name=DEMO_TOKEN_NAME)
+    return plaintext
+
+
+async def ensure_demo_accounts(session: AsyncSession) -> list[DemoLogin]:
+    """Create the demo accounts that do not exist yet (flushed, not committed); return
+    every demo login. Run after the demo company is loaded."""
+    wanted = await _people(session)
+    domain = wanted[0].email.split("@")[1] if wanted and wanted[0].person_id else FALLBACK_DOMAIN
+    logins: list[DemoLogin] = []
+    for want in wanted:
+        account = await accounts.get_account_by_email(session, want.email)
+        if account is None:
+            data = AccountCreate(
+                email=want.email,
+                role=want.role,
+                department_id=want.department_id,
+                person_id=want.person_id,
+                password=DEMO_PASSWORD,
+            )
+            account = await accounts.create_account(session, SYSTEM, data)
+        logins.append(
+            DemoLogin(account.email, want.role, want.department, want.person, DEMO_PASSWORD)
+        )
+    bi_email = f"bi-reader@{domain}"
+    bi_account = await accounts.get_account_by_email(session, bi_email)
+    if bi_account is None:
+        data = AccountCreate(email=bi_email, role=Role.bi_reader)
+        bi_account = await accounts.create_account(session, SYSTEM, data)
+    token = await _bi_token(session, accounts.account_id(bi_account))
+    logins.append(DemoLogin(bi_email, Role.bi_reader, None, None, token))
+    return logins

@@ -1,0 +1,88 @@
+"""Wire shapes of accounts, tokens and sign-in."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schema.enums import Role
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+
+
+class AccountCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN)
+    role: Role
+    department_id: int | None = Field(
+        default=None, description="The department a department_head writes for."
+    )
+    person_id: int | None = Field(default=None, description="The person behind the account.")
+    password: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=200,
+        description="Omit for service accounts, which sign in with API tokens only.",
+    )
+
+
+class AccountUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    department_id: int | None = None
+    person_id: int | None = None
+    is_disabled: bool | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=200)
+
+
+class AccountPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    role: Role
+    department_id: int | None
+    person_id: int | None
+    is_disabled: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=1, max_length=320)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(default="", max_length=200, description="What the token is for.")
+    expires_at: datetime | None = Field(default=None, description="Omit for no expiry.")
+
+
+class TokenPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    account_id: int
+    name: str
+    prefix: str = Field(description="The first characters of the token, to recognise it.")
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    created_at: datetime
+
+
+class TokenCreated(TokenPublic):
+    token: str = Field(description="The token itself: shown once, never stored.")
+
+
+class SessionPublic(BaseModel):
+    """The signed-in account, and the CSRF token its pages and scripts send on writes."""
+
+    account: AccountPublic
+    csrf_token: str = Field(description="Send it as `X-CSRF-Token` on cookie-authenticated writes.")

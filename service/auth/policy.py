@@ -1,0 +1,113 @@
+"""Authorization: the one place that says which role may do what, on which object.
+
+Every write service function calls `require(...)` before it changes anything, so REST,
+GraphQL, pages and the command line share the same rules. Reading is company-wide.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from service.actor import Actor, Role
+from service.errors import Forbidden
+
+
+class Permission(StrEnum):
+    read = "read"
+    use_pages = "use_pages"
+    manage_org = "manage_org"
+    manage_kpis = "manage_kpis"
+    manage_portfolio = "manage_portfolio"
+    manage_accounts = "manage_accounts"
+    read_audit = "read_audit"
+    edit_initiative = "edit_initiative"
+    post_checkin = "post_checkin"
+    record_measurement = "record_measurement"
+
+
+# What each permission lets an actor do, for the refusal message.
+_DOING = {
+    Permission.read: "read the portfolio",
+    Permission.use_pages: "use the web pages (this account reads through the APIs)",
+    Permission.manage_org: "change departments or people",
+    Permission.manage_kpis: "change KPI definitions or drivers",
+    Permission.manage_portfolio: "change portfolio settings or snapshots",
+    Permission.manage_accounts: "manage accounts",
+    Permission.read_audit: "read the audit trail",
+    Permission.edit_initiative: "change this initiative",
+    Permission.post_checkin: "post a check-in on this initiative",
+    Permission.record_measurement: "record measurements of this KPI",
+}
+
+_CDO_ONLY = frozenset(
+    {
+        Permission.manage_org,
+        Permission.manage_kpis,
+        Permission.manage_portfolio,
+        Permission.manage_accounts,
+        Permission.read_audit,
+    }
+)
+
+
+def allowed(
+    actor: Actor,
+    permission: Permission,
+    *,
+    department_id: int | None = None,
+    owner_id: int | None = None,
+    department_ids: Iterable[int] = (),
+) -> bool:
+    """True when `actor` may do `permission` on an object of `department_id`, owned by
+    `owner_id`, or (KPIs) accountable to `department_ids`."""
+    if permission is Permission.read:
+        return True
+    if permission is Permission.use_pages:
+        return actor.role is not Role.bi_reader
+    if actor.role is Role.cdo_office:
+        return True
+    if permission in _CDO_ONLY:
+        return False
+    own_department = actor.role is Role.department_head and actor.department_id is not None
+    if permission is Permission.edit_initiative:
+        return own_department and department_id == actor.department_id
+    if permission is Permission.post_checkin:
+        heads_it = own_department and department_id == actor.department_id
+        owns_it = (
+            actor.role in (Role.department_head, Role.contributor)
+            and actor.person_id is not None
+            and owner_id == actor.person_id
+        )
+        return heads_it or owns_it
+    if permission is Permission.record_measurement:
+        return own_department and actor.department_id in set(department_ids)
+    return False
+
+
+def require(
+    actor: Actor,
+    permission: Permission,
+    *,
+    department_id: int | None = None,
+    owner_id: int | None = None,
+    department_ids: Iterable[int] = (),
+) -> None:
+    """Raise Forbidden (403, code `forbidden`) unless `actor` may do `permission`."""
+    ids = list(department_ids)
+    if allowed(
+        actor, permission, department_id=department_id, owner_id=owner_id, department_ids=ids
+    ):
+        return
+    raise Forbidden(
+        f"{actor.label} ({actor.role.value}) may not {_DOING[permission]}.{_why(actor)}",
+        code="forbidden",
+    )
+
+
+def _why(actor: Actor) -> str:
+    if actor.role is Role.department_head:
+        return " A department head writes only for their own department."
+    if actor.role is Role.contributor:
+        return " A contributor posts check-ins on the initiatives they own."
+    if actor.role in (Role.viewer, Role.bi_reader):
+        return " This account reads only."
+    return ""

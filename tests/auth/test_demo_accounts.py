@@ -1,0 +1,58 @@
+"""Demo accounts: one per role and one per department head, on the demo company."""
+
+from datetime import date
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from schema import Account, ApiToken
+from service.actor import Role
+from service.auth.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts
+from service.demo.builder import load_company
+from tests.auth.helpers import bearer
+
+HEADS = ("marketing", "it", "hr", "finance", "operations", "sales", "customer-service")
+
+
+async def test_one_login_per_role_and_per_head(session: AsyncSession) -> None:
+    await load_company(session, today=date(2026, 11, 23))
+    logins = await ensure_demo_accounts(session)
+    assert [(login.role, login.department) for login in logins] == [
+        *((Role.department_head, code) for code in HEADS),
+        (Role.cdo_office, None),
+        (Role.viewer, None),
+        (Role.contributor, None),
+        (Role.bi_reader, None),
+    ]
+    by_role = {login.role: login for login in logins}
+    assert by_role[Role.cdo_office].email == "samuel.okafor@northbridge-home.example"
+    assert by_role[Role.viewer].email == "helene.marchand@northbridge-home.example"
+    assert logins[2].email == "amina.benali@northbridge-home.example"
+    assert {login.secret for login in logins[:-1]} == {DEMO_PASSWORD}
+    assert by_role[Role.bi_reader].secret.startswith("cdo_")
+
+
+async def test_running_again_adds_no_account_and_renews_the_bi_token(
+    session: AsyncSession,
+) -> None:
+    await load_company(session, today=date(2026, 11, 23))
+    first = await ensure_demo_accounts(session)
+    count = await session.scalar(select(func.count()).select_from(Account))
+    second = await ensure_demo_accounts(session)
+    assert await session.scalar(select(func.count()).select_from(Account)) == count
+    assert first[-1].secret != second[-1].secret
+    live = select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+    assert await session.scalar(live) == 1
+
+
+async def test_demo_logins_work(anon: httpx.AsyncClient, session: AsyncSession) -> None:
+    await load_company(session, today=date(2026, 11, 23))
+    logins = await ensure_demo_accounts(session)
+    for login in logins[:-1]:
+        response = await anon.post(
+            "/api/v1/auth/login", json={"email": login.email, "password": login.secret}
+        )
+        assert (response.status_code, response.json()["account"]["role"]) == (200, login.role)
+    me = await anon.get("/api/v1/auth/me", headers=bearer(logins[-1].secret))
+    assert me.json()["role"] == "bi_reader"
