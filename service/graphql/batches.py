@@ -5,11 +5,10 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import Select
-from sqlalchemy.dialects.postgresql import distinct_on
 
 import schema
 from service.errors import ValidationFailed
-from service.graphql.connections import any_of
+from service.graphql.connections import any_of, per_key
 from service.graphql.loaders import ChildPages, Loader, many, one
 from service.graphql.types.analytics import Flag, PortfolioBalance
 from service.graphql.types.initiatives import InitiativeKpiNode, InitiativeNode, ProgressUpdateNode
@@ -290,20 +289,13 @@ class Loaders:
         return balances
 
     async def _latest_update(self, keys: list[int]) -> dict[int, ProgressUpdateNode]:
-        stmt = (
-            UPDATES.where(any_of(update.c.initiative_id, keys))
-            .order_by(update.c.initiative_id, update.c.reported_on.desc(), update.c.id.desc())
-            .ext(distinct_on(update.c.initiative_id))
-        )
-        rows = await self._rows(stmt)
+        latest = [update.c.reported_on.desc(), update.c.id.desc()]
+        rows = await self._rows(per_key(UPDATES, update.c.initiative_id, keys, latest, 1))
         return {row.initiative_id: ProgressUpdateNode.from_row(row) for row in rows}
 
     async def _latest_measurement(self, keys: list[int]) -> dict[int, KpiMeasurementNode]:
-        stmt = (
-            MEASUREMENTS.where(any_of(measurement.c.kpi_id, keys))
-            .order_by(measurement.c.kpi_id, measurement.c.measured_on.desc())
-            .ext(distinct_on(measurement.c.kpi_id))
-        )
+        latest = [measurement.c.measured_on.desc()]
+        stmt = per_key(MEASUREMENTS, measurement.c.kpi_id, keys, latest, 1)
         found = one(await self._rows(stmt), lambda row: row.kpi_id)
         return {key: KpiMeasurementNode.from_row(row) for key, row in found.items()}
 

@@ -127,3 +127,34 @@ async def root_page(
     return make_connection(
         [convert(row) for row in fetched], size, after_key, lambda: scalar(count)
     )
+
+
+def per_key(
+    base: sa.Select[Any],
+    key_column: Any,
+    keys: Iterable[Any],
+    order_by: Sequence[Any],
+    limit: int,
+    *,
+    sort: str | None = None,
+    descending: bool = False,
+) -> sa.Select[Any]:
+    """At most `limit` rows of `base` per key, in `order_by` order, in one statement.
+
+    A LATERAL subquery per key walks the key's index and stops after `limit` rows, so a
+    KPI with years of measurements costs as little as one with a single value. Rows
+    carry `parent_key_`, and come by key then by the lateral's column `sort`.
+    """
+    wanted = (
+        sa.func.unnest(sa.literal(list(keys), ARRAY(key_column.type)))
+        .table_valued("key")
+        .render_derived(name="wanted")
+    )
+    picked = (
+        base.where(key_column == wanted.c.key).order_by(*order_by).limit(limit).lateral("picked")
+    )
+    stmt = sa.select(wanted.c.key.label("parent_key_"), picked).join_from(wanted, picked, sa.true())
+    if sort is None:
+        return stmt
+    then = picked.c[sort].desc() if descending else picked.c[sort]
+    return stmt.order_by(wanted.c.key, then)

@@ -7,7 +7,14 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import Select
 
-from service.graphql.connections import PageKey, after_id, any_of, make_connection, page_size
+from service.graphql.connections import (
+    PageKey,
+    after_id,
+    any_of,
+    make_connection,
+    page_size,
+    per_key,
+)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -150,18 +157,20 @@ class ChildPages:
         found: dict[PageKey, list[Any]] = {}
         for (first, after, descending, filters), group in many(keys, PageKey.group).items():
             stmt = self._filters(self._base, filters)
-            stmt = stmt.where(any_of(self._parent, [key.parent for key in group]))
             if after is not None:
                 stmt = stmt.where(self._order < after if descending else self._order > after)
             order = self._order.desc() if descending else self._order
-            rank = sa.func.row_number().over(partition_by=self._parent, order_by=order)
-            ranked = stmt.add_columns(
-                rank.label("row_rank_"), self._parent.label("parent_key_")
-            ).subquery()
+            parents = [key.parent for key in group]
             rows = await self._rows(
-                sa.select(ranked)
-                .where(ranked.c.row_rank_ <= first + 1)
-                .order_by(ranked.c.parent_key_, ranked.c.row_rank_)
+                per_key(
+                    stmt,
+                    self._parent,
+                    parents,
+                    [order],
+                    first + 1,
+                    sort=self._order.name,
+                    descending=descending,
+                )
             )
             by_parent = many(rows, lambda row: row.parent_key_)
             for key in group:

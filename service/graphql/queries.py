@@ -19,6 +19,7 @@ from service.graphql.connections import (
     root_page,
 )
 from service.graphql.ids import database_id, decode_id
+from service.graphql.prefetch import node_selections, prefetch
 from service.graphql.types.common import InitiativeStatus, Node, Orientation, Origin, Perspective
 from service.graphql.types.initiatives import InitiativeNode, ProgressUpdateNode
 from service.graphql.types.kpis import KpiMeasurementNode, KpiNode
@@ -77,11 +78,13 @@ async def _lookup(
     return await _await(getattr(info.context.loaders, NODE_LOADERS[type_name]).load(found))
 
 
-def _page(
+async def _page(
     info: strawberry.Info, base: Any, id_column: Any, node: Any, first: Any, after: Any
 ) -> Any:
     ctx = info.context
-    return root_page(ctx.rows, ctx.scalar, base, id_column, node.from_row, first, after)
+    page = await root_page(ctx.rows, ctx.scalar, base, id_column, node.from_row, first, after)
+    await prefetch(ctx, page.nodes, node_selections(info.selected_fields[0]))
+    return page
 
 
 def _where(stmt: Any, *conditions: Any) -> Any:

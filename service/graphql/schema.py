@@ -1,5 +1,6 @@
 """The GraphQL schema and its HTTP router (GraphiQL included)."""
 
+import gc
 from typing import Any
 
 import strawberry
@@ -8,6 +9,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
 from service.deps import ActorDep, SessionDep
+from service.graphql import fastpath
 from service.graphql.context import Context
 from service.graphql.errors import DomainErrors, log_unexpected
 from service.graphql.limits import QueryLimits
@@ -25,6 +27,7 @@ class PortfolioSchema(strawberry.Schema):
 
 
 schema = PortfolioSchema(query=Query, mutation=Mutation, extensions=[QueryLimits, DomainErrors])
+fastpath.install(schema)
 
 
 async def get_context(session: SessionDep, actor: ActorDep) -> Context:
@@ -32,8 +35,25 @@ async def get_context(session: SessionDep, actor: ActorDep) -> Context:
     return Context(session, actor)
 
 
+_frozen = False
+
+
+def _freeze_startup_objects() -> None:
+    """Keep the objects alive since startup out of every later garbage collection.
+
+    A 1,000-row page allocates some 100,000 objects; each full collection it triggers
+    would walk every module, class and schema object of the process again (a quarter
+    of the request's CPU, measured). Frozen once per process, at application creation.
+    """
+    global _frozen
+    if not _frozen:
+        gc.freeze()
+        _frozen = True
+
+
 def make_router() -> GraphQLRouter[Any, None]:
     """The /graphql endpoint: POST and GET queries, GraphiQL in a browser."""
+    _freeze_startup_objects()
     return GraphQLRouter(
         schema, context_getter=get_context, graphql_ide="graphiql", tags=["graphql"]
     )
