@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.fastapi import BaseContext
 
-from service.actor import Actor, Role
-from service.errors import Forbidden
+from service.actor import Actor
+from service.deps import api_actor
 from service.graphql.batches import Loaders
 
 R = TypeVar("R")
@@ -37,8 +37,8 @@ class Context(BaseContext):
 
     async def call(self, func: Callable[..., Awaitable[R]], *args: Any, **kwargs: Any) -> R:
         """Call a service function with the session and the actor (writes go through here)."""
-        if self.actor.role == Role.bi_reader:
-            raise Forbidden(f"{self.actor.label} (bi_reader) reads only.", code="forbidden")
+        # The REST rule for writes: bi_reader reads only; a cookie session needs CSRF.
+        await api_actor(self.request, self.actor)
         async with self._lock:
             return await func(self.session, self.actor, *args, **kwargs)
 
