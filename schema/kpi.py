@@ -67,6 +67,10 @@ class KpiMeasurement(Timestamped, table=True):
     __table_args__ = (
         sa.UniqueConstraint("kpi_id", "measured_on", name="uq_kpi_measurement_kpi_measured_on"),
         sa.Index("ix_kpi_measurement_updated_at_id", "updated_at", "id"),
+        # A KPI's value at a date, read from the index alone (KPI movement flags).
+        sa.Index(
+            "ix_kpi_measurement_kpi_value", "kpi_id", "measured_on", postgresql_include=["value"]
+        ),
     )
 
     id: int | None = id_field()

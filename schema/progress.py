@@ -22,6 +22,10 @@ class ProgressUpdate(SQLModel, table=True):
         sa.CheckConstraint("length(trim(summary)) > 0", name="summary_required"),
         sa.Index("ix_progress_update_initiative_latest", "initiative_id", "reported_on", "id"),
         sa.Index("ix_progress_update_created_at_id", "created_at", "id"),
+        # Recent check-ins by day (the STALE_UPDATE flag).
+        sa.Index(
+            "ix_progress_update_reported_on", "reported_on", postgresql_include=["initiative_id"]
+        ),
     )
 
     id: int | None = id_field()

@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import typer
 import uvicorn
@@ -13,6 +14,9 @@ from schema.enums import Role
 from service import migrate as migrations
 from service.config import Settings, get_settings
 from service.embedded_db import EmbeddedPostgres
+
+if TYPE_CHECKING:
+    from service.portfolio.payloads import SnapshotPublic
 
 app = typer.Typer(help="CDO portfolio and KPI alignment service.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -96,6 +100,38 @@ def demo(
         except Conflict as refused:
             console.print(f"[red]{refused.detail}[/red]")
             raise typer.Exit(1) from None
+
+
+async def _take_snapshot(url: str, settings: Settings) -> tuple["SnapshotPublic", bool]:
+    """Take today's portfolio snapshot in one committed transaction."""
+    from service.actor import SYSTEM
+    from service.db import make_engine, make_sessionmaker
+    from service.portfolio import snapshots
+    from service.portfolio.payloads import SnapshotPublic
+
+    engine = make_engine(url, settings)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            taken, created = await snapshots.take_snapshot(session, SYSTEM)
+            await session.commit()
+            return SnapshotPublic.model_validate(taken), created
+    finally:
+        await engine.dispose()
+
+
+@app.command()
+def snapshot() -> None:
+    """Store today's portfolio figures (for a daily cron; a rerun the same day replaces them)."""
+    settings = get_settings()
+    with database(settings) as url:
+        migrations.upgrade(url)
+        taken, created = asyncio.run(_take_snapshot(url, settings))
+    raised = {code: n for code, n in taken.flag_counts.items() if n}
+    console.print(f"Snapshot of {taken.taken_on} {'taken' if created else 'replaced'}:")
+    console.print(f"  client-facing share: {taken.client_share} (weight {taken.total_weight})")
+    console.print(f"  active initiatives: {taken.initiative_count}")
+    console.print(f"  alignment score: {taken.alignment_score}")
+    console.print(f"  flags: {raised or 'none'}")
 
 
 @app.command("graphql-schema")

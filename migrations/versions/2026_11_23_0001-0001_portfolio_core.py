@@ -381,6 +381,31 @@ def upgrade() -> None:
         "ix_initiative_status_department", "initiative", ["status", "department_id"], unique=False
     )
     op.create_index("ix_initiative_updated_at_id", "initiative", ["updated_at", "id"], unique=False)
+    op.create_index(
+        "ix_initiative_portfolio",
+        "initiative",
+        ["status", "owner_id"],
+        unique=False,
+        postgresql_include=[
+            "id",
+            "code",
+            "department_id",
+            "orientation",
+            "client_share",
+            "origin",
+            "budget_planned",
+            "start_date",
+            "created_at",
+        ],
+    )
+    op.create_index(
+        "ix_initiative_blank_user_need",
+        "initiative",
+        ["status"],
+        unique=False,
+        postgresql_include=["id", "code", "department_id", "owner_id", "origin"],
+        postgresql_where=sa.text("btrim(user_need) = ''"),
+    )
     op.create_table(
         "kpi_measurement",
         sa.Column(
@@ -422,6 +447,13 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_kpi_measurement_updated_at_id", "kpi_measurement", ["updated_at", "id"], unique=False
+    )
+    op.create_index(
+        "ix_kpi_measurement_kpi_value",
+        "kpi_measurement",
+        ["kpi_id", "measured_on"],
+        unique=False,
+        postgresql_include=["value"],
     )
     op.create_table(
         "initiative_kpi",
@@ -556,6 +588,13 @@ def upgrade() -> None:
         ["initiative_id", "reported_on", "id"],
         unique=False,
     )
+    op.create_index(
+        "ix_progress_update_reported_on",
+        "progress_update",
+        ["reported_on"],
+        unique=False,
+        postgresql_include=["initiative_id"],
+    )
     # department.head_id and person.department_id reference each other.
     op.create_foreign_key(
         "fk_department_head_id_person",
@@ -576,6 +615,7 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER person_no_manager_cycle ON person")
     op.execute("DROP FUNCTION person_refuse_manager_cycle()")
     op.drop_constraint("fk_department_head_id_person", "department", type_="foreignkey")
+    op.drop_index("ix_progress_update_reported_on", table_name="progress_update")
     op.drop_index("ix_progress_update_initiative_latest", table_name="progress_update")
     op.drop_index("ix_progress_update_created_at_id", table_name="progress_update")
     op.drop_index(op.f("ix_progress_update_author_id"), table_name="progress_update")
@@ -584,9 +624,12 @@ def downgrade() -> None:
     op.drop_table("initiative_link")
     op.drop_index(op.f("ix_initiative_kpi_kpi_id"), table_name="initiative_kpi")
     op.drop_table("initiative_kpi")
+    op.drop_index("ix_kpi_measurement_kpi_value", table_name="kpi_measurement")
     op.drop_index("ix_kpi_measurement_updated_at_id", table_name="kpi_measurement")
     op.drop_index(op.f("ix_kpi_measurement_recorded_by_id"), table_name="kpi_measurement")
     op.drop_table("kpi_measurement")
+    op.drop_index("ix_initiative_blank_user_need", table_name="initiative")
+    op.drop_index("ix_initiative_portfolio", table_name="initiative")
     op.drop_index("ix_initiative_updated_at_id", table_name="initiative")
     op.drop_index("ix_initiative_status_department", table_name="initiative")
     op.drop_index(op.f("ix_initiative_status"), table_name="initiative")

@@ -14,6 +14,7 @@ from sqlmodel import col
 from schema import Department
 from service.demo import guard, synthetic
 from service.demo.builder import load_company
+from service.portfolio import snapshots as portfolio_snapshots
 
 __all__ = ["load", "load_company", "load_demo_if_empty", "print_counts"]
 
@@ -45,6 +46,7 @@ async def load(url: str, console: Console, *, scale: int = 0, seed: int = 42) ->
             raise error
         with console.status("Loading the demo company..."):
             loaded = await load_company(session)
+            await portfolio_snapshots.backfill_snapshots(session, months=18)
     print_counts(console, "Demo company loaded", loaded)
     return loaded
 
@@ -57,6 +59,7 @@ async def load_demo_if_empty(url: str, console: Console) -> dict[str, int]:
             return {}
         with console.status("Loading the demo company..."):
             loaded = await load_company(session)
+            await portfolio_snapshots.backfill_snapshots(session, months=18)
     print_counts(console, "Demo company loaded", loaded)
     return loaded
 

@@ -1,0 +1,209 @@
+"""The portfolio flags of PRODUCT.md §4: one SQL branch per code, and the sentence each one says.
+
+Every branch selects the same columns (entity_type, entity_id, entity_code, department_code,
+name, figure, threshold, detail); the branches are joined with UNION ALL, counted and paged
+in one statement. Definitions, "today" being the injectable date:
+
+- PORTFOLIO_CLIENT_SKEW (high): the budget-weighted client-facing share of the active
+  initiatives, rounded to 4 places, is above band_max (equal is within the band).
+- DEPARTMENT_CLIENT_SKEW (medium): the same, per lead department.
+- DEPARTMENT_UNCOVERED (high): a department leads no active initiative (with owner_line:
+  a department of someone in the line, with no active initiative owned in the line).
+- MISSING_ENABLER (high): an active client-facing initiative that no internal or hybrid
+  initiative (other than a stopped one) `enables`.
+- NO_USER_NEED (medium): a non-stopped initiative whose origin is not regulation, with a
+  blank user_need.
+- TECH_PUSH (medium): a non-stopped initiative whose origin is technology.
+- NO_KPI (medium): an active initiative linked to no KPI.
+- SILO_KPI (low): an active initiative linked to KPIs, none of them shared (a shared KPI
+  has two or more accountable departments).
+- STALE_UPDATE (medium): an in_progress initiative whose latest check-in (or, without one,
+  its start_date, else its creation date) is more than stale_after_days before today.
+- KPI_UNMEASURED (low): a KPI with no measurement dated within twice its cadence before
+  today (monthly: 62 days, quarterly: 184 days; a measurement exactly 62 days old counts).
+- CX_KPI_WITHOUT_EX_DRIVER (low): a customer KPI that no employee-perspective KPI drives.
+- DONE_WITHOUT_KPI_MOVEMENT (medium): a done initiative with linked KPIs, none of which
+  moved in its direction: per KPI, the latest measurement (on or before today) against the
+  last one on or before the initiative's start_date, else the KPI's baseline_value. A KPI
+  without both figures counts as not moved.
+- OWNER_INACTIVE (high): an active initiative whose owner is no longer active.
+
+KPI flags carry the KPI's owning department; with owner_line they cover the KPIs linked to
+the line's initiatives. `department=` keeps the flags whose department_code matches.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from schema.enums import Severity
+from service.portfolio.flag_branches import (
+    BRANCHES,
+    COLUMNS,
+    DONE_MOVED_CTE,
+    SCOPE_CTE,
+    SHARED_KPI_CTE,
+    done_pair_cte,
+    kpi_fact_cte,
+    kpi_latest_cte,
+    latest_value_join,
+    shares_cte,
+    value_at_start_join,
+)
+from service.portfolio.payloads import FlagCode
+from service.portfolio.queries import TODAY, with_line
+
+SEVERITY: dict[FlagCode, Severity] = {
+    FlagCode.PORTFOLIO_CLIENT_SKEW: Severity.high,
+    FlagCode.DEPARTMENT_CLIENT_SKEW: Severity.medium,
+    FlagCode.DEPARTMENT_UNCOVERED: Severity.high,
+    FlagCode.MISSING_ENABLER: Severity.high,
+    FlagCode.NO_USER_NEED: Severity.medium,
+    FlagCode.TECH_PUSH: Severity.medium,
+    FlagCode.NO_KPI: Severity.medium,
+    FlagCode.SILO_KPI: Severity.low,
+    FlagCode.STALE_UPDATE: Severity.medium,
+    FlagCode.KPI_UNMEASURED: Severity.low,
+    FlagCode.CX_KPI_WITHOUT_EX_DRIVER: Severity.low,
+    FlagCode.DONE_WITHOUT_KPI_MOVEMENT: Severity.medium,
+    FlagCode.OWNER_INACTIVE: Severity.high,
+}
+RANK = {Severity.high: 0, Severity.medium: 1, Severity.low: 2}
+
+# Every code in the order the list is sorted: severity, then code.
+ORDERED_CODES = sorted(FlagCode, key=lambda c: (RANK[SEVERITY[c]], c.value))
+
+
+# Names and message details, fetched for the rows of the page only.
+PAGE_DETAILS = f"""
+SELECT c.counts, p.code, p.severity, p.rank, p.entity_type, p.entity_id, p.sort_code,
+    CASE p.code WHEN 'STALE_UPDATE' THEN ({TODAY} - coalesce(
+        (SELECT max(pu.reported_on) FROM progress_update pu WHERE pu.initiative_id = ini.id),
+        ini.start_date, ini.created_at::date))::numeric
+    ELSE p.figure END AS figure,
+    p.threshold, dep.code AS department_code,
+    CASE p.entity_type
+        WHEN 'initiative' THEN ini.code WHEN 'kpi' THEN k.code WHEN 'department' THEN dep.code
+    END AS entity_code,
+    CASE p.entity_type
+        WHEN 'initiative' THEN ini.title WHEN 'kpi' THEN k.name WHEN 'department' THEN dep.name
+        ELSE (SELECT name FROM person WHERE id = :owner_line)
+    END AS name,
+    CASE p.code
+        WHEN 'NO_USER_NEED' THEN ini.origin
+        WHEN 'OWNER_INACTIVE' THEN (SELECT o.name FROM person o WHERE o.id = ini.owner_id)
+        WHEN 'STALE_UPDATE' THEN CASE WHEN NOT EXISTS (
+            SELECT 1 FROM progress_update pu WHERE pu.initiative_id = ini.id) THEN 'never' END
+        WHEN 'KPI_UNMEASURED' THEN k.cadence
+        WHEN 'SILO_KPI' THEN (
+            SELECT string_agg(sk.code, ', ' ORDER BY sk.code)
+            FROM initiative_kpi ik JOIN kpi sk ON sk.id = ik.kpi_id
+            WHERE ik.initiative_id = ini.id)
+        WHEN 'DONE_WITHOUT_KPI_MOVEMENT' THEN (
+            SELECT string_agg(format('%s: %s → %s', dk.code,
+                coalesce(trim_scale(coalesce(ref.value, dk.baseline_value))::text, 'n/a'),
+                coalesce(trim_scale(lt.value)::text, 'n/a')), '; ' ORDER BY dk.code)
+            FROM initiative_kpi ik
+            JOIN kpi dk ON dk.id = ik.kpi_id
+            {latest_value_join("ik.kpi_id")}
+            {value_at_start_join("ini")}
+            WHERE ik.initiative_id = ini.id)
+    END AS detail"""
+
+
+def flags_sql(codes: list[FlagCode], *, department: bool, owner_line: bool) -> str:
+    """Counts per code (first column) and one keyset page of the flags of `codes`."""
+    branches = "\nUNION ALL\n".join(
+        f"SELECT '{c.value}'::text AS code, '{SEVERITY[c].value}'::text AS severity,"
+        f" {RANK[SEVERITY[c]]} AS rank, b.* FROM ({BRANCHES[c](owner_line)}\n) AS b({COLUMNS})"
+        for c in codes
+    )
+    department_filter = (
+        " WHERE f.department_id = (SELECT id FROM department WHERE code = :department)"
+        if department
+        else ""
+    )
+    ctes = [SHARED_KPI_CTE] + ([SCOPE_CTE] if owner_line else [])
+    if {FlagCode.NO_KPI, FlagCode.SILO_KPI} & set(codes):
+        ctes.append(kpi_fact_cte(owner_line))
+    if FlagCode.DONE_WITHOUT_KPI_MOVEMENT in codes:
+        ctes += [done_pair_cte(owner_line), kpi_latest_cte(owner_line), DONE_MOVED_CTE]
+    if {FlagCode.PORTFOLIO_CLIENT_SKEW, FlagCode.DEPARTMENT_CLIENT_SKEW} & set(codes):
+        ctes.append(shares_cte(owner_line))
+    ctes.append(f"""
+flagged AS MATERIALIZED (
+    SELECT f.* FROM ({branches}) f{department_filter}
+)""")
+    return f"""
+{with_line(owner_line, *ctes)}
+{PAGE_DETAILS}
+FROM (
+    SELECT coalesce(jsonb_object_agg(n.code, n.n), '{{}}') AS counts
+    FROM (SELECT code, count(*) AS n FROM flagged GROUP BY code) n
+) c
+LEFT JOIN LATERAL (
+    SELECT * FROM flagged
+    WHERE (rank, code, sort_code) > (:after_rank, :after_code, :after_entity)
+    ORDER BY rank, code, sort_code
+    LIMIT :limit
+) p ON true
+LEFT JOIN department dep ON dep.id = p.department_id
+LEFT JOIN initiative ini ON p.entity_type = 'initiative' AND ini.id = p.entity_id
+LEFT JOIN kpi k ON p.entity_type = 'kpi' AND k.id = p.entity_id
+ORDER BY p.rank, p.code, p.sort_code
+"""
+
+
+def percent(share: Decimal) -> str:
+    """0.7234 -> '72.34%', 0.6 -> '60%'."""
+    return f"{(share * 100).normalize():f}%"
+
+
+def _number(value: Decimal | None) -> str:
+    return "n/a" if value is None else f"{int(value)}"
+
+
+def message(row: Any) -> str:
+    """The sentence a CDO reads for one flag row, with its figures."""
+    code = FlagCode(row.code)
+    label = f"{row.entity_code} {row.name}" if row.entity_code else ""
+    if code is FlagCode.PORTFOLIO_CLIENT_SKEW:
+        scope = f" of {row.name}'s reporting line" if row.name else ""
+        return (
+            f"Client-facing work is {percent(row.figure)} of the active budget{scope}"
+            f" (band: at most {percent(row.threshold)})."
+        )
+    if code is FlagCode.DEPARTMENT_CLIENT_SKEW:
+        return (
+            f"Client-facing work is {percent(row.figure)} of the active budget of {row.name}"
+            f" (band: at most {percent(row.threshold)})."
+        )
+    if code is FlagCode.STALE_UPDATE:
+        days, limit = _number(row.figure), _number(row.threshold)
+        if row.detail == "never":
+            return f"No check-in on {label} since it started {days} days ago (limit: {limit})."
+        return f"No check-in on {label} for {days} days (limit: {limit})."
+    if code is FlagCode.KPI_UNMEASURED:
+        window = f"{row.detail} cadence: at least every {_number(row.threshold)} days"
+        if row.figure is None:
+            return f"{label} has never been measured ({window})."
+        return f"{label} was last measured {_number(row.figure)} days ago ({window})."
+    return TEMPLATES[code].format(label=label, name=row.name, detail=row.detail)
+
+
+TEMPLATES = {
+    FlagCode.DEPARTMENT_UNCOVERED: (
+        "{name} leads no active initiative: its own work gets no digital support."
+    ),
+    FlagCode.MISSING_ENABLER: ("{label} is client-facing and no internal initiative enables it."),
+    FlagCode.NO_USER_NEED: "{label} states no user need (origin: {detail}).",
+    FlagCode.TECH_PUSH: "{label} starts from a technology, not from a user need.",
+    FlagCode.NO_KPI: "{label} is active and linked to no KPI.",
+    FlagCode.SILO_KPI: (
+        "{label} is linked only to KPIs a single department is accountable for ({detail})."
+    ),
+    FlagCode.CX_KPI_WITHOUT_EX_DRIVER: ("{label} is a customer KPI and no employee KPI drives it."),
+    FlagCode.DONE_WITHOUT_KPI_MOVEMENT: (
+        "{label} is done but none of its KPIs moved toward target since it started ({detail})."
+    ),
+    FlagCode.OWNER_INACTIVE: "{label} is active but its owner, {detail}, is no longer active.",
+}

@@ -1,0 +1,194 @@
+"""Wire shapes of the portfolio analytics, settings and snapshots."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from schema.enums import Severity
+
+
+def _as_number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# Shares travel as JSON numbers (0.6667); money totals stay exact decimal strings ("600.00").
+Share = Annotated[Decimal, PlainSerializer(_as_number, return_type=float, when_used="json")]
+
+
+# What each initiative weighs in a share: its planned budget, its latest spend, or 1.
+Weight = Literal["budget", "spent", "count"]
+
+
+class FlagCode(StrEnum):
+    PORTFOLIO_CLIENT_SKEW = "PORTFOLIO_CLIENT_SKEW"
+    DEPARTMENT_CLIENT_SKEW = "DEPARTMENT_CLIENT_SKEW"
+    DEPARTMENT_UNCOVERED = "DEPARTMENT_UNCOVERED"
+    MISSING_ENABLER = "MISSING_ENABLER"
+    NO_USER_NEED = "NO_USER_NEED"
+    TECH_PUSH = "TECH_PUSH"
+    NO_KPI = "NO_KPI"
+    SILO_KPI = "SILO_KPI"
+    STALE_UPDATE = "STALE_UPDATE"
+    KPI_UNMEASURED = "KPI_UNMEASURED"
+    CX_KPI_WITHOUT_EX_DRIVER = "CX_KPI_WITHOUT_EX_DRIVER"
+    DONE_WITHOUT_KPI_MOVEMENT = "DONE_WITHOUT_KPI_MOVEMENT"
+    OWNER_INACTIVE = "OWNER_INACTIVE"
+
+
+class DepartmentBalance(BaseModel):
+    department_code: str
+    client_share: Share | None
+    total_weight: Decimal
+    initiative_count: int
+
+
+class BalancePublic(BaseModel):
+    """The client-facing share of a set of initiatives, overall and per department."""
+
+    weight: Weight
+    statuses: list[str]
+    client_share: Share | None
+    internal_share: Share | None
+    total_weight: Decimal
+    initiative_count: int
+    band_max: Share
+    within_band: bool | None
+    departments: list[DepartmentBalance]
+
+
+class FlagPublic(BaseModel):
+    code: FlagCode
+    severity: Severity
+    entity_type: str = Field(description="portfolio, department, initiative or kpi.")
+    entity_id: int | None
+    entity_code: str | None
+    department_code: str | None
+    message: str
+
+
+class FlagsPublic(BaseModel):
+    """The flags on one page, the count of every code over all pages, and the next cursor."""
+
+    items: list[FlagPublic]
+    counts: dict[str, int]
+    next_cursor: str | None
+
+
+class KpiAccountability(BaseModel):
+    kpi_id: int
+    kpi_code: str
+    is_owner: bool
+    is_shared: bool
+
+
+class DepartmentAccountability(BaseModel):
+    department_id: int
+    department_code: str
+    department_name: str
+    kpis: list[KpiAccountability]
+
+
+class OrphanKpi(BaseModel):
+    id: int
+    code: str
+    name: str
+    owner_department_code: str | None
+
+
+class InitiativeRef(BaseModel):
+    id: int
+    code: str
+    title: str
+    department_code: str
+    budget_planned: Decimal
+
+
+class AlignmentPublic(BaseModel):
+    """How well the active work hangs on shared KPIs, and who is accountable for what."""
+
+    alignment_score: Share | None
+    aligned_weight: Decimal
+    total_weight: Decimal
+    initiative_count: int
+    aligned_count: int
+    matrix: list[DepartmentAccountability]
+    orphan_kpis: list[OrphanKpi]
+    initiatives_without_kpi: list[InitiativeRef]
+
+
+class PersonRef(BaseModel):
+    id: int
+    name: str
+    title: str
+    department_code: str | None
+    is_active: bool
+
+
+class LineInitiative(BaseModel):
+    id: int
+    code: str
+    title: str
+    status: str
+    orientation: str
+    client_share: Share
+    budget_planned: Decimal
+    department_code: str
+    owner_id: int
+    owner_name: str
+    owner_depth: int = Field(description="0: the person; 1: a direct report; ...")
+
+
+class PersonPortfolioPublic(BaseModel):
+    """A person's reporting line: its initiatives (one page), balance and flag counts."""
+
+    person: PersonRef
+    line_size: int = Field(description="People in the line, the person included.")
+    initiative_total: int = Field(description="Initiatives owned in the line, any status.")
+    balance: BalancePublic
+    flag_counts: dict[str, int]
+    initiatives: list[LineInitiative]
+    next_cursor: str | None
+
+
+class PortfolioSettingUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    band_max: Decimal | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        max_digits=5,
+        decimal_places=4,
+        description="Highest acceptable client-facing share (0..1).",
+    )
+    stale_after_days: int | None = Field(
+        default=None, ge=1, le=3650, description="Days without check-in before STALE_UPDATE."
+    )
+
+
+class PortfolioSettingPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    band_max: Share
+    stale_after_days: int
+    updated_at: datetime
+    version: int
+
+
+class SnapshotPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    taken_on: date
+    client_share: Share | None
+    total_weight: Decimal
+    initiative_count: int
+    alignment_score: Share | None
+    flag_counts: dict[str, int]
+    departments: list[dict[str, Any]]
+    created_at: datetime
+    updated_at: datetime
+    version: int

@@ -1,0 +1,265 @@
+"""Portfolio analytics: balance, flags, alignment, reporting-line roll-ups and settings."""
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from schema import PortfolioSetting
+from schema.enums import ACTIVE_STATUSES
+from service.actor import Actor
+from service.crud import apply_changes
+from service.errors import NotFound, ValidationFailed
+from service.pagination import decode_cursor, encode_cursor
+from service.portfolio import flags as flag_sql
+from service.portfolio import queries
+from service.portfolio.flags import ORDERED_CODES, SEVERITY
+from service.portfolio.payloads import (
+    AlignmentPublic,
+    BalancePublic,
+    DepartmentBalance,
+    FlagCode,
+    FlagPublic,
+    FlagsPublic,
+    LineInitiative,
+    PersonPortfolioPublic,
+    PersonRef,
+    PortfolioSettingUpdate,
+    Weight,
+)
+
+DEFAULT_STATUSES = [status.value for status in ACTIVE_STATUSES]
+
+
+async def _check_filters(
+    session: AsyncSession, department: str | None, owner_line: int | None
+) -> None:
+    """Refuse (422 on the field) a department code or person that does not exist."""
+    if department is None and owner_line is None:
+        return
+    params = {"department": department, "owner_line": owner_line}
+    found = (await session.execute(text(queries.filter_refs()), params)).one()
+    if department is not None and found.department_id is None:
+        raise ValidationFailed(
+            f"department: no department has the code '{department}'.",
+            code="unknown_reference",
+            field="department",
+        )
+    if owner_line is not None and found.person_id is None:
+        raise ValidationFailed(
+            f"owner_line: person {owner_line} does not exist.",
+            code="unknown_reference",
+            field="owner_line",
+        )
+
+
+async def compute_balance(
+    session: AsyncSession,
+    *,
+    weight: Weight = "budget",
+    statuses: Sequence[str] | None = None,
+    department: str | None = None,
+    owner_line: int | None = None,
+) -> BalancePublic:
+    """The client-facing share of the initiatives in `statuses`, overall and per department."""
+    await _check_filters(session, department, owner_line)
+    return await _balance(session, weight, statuses, department, owner_line)
+
+
+async def _balance(
+    session: AsyncSession,
+    weight: Weight,
+    statuses: Sequence[str] | None,
+    department: str | None,
+    owner_line: int | None,
+) -> BalancePublic:
+    chosen = sorted(set(statuses)) if statuses else DEFAULT_STATUSES
+    sql = queries.balance(
+        weight, department=department is not None, owner_line=owner_line is not None
+    )
+    params = {"statuses": chosen, "department": department, "owner_line": owner_line}
+    rows = (await session.execute(text(sql), params)).all()
+    return balance_of(weight, chosen, rows)
+
+
+def balance_of(weight: Weight, statuses: list[str], rows: Sequence[Any]) -> BalancePublic:
+    """Shape the grouping-set rows (total first) as the balance payload."""
+    total, per_department = rows[0], rows[1:]
+    share: Decimal | None = total.client_share
+    return BalancePublic(
+        weight=weight,
+        statuses=statuses,
+        client_share=share,
+        internal_share=None if share is None else 1 - share,
+        total_weight=total.total_weight,
+        initiative_count=total.initiative_count,
+        band_max=total.band_max,
+        within_band=None if share is None else share <= total.band_max,
+        departments=[
+            DepartmentBalance(
+                department_code=row.department_code,
+                client_share=row.client_share,
+                total_weight=row.total_weight,
+                initiative_count=row.initiative_count,
+            )
+            for row in per_department
+        ],
+    )
+
+
+def _encode_flag_cursor(item: Any) -> str:
+    raw = json.dumps([item.rank, item.code, item.sort_code], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_flag_cursor(cursor: str | None) -> tuple[int, str, str]:
+    if not cursor:
+        return (-1, "", "")
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        rank, code, entity = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if isinstance(rank, int) and isinstance(code, str) and isinstance(entity, str):
+            return (rank, code, entity)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        pass
+    raise ValidationFailed("The cursor is not one this API issued.", field="cursor")
+
+
+async def list_flags(
+    session: AsyncSession,
+    *,
+    codes: Sequence[FlagCode] | None = None,
+    severities: Sequence[str] | None = None,
+    department: str | None = None,
+    owner_line: int | None = None,
+    today: date | None = None,
+    limit: int = 200,
+    cursor: str | None = None,
+) -> FlagsPublic:
+    """The live flags (one page, sorted by severity, code, entity) and the count per code."""
+    await _check_filters(session, department, owner_line)
+    after = _decode_flag_cursor(cursor)
+    return await _flags(session, codes, severities, department, owner_line, today, limit, after)
+
+
+async def _flags(
+    session: AsyncSession,
+    codes: Sequence[FlagCode] | None,
+    severities: Sequence[str] | None,
+    department: str | None,
+    owner_line: int | None,
+    today: date | None,
+    limit: int,
+    after: tuple[int, str, str],
+) -> FlagsPublic:
+    wanted = [
+        code
+        for code in ORDERED_CODES
+        if (not codes or code in codes) and (not severities or SEVERITY[code] in severities)
+    ]
+    counts = dict.fromkeys((code.value for code in ORDERED_CODES), 0)
+    if not wanted:
+        return FlagsPublic(items=[], counts=counts, next_cursor=None)
+    sql = flag_sql.flags_sql(
+        wanted, department=department is not None, owner_line=owner_line is not None
+    )
+    setting = await get_settings(session)
+    params = {
+        "department": department,
+        "owner_line": owner_line,
+        "today": today,
+        "band_max": setting.band_max,
+        "stale_after_days": setting.stale_after_days,
+        "after_rank": after[0],
+        "after_code": after[1],
+        "after_entity": after[2],
+        "limit": limit + 1,
+    }
+    rows = (await session.execute(text(sql), params)).all()
+    counts |= rows[0].counts
+    page = [row for row in rows if row.code is not None]
+    more = len(page) > limit
+    page = page[:limit]
+    items = [
+        FlagPublic(
+            code=row.code,
+            severity=row.severity,
+            entity_type=row.entity_type,
+            entity_id=row.entity_id,
+            entity_code=row.entity_code,
+            department_code=row.department_code,
+            message=flag_sql.message(row),
+        )
+        for row in page
+    ]
+    next_cursor = _encode_flag_cursor(page[-1]) if more and page else None
+    return FlagsPublic(items=items, counts=counts, next_cursor=next_cursor)
+
+
+async def compute_alignment(session: AsyncSession) -> AlignmentPublic:
+    """Alignment score, department x KPI matrix, orphan KPIs, active initiatives without KPI."""
+    row = (await session.execute(text(queries.alignment()))).one()
+    return AlignmentPublic.model_validate(dict(row._mapping))
+
+
+async def person_portfolio(
+    session: AsyncSession,
+    person_id: int,
+    *,
+    weight: Weight = "budget",
+    statuses: Sequence[str] | None = None,
+    today: date | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> PersonPortfolioPublic:
+    """A person's reporting line: one page of its initiatives, its balance and flag counts."""
+    after = decode_cursor(cursor) or 0
+    line = {"owner_line": person_id}
+    person = (await session.execute(text(queries.person_line()), line)).one_or_none()
+    if person is None:
+        raise NotFound(f"Person {person_id} does not exist.", code="person_not_found")
+    balance = await _balance(session, weight, statuses, None, person_id)
+    flags = await _flags(session, None, None, None, person_id, today, 0, (-1, "", ""))
+    params = line | {"after": after, "limit": limit + 1}
+    rows = (await session.execute(text(queries.line_initiatives()), params)).all()
+    items = [LineInitiative.model_validate(dict(row._mapping)) for row in rows[:limit]]
+    next_cursor = encode_cursor(items[-1].id) if len(rows) > limit and items else None
+    return PersonPortfolioPublic(
+        person=PersonRef.model_validate(dict(person._mapping)),
+        line_size=person.line_size,
+        initiative_total=person.initiative_total,
+        balance=balance,
+        flag_counts=flags.counts,
+        initiatives=items,
+        next_cursor=next_cursor,
+    )
+
+
+async def get_settings(session: AsyncSession) -> PortfolioSetting:
+    """The portfolio settings (the single row the migration creates)."""
+    setting = await session.get(PortfolioSetting, 1)
+    if setting is None:
+        setting = PortfolioSetting(id=1)
+        session.add(setting)
+        await session.flush()
+    return setting
+
+
+async def update_settings(
+    session: AsyncSession, actor: Actor, data: PortfolioSettingUpdate
+) -> PortfolioSetting:
+    """Change the band and/or the staleness limit."""
+    setting = await get_settings(session)
+    changes = data.model_dump(exclude_unset=True)
+    for field in ("band_max", "stale_after_days"):
+        if field in changes and changes[field] is None:
+            raise ValidationFailed(f"{field}: a value is required.", field=field)
+    apply_changes(setting, changes)
+    await session.flush()
+    return setting
