@@ -4,11 +4,13 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.fastapi import BaseContext
 
-from service.actor import Actor
+from service.actor import Actor, Role
 from service.deps import api_actor
+from service.errors import Forbidden
 from service.graphql.batches import Loaders
 
 R = TypeVar("R")
@@ -38,7 +40,10 @@ class Context(BaseContext):
     async def call(self, func: Callable[..., Awaitable[R]], *args: Any, **kwargs: Any) -> R:
         """Call a service function with the session and the actor (writes go through here)."""
         # The REST rule for writes: bi_reader reads only; a cookie session needs CSRF.
-        await api_actor(self.request, self.actor)
+        if isinstance(self.request, Request):
+            await api_actor(self.request, self.actor)
+        elif self.actor.role is Role.bi_reader:
+            raise Forbidden(f"{self.actor.label} (bi_reader) reads only.", code="forbidden")
         async with self._lock:
             return await func(self.session, self.actor, *args, **kwargs)
 

@@ -11,7 +11,13 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLResolveInfo
+from graphql import (
+    GraphQLEnumType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+)
 from strawberry import Schema
 
 BACKREF = "strawberry-definition"
@@ -29,10 +35,16 @@ def _direct(func: Callable[..., Any], names: dict[str, str]) -> Callable[..., An
     return resolve
 
 
-def _attribute(name: str) -> Callable[..., Any]:
+def _attribute(name: str, type_: Any) -> Callable[..., Any]:
     def resolve(source: Any, info: GraphQLResolveInfo) -> Any:
         return getattr(source, name)
 
+    non_null = isinstance(type_, GraphQLNonNull)
+    leaf = type_.of_type if non_null else type_
+    if isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+        resolve.leaf = (name, leaf, non_null)  # type: ignore[attr-defined]
+    else:
+        resolve.context_only = True  # type: ignore[attr-defined]
     return resolve
 
 
@@ -54,7 +66,7 @@ def install(schema: Schema) -> int:
                 continue
             resolver = definition.base_resolver
             if resolver is None:
-                field.resolve = _attribute(definition.python_name)
+                field.resolve = _attribute(definition.python_name, field.type)
                 installed += 1
                 continue
             if definition.is_async:
@@ -63,5 +75,8 @@ def install(schema: Schema) -> int:
                 continue
             names = {converter.from_argument(arg): arg.python_name for arg in definition.arguments}
             field.resolve = _direct(resolver.wrapped_func, names)
+            # Resolvers of these types read only `info.context` (a rule of this package):
+            # the executor may call them with just that.
+            field.resolve.context_only = not names  # type: ignore[attr-defined]
             installed += 1
     return installed

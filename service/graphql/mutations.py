@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import strawberry
 from pydantic import BaseModel, ValidationError
 
-from service.errors import PreconditionFailed, ValidationFailed, not_found
+from service.errors import ValidationFailed
 from service.graphql import batches as t
 from service.graphql.ids import database_id
 from service.graphql.loaders import many
@@ -71,25 +71,6 @@ def _payload(model: type[BaseModel], values: dict[str, Any], prefix: str = "") -
 
 def _without(values: dict[str, Any], name: str) -> dict[str, Any]:
     return {key: value for key, value in values.items() if key != name}
-
-
-async def _expect_version(session: Any, initiative_id: int, expected: int) -> None:
-    """Lock the initiative and refuse the change when it moved past `expected`."""
-    current = await session.scalar(
-        sa.select(t.initiative.c.version)
-        .where(t.initiative.c.id == initiative_id)
-        .with_for_update()
-    )
-    if current is None:
-        raise not_found("Initiative", initiative_id)
-    if current != expected:
-        raise PreconditionFailed(
-            f"Initiative {initiative_id} is at version {current}, not {expected}: it changed"
-            " since you read it. Read it again and retry.",
-            code="stale_version",
-            field="expectedVersion",
-            extra={"current_version": current},
-        )
 
 
 @strawberry.type(description="What a bulk recording of KPI measurements did.")
@@ -188,8 +169,9 @@ class Mutation:
     ) -> InitiativeNode:
         initiative_id = database_id(id, "Initiative", field="id")
         data = _payload(InitiativeUpdate, _values(set_fields(input)))
-        await info.context.read(_expect_version, initiative_id, expected_version)
-        row = await info.context.call(initiatives.update_initiative, initiative_id, data)
+        row = await info.context.call(
+            initiatives.update_initiative, initiative_id, data, expected_version=expected_version
+        )
         return InitiativeNode.from_row(row)
 
     @strawberry.mutation(
@@ -210,8 +192,9 @@ class Mutation:
         if lessons_learned is not None:
             values["lessons_learned"] = lessons_learned
         data = _payload(InitiativeUpdate, values)
-        await info.context.read(_expect_version, initiative_id, expected_version)
-        row = await info.context.call(initiatives.update_initiative, initiative_id, data)
+        row = await info.context.call(
+            initiatives.update_initiative, initiative_id, data, expected_version=expected_version
+        )
         return InitiativeNode.from_row(row)
 
     @strawberry.mutation(description="Link an initiative to a KPI, or change the link.")

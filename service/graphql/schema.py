@@ -12,6 +12,7 @@ from service.deps import ActorDep, SessionDep
 from service.graphql import fastpath
 from service.graphql.context import Context
 from service.graphql.errors import DomainErrors, log_unexpected
+from service.graphql.executor import FastExecutionContext
 from service.graphql.limits import QueryLimits
 from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
@@ -26,7 +27,12 @@ class PortfolioSchema(strawberry.Schema):
         log_unexpected(errors)
 
 
-schema = PortfolioSchema(query=Query, mutation=Mutation, extensions=[QueryLimits, DomainErrors])
+schema = PortfolioSchema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[QueryLimits, DomainErrors],
+    execution_context_class=FastExecutionContext,
+)
 fastpath.install(schema)
 
 
