@@ -96,29 +96,22 @@ def _tech_push(line: bool) -> str:
     return _initiatives(f"i.origin = 'technology' AND {NOT_STOPPED}", line)
 
 
-def kpi_fact_cte(line: bool) -> str:
-    """Per initiative linked to KPIs: whether one of them is shared."""
-    in_line = " WHERE ik.initiative_id IN (SELECT id FROM scope)" if line else ""
-    return f"""
-kpi_fact AS MATERIALIZED (
-    SELECT ik.initiative_id, bool_or(sk.kpi_id IS NOT NULL) AS any_shared
-    FROM initiative_kpi ik LEFT JOIN shared_kpi sk ON sk.kpi_id = ik.kpi_id{in_line}
-    GROUP BY ik.initiative_id
-)"""
-
-
 def _no_kpi(line: bool) -> str:
     return _initiatives(
         f"i.status IN {ACTIVE} AND NOT EXISTS "
-        "(SELECT 1 FROM kpi_fact f WHERE f.initiative_id = i.id)",
+        "(SELECT 1 FROM initiative_kpi ik WHERE ik.initiative_id = i.id)",
         line,
     )
 
 
 def _silo_kpi(line: bool) -> str:
     return _initiatives(
-        f"i.status IN {ACTIVE} AND EXISTS "
-        "(SELECT 1 FROM kpi_fact f WHERE f.initiative_id = i.id AND NOT f.any_shared)",
+        f"""i.status IN {ACTIVE}
+    AND EXISTS (SELECT 1 FROM initiative_kpi ik WHERE ik.initiative_id = i.id)
+    AND NOT EXISTS (
+        SELECT 1 FROM initiative_kpi ik JOIN shared_kpi sk ON sk.kpi_id = ik.kpi_id
+        WHERE ik.initiative_id = i.id
+    )""",
         line,
     )
 

@@ -43,7 +43,6 @@ from service.portfolio.flag_branches import (
     SCOPE_CTE,
     SHARED_KPI_CTE,
     done_pair_cte,
-    kpi_fact_cte,
     kpi_latest_cte,
     latest_value_join,
     shares_cte,
@@ -123,8 +122,6 @@ def flags_sql(codes: list[FlagCode], *, department: bool, owner_line: bool) -> s
         else ""
     )
     ctes = [SHARED_KPI_CTE] + ([SCOPE_CTE] if owner_line else [])
-    if {FlagCode.NO_KPI, FlagCode.SILO_KPI} & set(codes):
-        ctes.append(kpi_fact_cte(owner_line))
     if FlagCode.DONE_WITHOUT_KPI_MOVEMENT in codes:
         ctes += [done_pair_cte(owner_line), kpi_latest_cte(owner_line), DONE_MOVED_CTE]
     if {FlagCode.PORTFOLIO_CLIENT_SKEW, FlagCode.DEPARTMENT_CLIENT_SKEW} & set(codes):
