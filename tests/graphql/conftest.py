@@ -1,4 +1,4 @@
-"""Helpers for GraphQL tests: post a query through the ASGI app."""
+"""Helpers for GraphQL tests: post a query through the ASGI app (acting as the CDO office)."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -6,23 +6,14 @@ from typing import Any
 import httpx
 import pytest
 
-from service.actor import SYSTEM
-from service.deps import current_actor
-
 Run = Callable[..., Awaitable[dict[str, Any]]]
-
-
-@pytest.fixture(autouse=True)
-def signed_in(app: Any) -> None:
-    """Requests act as the CDO office (authentication is tested where it lives)."""
-    app.dependency_overrides[current_actor] = lambda: SYSTEM
 
 
 @pytest.fixture
 def graphql(client: httpx.AsyncClient) -> Run:
     """Post a query (and variables) to /graphql; return the JSON body."""
 
-    async def run(query: str, variables: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
+    async def run(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = await client.post(
             "/graphql", json={"query": query, "variables": variables or {}}
         )
