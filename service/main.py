@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from service import api, migrate, problems
+from service import api, migrate, pages, problems
 from service.config import Settings, get_settings
 from service.db import make_engine, make_sessionmaker
 from service.embedded_db import EmbeddedPostgres
@@ -64,4 +64,5 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     app.include_router(
         graphql_router(), prefix="/graphql", responses=problems.AUTHENTICATION_RESPONSES
     )
+    pages.install(app)
     return app

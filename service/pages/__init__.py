@@ -1,0 +1,46 @@
+"""Server-rendered pages for the CDO office and department heads (a surface, like REST)."""
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from service.pages import (
+    auth,
+    checkins,
+    dashboard,
+    departments,
+    errors,
+    flags,
+    initiatives,
+    kpis,
+    org,
+    settings,
+    static_files,
+    tokens,
+)
+from service.pages.render import STATIC_DIR
+
+router = APIRouter(include_in_schema=False, tags=["pages"])
+for module in (
+    auth,
+    dashboard,
+    initiatives,
+    checkins,
+    kpis,
+    org,
+    departments,
+    flags,
+    settings,
+    tokens,
+    static_files,
+):
+    router.include_router(module.router)
+
+
+def install(app: FastAPI) -> None:
+    """Mount the pages, their static files, and the error pages browsers get."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    errors.install(app)
+
+
+__all__ = ["install", "router"]

@@ -1,0 +1,101 @@
+"""Sign in and sign out.
+
+The sign-in form has no session yet, so its CSRF token is tied to a random nonce kept
+in a short-lived cookie (double submit); the session cookie is signed and stateless.
+"""
+
+import secrets
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from service.auth import accounts, login, sessions
+from service.deps import SessionDep
+from service.errors import TooManyRequests
+from service.pages.deps import PageForm
+from service.pages.forms import Flash, FormState, redirect, safe_next
+from service.pages.render import render
+
+router = APIRouter()
+
+LOGIN_NONCE = "cdo_login"
+LOGIN_NONCE_MAX_AGE = 3600
+
+
+def _form(
+    request: Request, state: FormState, next_url: str, *, status_code: int = 200
+) -> HTMLResponse:
+    nonce = request.cookies.get(LOGIN_NONCE) or secrets.token_urlsafe(24)
+    secret = request.app.state.settings.secret_key
+    context = {"form": state, "next": next_url, "login_csrf": sessions.csrf_token(nonce, secret)}
+    response = render(request, "auth/login.html", context, status_code=status_code)
+    response.set_cookie(
+        LOGIN_NONCE, nonce, max_age=LOGIN_NONCE_MAX_AGE, httponly=True, samesite="strict"
+    )
+    return response
+
+
+@router.get("/login", summary="Sign-in form")
+async def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+    """The sign-in form; after signing in the browser goes back to `next`."""
+    return _form(request, FormState(), safe_next(next))
+
+
+async def _check(request: Request, session: SessionDep, state: FormState) -> int | None:
+    """The account id the posted credentials sign in as; None with the error in `state`."""
+    form = await request.form()
+    email, password = str(form.get("email", "")).strip(), str(form.get("password", ""))
+    state.values = {"email": email}
+    secret = request.app.state.settings.secret_key
+    token = str(form.get(sessions.CSRF_FIELD, ""))
+    if not sessions.verify_csrf(request.cookies.get(LOGIN_NONCE), token, secret):
+        state.error = "The sign-in form expired. Please sign in again."
+        return None
+    if not email or not password:
+        state.errors = {"email": "Enter your email."} if not email else {}
+        state.errors |= {} if password else {"password": "Enter your password."}
+        return None
+    address = request.client.host if request.client else None
+    account = await login.login(session, email, password, address=address)
+    if account is None:  # the failed attempt is recorded: the transaction must commit
+        state.error = "Wrong email or password."
+        return None
+    return accounts.account_id(account)
+
+
+def _signed_in(request: Request, account_id: int, next_url: str) -> Response:
+    """Set the session cookie and go on to `next_url`."""
+    response = redirect(request, next_url)
+    cookie = sessions.issue_session(account_id, request.app.state.settings.secret_key)
+    response.set_cookie(
+        sessions.SESSION_COOKIE,
+        cookie,
+        max_age=sessions.SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    response.delete_cookie(LOGIN_NONCE, httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/login", summary="Sign in")
+async def sign_in(request: Request, session: SessionDep) -> Response:
+    """Check the credentials, set the session cookie, go on (5 failures: a pause)."""
+    state, next_url = FormState(), safe_next(str((await request.form()).get("next", "")))
+    try:
+        account_id = await _check(request, session, state)
+    except TooManyRequests as exc:
+        state.error = exc.detail
+        return _form(request, state, next_url, status_code=429)
+    if account_id is None:
+        return _form(request, state, next_url, status_code=422)
+    return _signed_in(request, account_id, next_url)
+
+
+@router.post("/logout", summary="Sign out")
+async def sign_out(request: Request, form: PageForm) -> Response:
+    """Clear the session cookie and go back to the sign-in form."""
+    response = redirect(request, "/login", Flash("You are signed out."))
+    response.delete_cookie(sessions.SESSION_COOKIE, httponly=True, samesite="lax")
+    return response

@@ -1,0 +1,268 @@
+"""Interactive charts: plotly figures built here, drawn in the browser by the plotly.js
+bundle the app serves itself. Each chart carries a sentence for screen readers; the
+templates put a data table beside it."""
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import plotly.graph_objects as go
+from markupsafe import Markup
+
+CLIENT = "#c2410c"
+INTERNAL = "#1d4ed8"
+BAND = "#6b7280"
+HEALTH = {"green": "#15803d", "amber": "#b45309", "red": "#b91c1c"}
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure to draw (`figure`: JSON safe inside a script tag) and its text equivalent."""
+
+    id: str
+    summary: str
+    figure: Markup
+
+
+@dataclass(frozen=True)
+class DepartmentBar:
+    """One department's active work, client-facing vs internal, by budget and by count."""
+
+    name: str
+    client_budget: float
+    internal_budget: float
+    client_count: float
+    internal_count: float
+
+
+def _chart(fig: go.Figure, summary: str, height: int) -> Chart:
+    fig.update_layout(
+        template="none",
+        font=FONT,
+        height=height,
+        margin={"l": 48, "r": 16, "t": 32, "b": 40},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+    )
+    payload = fig.to_json()
+    # Inside <script type="application/json">: nothing may close the tag early.
+    safe = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Chart(id=f"chart-{next(_ids)}", summary=summary, figure=Markup(safe))
+
+
+def _pct(share: Decimal | float | None) -> float | None:
+    return None if share is None else round(float(share) * 100, 1)
+
+
+def balance_bullet(share: Decimal | None, band: Decimal) -> Chart:
+    """The portfolio's client-facing share as a bullet gauge, the band's limit marked."""
+    value, limit = _pct(share), _pct(band) or 0.0
+    indicator = go.Indicator(
+        mode="gauge",
+        value=value if value is not None else 0,
+        gauge={
+            "shape": "bullet",
+            "axis": {"range": [0, 100], "ticksuffix": "%"},
+            "bar": {"color": CLIENT if value is not None and value > limit else INTERNAL},
+            "steps": [
+                {"range": [0, limit], "color": "#e5efe9"},
+                {"range": [limit, 100], "color": "#fbe9e2"},
+            ],
+            "threshold": {"line": {"color": "#111827", "width": 3}, "value": limit},
+        },
+        domain={"x": [0, 1], "y": [0, 1]},
+    )
+    fig = go.Figure(indicator)
+    fig.update_layout(margin={"l": 16, "r": 32, "t": 8, "b": 28})
+    if value is None:
+        summary = "No active budget yet: the client-facing share is not defined."
+    else:
+        verdict = "above" if value > limit else "within"
+        summary = (
+            f"Client-facing work is {value:g}% of the active budget, {verdict} the band"
+            f" (at most {limit:g}%)."
+        )
+    chart = _chart(fig, summary, height=90)
+    return chart
+
+
+BY_BUDGET = "true,true,false,false"
+BY_COUNT = "false,false,true,true"
+
+
+def department_bars(bars: Sequence[DepartmentBar], weight: str, currency: str) -> Chart:
+    """Stacked bars per department, client-facing vs internal, by budget or by count.
+
+    All four traces are drawn; `weight` picks the visible pair and the page's switch
+    (BY_BUDGET / BY_COUNT) shows the other pair without a reload."""
+    names = [bar.name for bar in bars]
+    by_budget = weight != "count"
+    traces = [
+        ("Client-facing", CLIENT, [b.client_budget for b in bars], by_budget, currency),
+        ("Internal", INTERNAL, [b.internal_budget for b in bars], by_budget, currency),
+        ("Client-facing", CLIENT, [b.client_count for b in bars], not by_budget, "initiatives"),
+        ("Internal", INTERNAL, [b.internal_count for b in bars], not by_budget, "initiatives"),
+    ]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=name,
+                y=names,
+                x=values,
+                orientation="h",
+                marker_color=color,
+                visible=visible,
+                hovertemplate=f"%{{y}}: %{{x:,.1f}} {unit} {name.lower()}<extra></extra>",
+            )
+            for name, color, values, visible, unit in traces
+        ]
+    )
+    fig.update_layout(
+        barmode="stack",
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"gridcolor": "#e5e7eb", "zeroline": False},
+    )
+    skewed = [b.name for b in bars if b.client_budget > b.internal_budget]
+    summary = f"Active work of {len(bars)} departments, client-facing versus internal." + (
+        f" Mostly client-facing by budget: {', '.join(skewed)}." if skewed else ""
+    )
+    return _chart(fig, summary, height=max(220, 46 * len(bars) + 90))
+
+
+def trend(points: Sequence[tuple[date, Decimal | None, Decimal | None]], band: Decimal) -> Chart:
+    """The client-facing share and the alignment score over the snapshots, with the band."""
+    days = [day for day, _, _ in points]
+    shares = [_pct(share) for _, share, _ in points]
+    aligned = [_pct(score) for _, _, score in points]
+    limit = _pct(band)
+    fig = go.Figure(
+        [
+            go.Scatter(x=days, y=shares, name="Client-facing share", line_color=CLIENT),
+            go.Scatter(x=days, y=aligned, name="Alignment score", line_color=INTERNAL),
+            go.Scatter(
+                x=[days[0], days[-1]] if days else [],
+                y=[limit, limit],
+                name="Band limit",
+                mode="lines",
+                line={"color": BAND, "dash": "dash"},
+                hoverinfo="skip",
+            ),
+        ]
+    )
+    fig.update_layout(
+        hovermode="x unified",
+        yaxis={"range": [0, 100], "ticksuffix": "%", "gridcolor": "#e5e7eb"},
+        xaxis={"gridcolor": "#f3f4f6"},
+    )
+    known = [share for share in shares if share is not None]
+    first, last = (known[0], known[-1]) if known else (None, None)
+    summary = (
+        f"{len(points)} snapshots from {days[0]:%d %b %Y} to {days[-1]:%d %b %Y}: the"
+        f" client-facing share went from {_text(first)} to {_text(last)}."
+        if points
+        else "No snapshot yet."
+    )
+    return _chart(fig, summary, height=300)
+
+
+def _text(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:g}%"
+
+
+def checkin_timeline(checkins: Sequence[Any]) -> Chart:
+    """Percent complete over time, each check-in's marker coloured by its health."""
+    ordered = sorted(checkins, key=lambda c: (c.reported_on, c.id))
+    fig = go.Figure(
+        go.Scatter(
+            x=[c.reported_on for c in ordered],
+            y=[c.percent_complete for c in ordered],
+            mode="lines",
+            line={"color": "#9ca3af"},
+            name="Percent complete",
+            hoverinfo="skip",
+        )
+    )
+    for health, color in HEALTH.items():
+        points = [c for c in ordered if c.health == health]
+        fig.add_trace(
+            go.Scatter(
+                x=[c.reported_on for c in points],
+                y=[c.percent_complete for c in points],
+                mode="markers",
+                marker={"color": color, "size": 11, "line": {"color": "white", "width": 1}},
+                name=health.capitalize(),
+                text=[c.summary[:120] for c in points],
+                hovertemplate="%{x|%d %b %Y}: %{y}% complete<br>%{text}<extra>"
+                + health
+                + "</extra>",
+            )
+        )
+    fig.update_layout(yaxis={"range": [0, 105], "ticksuffix": "%", "gridcolor": "#e5e7eb"})
+    last = ordered[-1] if ordered else None
+    summary = (
+        f"{len(ordered)} check-ins; the latest, on {last.reported_on:%d %b %Y}, reports"
+        f" {last.percent_complete}% complete and {last.health} health."
+        if last
+        else "No check-in yet."
+    )
+    return _chart(fig, summary, height=280)
+
+
+def kpi_measurements(kpi: Any, measurements: Sequence[Any]) -> Chart:
+    """A KPI's measurements over time against its baseline and its target."""
+    ordered = sorted(measurements, key=lambda m: m.measured_on)
+    days = [m.measured_on for m in ordered]
+    unit = f" {kpi.unit}" if kpi.unit else ""
+    traces = [
+        go.Scatter(
+            x=days,
+            y=[float(m.value) for m in ordered],
+            name="Measured",
+            mode="lines+markers",
+            line_color=INTERNAL,
+            hovertemplate=f"%{{x|%d %b %Y}}: %{{y:,.2f}}{unit}<extra></extra>",
+        )
+    ]
+    span = [min([*days, *_dates(kpi)]), max([*days, *_dates(kpi)])] if days or _dates(kpi) else []
+    for name, value, color in (
+        ("Baseline", kpi.baseline_value, BAND),
+        ("Target", kpi.target_value, "#15803d"),
+    ):
+        if value is not None and span:
+            traces.append(
+                go.Scatter(
+                    x=span,
+                    y=[float(value)] * 2,
+                    name=name,
+                    mode="lines",
+                    line={"color": color, "dash": "dash"},
+                    hovertemplate=f"{name}: %{{y:,.2f}}{unit}<extra></extra>",
+                )
+            )
+    fig = go.Figure(traces)
+    fig.update_layout(yaxis={"gridcolor": "#e5e7eb", "title": kpi.unit or None})
+    if ordered:
+        latest = ordered[-1]
+        summary = (
+            f"{len(ordered)} measurements; the latest, on {latest.measured_on:%d %b %Y}, is"
+            f" {float(latest.value):,.2f}{unit} (baseline {_value(kpi.baseline_value, unit)},"
+            f" target {_value(kpi.target_value, unit)})."
+        )
+    else:
+        summary = "No measurement yet."
+    return _chart(fig, summary, height=300)
+
+
+def _dates(kpi: Any) -> list[date]:
+    return [d for d in (kpi.baseline_date, kpi.target_date) if d is not None]
+
+
+def _value(value: Decimal | None, unit: str) -> str:
+    return "not set" if value is None else f"{float(value):,.2f}{unit}"

@@ -1,0 +1,37 @@
+"""The dashboard, and taking today's portfolio snapshot."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from service.auth import policy
+from service.auth.policy import Permission
+from service.deps import SessionDep
+from service.pages.deps import PageActor, PageForm
+from service.pages.forms import Flash, redirect
+from service.pages.render import render
+from service.pages.views import dashboard as view
+from service.portfolio import snapshots
+
+router = APIRouter()
+
+
+@router.get("/", summary="Dashboard")
+async def dashboard(
+    request: Request, session: SessionDep, actor: PageActor, weight: str = "budget"
+) -> HTMLResponse:
+    """The balance against the band, by department and over time; alignment; top flags."""
+    currency = request.app.state.settings.currency
+    weight = "count" if weight == "count" else "budget"
+    data = await view.dashboard(session, actor, weight=weight, currency=currency)
+    return render(request, "dashboard/index.html", {"d": data, "flag_link": view.flag_link})
+
+
+@router.post("/snapshots", summary="Take today's snapshot")
+async def take_snapshot(
+    request: Request, session: SessionDep, actor: PageActor, form: PageForm
+) -> Response:
+    """Store today's portfolio figures for the trend line (CDO office)."""
+    policy.require(actor, Permission.manage_portfolio)
+    taken, created = await snapshots.take_snapshot(session, actor)
+    verb = "taken" if created else "updated"
+    return redirect(request, "/", Flash(f"Snapshot of {taken.taken_on:%d %b %Y} {verb}."))

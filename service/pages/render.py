@@ -1,0 +1,139 @@
+"""The Jinja2 environment of the pages and the one function that renders a page."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from service.actor import Actor
+from service.auth import policy, sessions
+from service.auth.policy import Permission
+from service.pages import forms
+from service.pages.static_files import PLOTLY_URL
+from service.pages.views.history import describe
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "frontend_templates"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+LABELS = {
+    "client_facing": "Client-facing",
+    "in_progress": "In progress",
+    "on_hold": "On hold",
+    "user_need": "User need",
+    "cdo_office": "CDO office",
+    "department_head": "Department head",
+    "bi_reader": "BI reader",
+    # Flag codes
+    "PORTFOLIO_CLIENT_SKEW": "Portfolio skewed to client-facing",
+    "DEPARTMENT_CLIENT_SKEW": "Department skewed to client-facing",
+    "DEPARTMENT_UNCOVERED": "Department left dark",
+    "MISSING_ENABLER": "Missing internal enabler",
+    "NO_USER_NEED": "No user need",
+    "TECH_PUSH": "Tech push",
+    "NO_KPI": "No KPI",
+    "SILO_KPI": "Silo KPI",
+    "STALE_UPDATE": "Stale check-in",
+    "KPI_UNMEASURED": "KPI unmeasured",
+    "CX_KPI_WITHOUT_EX_DRIVER": "CX KPI without EX driver",
+    "DONE_WITHOUT_KPI_MOVEMENT": "Done without KPI movement",
+    "OWNER_INACTIVE": "Owner inactive",
+}
+
+# (path, label, permission needed to see it)
+NAVIGATION = (
+    ("/", "Dashboard", Permission.read),
+    ("/initiatives", "Initiatives", Permission.read),
+    ("/kpis", "KPIs", Permission.read),
+    ("/org", "Org", Permission.read),
+    ("/departments", "Departments", Permission.read),
+    ("/flags", "Flags", Permission.read),
+    ("/settings", "Settings", Permission.manage_portfolio),
+)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def label(value: object) -> str:
+    """A stored value as people read it: `in_progress` -> `In progress`."""
+    text = str(getattr(value, "value", value) or "")
+    return LABELS.get(text, text.replace("_", " ").capitalize())
+
+
+def percent(share: Decimal | float | None, places: int = 0) -> str:
+    """0.6234 -> `62%`; None -> an em dash."""
+    if share is None:
+        return "—"
+    return f"{float(share) * 100:.{places}f}%"
+
+
+def number(value: Decimal | float | int | None, places: int = 0) -> str:
+    """A number with thousands separators; None -> an em dash."""
+    if value is None:
+        return "—"
+    return f"{float(value):,.{places}f}"
+
+
+def day(value: date | datetime | None) -> str:
+    """`23 Nov 2026`; None -> an em dash."""
+    return "—" if value is None else value.strftime("%d %b %Y")
+
+
+def moment(value: datetime | None) -> str:
+    """`23 Nov 2026 14:05 UTC`."""
+    return "—" if value is None else value.strftime("%d %b %Y %H:%M UTC")
+
+
+templates.env.filters.update(
+    label=label, percent=percent, number=number, day=day, moment=moment, event=describe
+)
+templates.env.globals["plotly_url"] = PLOTLY_URL
+
+
+def can(actor: Actor | None, permission: str, **scope: Any) -> bool:
+    """Whether the signed-in actor may take an action (templates hide what it may not)."""
+    return actor is not None and policy.allowed(actor, Permission(permission), **scope)
+
+
+def navigation(actor: Actor | None) -> list[tuple[str, str]]:
+    """The menu entries the actor may open."""
+    if actor is None:
+        return []
+    return [(path, text) for path, text, needed in NAVIGATION if policy.allowed(actor, needed)]
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    """Render template `name` with the page chrome: actor, menu, CSRF token and flash."""
+    actor: Actor | None = getattr(request.state, "actor", None)
+    settings = request.app.state.settings
+    cookie = request.cookies.get(sessions.SESSION_COOKIE)
+    flash = forms.read_flash(request)
+    chrome = {
+        "actor": actor,
+        "nav": navigation(actor),
+        "csrf_token": sessions.csrf_token(cookie, settings.secret_key) if cookie else "",
+        "csrf_field": sessions.CSRF_FIELD,
+        "flash": flash,
+        "currency": settings.currency,
+        "path": request.url.path,
+        "can": lambda permission, **scope: can(actor, permission, **scope),
+    }
+    response = templates.TemplateResponse(
+        request, name, chrome | (context or {}), status_code=status_code
+    )
+    response.headers.update(SECURITY_HEADERS)
+    if flash is not None:
+        forms.clear_flash(response)
+    return response

@@ -1,0 +1,64 @@
+/* cdo-portfolio pages: draw the charts, switch the department chart, small helpers. */
+(function () {
+  "use strict";
+
+  function drawCharts() {
+    if (!window.Plotly) { return; }
+    var config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+    document.querySelectorAll("[data-figure]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-figure"));
+      if (!source) { return; }
+      var figure = JSON.parse(source.textContent);
+      window.Plotly.newPlot(el, figure.data, figure.layout, config).then(function () {
+        el.setAttribute("data-drawn", "true");
+      });
+    });
+  }
+
+  function switchChart(event) {
+    var link = event.target.closest("[data-chart-switch]");
+    if (!link || !window.Plotly) { return; }
+    var chart = document.getElementById(link.getAttribute("data-chart-switch"));
+    if (!chart || chart.getAttribute("data-drawn") !== "true") { return; }
+    event.preventDefault();
+    var visible = link.getAttribute("data-visible").split(",").map(function (v) { return v === "true"; });
+    window.Plotly.restyle(chart, { visible: visible });
+    link.parentNode.querySelectorAll("[data-chart-switch]").forEach(function (other) {
+      other.setAttribute("aria-pressed", other === link ? "true" : "false");
+    });
+  }
+
+  function copySecret(event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var text = document.getElementById(button.getAttribute("data-copy")).textContent;
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(text).then(function () { button.textContent = "Copied"; });
+    }
+  }
+
+  function confirmSubmit(event) {
+    var form = event.target;
+    var message = form.getAttribute && form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  }
+
+  // The client share only applies to hybrid initiatives; stopping asks for lessons learned.
+  function toggleDependent() {
+    document.querySelectorAll("[data-show-when]").forEach(function (el) {
+      var rule = el.getAttribute("data-show-when").split("=");
+      var input = document.querySelector("[name='" + rule[0] + "']:checked") ||
+        document.querySelector("select[name='" + rule[0] + "']");
+      el.hidden = !!input && input.value !== rule[1];
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts();
+    toggleDependent();
+    document.addEventListener("change", toggleDependent);
+    document.addEventListener("click", switchChart);
+    document.addEventListener("click", copySecret);
+    document.addEventListener("submit", confirmSubmit);
+  });
+}());

@@ -1,0 +1,33 @@
+"""The pages' static files, and the plotly.js bundle of the `plotly` package (no CDN)."""
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+import plotly
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+router = APIRouter()
+
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+PLOTLY_URL = f"/static/vendor/plotly.min.js?v={plotly.__version__}"
+CACHE = "public, max-age=31536000, immutable"
+
+
+@lru_cache(maxsize=1)
+def _bundle() -> tuple[bytes, bytes]:
+    """The bundle as is and gzipped (read and compressed once per process)."""
+    raw = PLOTLY_JS.read_bytes()
+    return raw, gzip.compress(raw, compresslevel=6, mtime=0)
+
+
+@router.get("/static/vendor/plotly.min.js", include_in_schema=False)
+def plotly_bundle(request: Request) -> Response:
+    """plotly.js, gzipped when the browser accepts it; cached for a year (versioned URL)."""
+    raw, packed = _bundle()
+    headers = {"Cache-Control": CACHE, "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(packed, media_type="text/javascript", headers=headers)
+    return Response(raw, media_type="text/javascript", headers=headers)

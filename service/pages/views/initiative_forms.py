@@ -1,0 +1,161 @@
+"""The initiative forms: create, edit, status change. Each `submit_*` returns the saved
+initiative's id, or None with the form state carrying the errors to show."""
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from schema.enums import InitiativeStatus, Role
+from service.actor import Actor
+from service.auth import policy
+from service.auth.policy import Permission
+from service.errors import DomainError, PreconditionFailed
+from service.initiatives import service as initiatives
+from service.initiatives.payloads import InitiativeCreate, InitiativeUpdate
+from service.pages.forms import FormState, clean, parse, refuse
+from service.pages.views import options
+
+OPTIONAL = ("sponsor_id", "start_date", "target_date", "client_share", "budget_planned")
+NULLABLE = ("sponsor_id", "start_date", "target_date")
+EDITABLE = (
+    "code",
+    "title",
+    "description",
+    "department_id",
+    "owner_id",
+    "sponsor_id",
+    "orientation",
+    "client_share",
+    "origin",
+    "user_need",
+    "target_users",
+    "is_experiment",
+    "hypothesis",
+    "start_date",
+    "target_date",
+    "budget_planned",
+)
+STALE = (
+    "Someone else changed this initiative after you opened the form (it is now at version"
+    " {current}). Your changes are kept below: check the initiative's current values, then"
+    " save again to apply yours."
+)
+
+
+async def form_context(session: AsyncSession, actor: Actor, state: FormState) -> dict[str, Any]:
+    """The choices of the initiative form: the departments the actor may write for, people."""
+    departments = await options.departments(session)
+    if actor.role is not Role.cdo_office:
+        departments = [d for d in departments if d.id == actor.department_id]
+    people = await options.people(session, active_only=True)
+    return {
+        "form": state,
+        "department_choices": [(d.id, d.name) for d in departments],
+        "people_choices": [(p.id, f"{p.name} — {p.title}" if p.title else p.name) for p in people],
+    }
+
+
+def values_of(row: Any) -> dict[str, Any]:
+    """The form values of a stored initiative."""
+    values = {name: getattr(row, name) for name in EDITABLE}
+    values["version"] = row.version
+    return values
+
+
+def _values(form: dict[str, str], *, editing: bool) -> dict[str, Any]:
+    values = clean({k: v for k, v in form.items() if k in EDITABLE or k == "status"}, OPTIONAL)
+    values["is_experiment"] = form.get("is_experiment") in ("on", "true", "1")
+    if values.get("orientation") != "hybrid":
+        values.pop("client_share", None)
+    if editing:
+        values.pop("status", None)
+        for name in NULLABLE:
+            values.setdefault(name, None)
+    return values
+
+
+def _may_write(actor: Actor, department_id: int | None, state: FormState) -> bool:
+    if department_id is None or policy.allowed(
+        actor, Permission.edit_initiative, department_id=department_id
+    ):
+        return True
+    state.errors["department_id"] = "You can only write initiatives of your own department."
+    return False
+
+
+async def submit_create(
+    session: AsyncSession, actor: Actor, form: dict[str, str], state: FormState
+) -> int | None:
+    """Create the initiative the form describes."""
+    state.values = dict(form)
+    data = parse(InitiativeCreate, _values(form, editing=False), state)
+    if data is None or not _may_write(actor, data.department_id, state):
+        return None
+    try:
+        row = await initiatives.create_initiative(session, actor, data)
+    except DomainError as exc:
+        await session.rollback()
+        refuse(state, exc, set(EDITABLE) | {"status"})
+        return None
+    return int(row.id)
+
+
+async def submit_edit(
+    session: AsyncSession, actor: Actor, initiative_id: int, form: dict[str, str], state: FormState
+) -> int | None:
+    """Apply the edit form to the initiative, unless it changed since the form was opened."""
+    state.values = dict(form)
+    data = parse(InitiativeUpdate, _values(form, editing=True), state)
+    if data is None or not _may_write(actor, data.department_id, state):
+        return None
+    try:
+        await initiatives.update_initiative(
+            session, actor, initiative_id, data, expected_version=_version(form)
+        )
+    except PreconditionFailed as exc:
+        await session.rollback()
+        state.error = STALE.format(current=exc.extra.get("current_version"))
+        state.values["version"] = exc.extra.get("current_version")
+        return None
+    except DomainError as exc:
+        await session.rollback()
+        refuse(state, exc, set(EDITABLE))
+        return None
+    return initiative_id
+
+
+async def submit_status(
+    session: AsyncSession, actor: Actor, initiative_id: int, form: dict[str, str], state: FormState
+) -> int | None:
+    """Move the initiative to the status the form names (stopping needs lessons learned)."""
+    state.values = dict(form)
+    values: dict[str, Any] = {"status": form.get("status", "")}
+    if values["status"] == InitiativeStatus.stopped:
+        values["lessons_learned"] = form.get("lessons_learned", "").strip()
+    data = parse(InitiativeUpdate, values, state)
+    if data is None:
+        return None
+    try:
+        await initiatives.update_initiative(
+            session, actor, initiative_id, data, expected_version=_version(form)
+        )
+    except PreconditionFailed:
+        await session.rollback()
+        state.error = "Someone changed this initiative meanwhile. Check its status, then retry."
+        return None
+    except DomainError as exc:
+        await session.rollback()
+        refuse(state, exc, {"lessons_learned", "status"})
+        return None
+    return initiative_id
+
+
+def _version(form: dict[str, str]) -> int:
+    """The version the form was opened at (-1, never current, when it is missing)."""
+    version = form.get("version", "")
+    return int(version) if version.isdigit() else -1
+
+
+def require_edit(actor: Actor, row: Any) -> None:
+    """Forbidden unless the actor may change this initiative."""
+    policy.require(actor, Permission.edit_initiative, department_id=row.department_id)
