@@ -168,3 +168,9 @@ async def initiatives_for_kpi(session: AsyncSession, kpi_id: int) -> list[sa.Row
         .order_by(col(Initiative.code))
     )
     return list((await session.execute(stmt)).all())
+
+
+async def initiative_id_by_code(session: AsyncSession, code: str) -> int | None:
+    """The id of the initiative with `code` (case-insensitive), if any."""
+    stmt = sa.select(col(Initiative.id)).where(sa.func.upper(col(Initiative.code)) == code.upper())
+    return await session.scalar(stmt)

@@ -13,7 +13,6 @@ from service.pages.render import render
 from service.pages.views import initiative_forms as forms
 from service.pages.views import initiatives as view
 from service.pages.views.dashboard import flag_link
-from service.portfolio.payloads import FlagCode
 
 router = APIRouter()
 
@@ -53,14 +52,30 @@ async def create_initiative(
     return redirect(request, f"/initiatives/{initiative_id}", flash)
 
 
+async def render_page(
+    request: Request,
+    session: SessionDep,
+    actor: PageActor,
+    initiative_id: int,
+    *,
+    kpi_form: FormState | None = None,
+    link_form: FormState | None = None,
+) -> HTMLResponse:
+    """The initiative page; with a form that failed, its errors (422)."""
+    data = await view.initiative_page(
+        session, actor, initiative_id, kpi_form=kpi_form, link_form=link_form
+    )
+    context = {"d": data, "i": data.initiative, "flag_link": flag_link}
+    status_code = 422 if kpi_form is not None or link_form is not None else 200
+    return render(request, "initiatives/detail.html", context, status_code=status_code)
+
+
 @router.get("/initiatives/{initiative_id}", summary="Initiative page")
 async def initiative_page(
     request: Request, session: SessionDep, actor: PageActor, initiative_id: int
 ) -> HTMLResponse:
     """Every field, KPIs, links, check-in timeline, flags and history of an initiative."""
-    data = await view.initiative_page(session, initiative_id)
-    context = {"d": data, "i": data.initiative, "flag_link": flag_link, "codes": FlagCode}
-    return render(request, "initiatives/detail.html", context)
+    return await render_page(request, session, actor, initiative_id)
 
 
 @router.get("/initiatives/{initiative_id}/edit", summary="Edit initiative form")

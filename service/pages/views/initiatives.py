@@ -10,12 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema import AuditEvent, Department, Person, ProgressUpdate
 from schema.enums import InitiativeStatus, Orientation
+from service.actor import Actor
 from service.audit import service as audit_service
+from service.auth import policy
+from service.auth.policy import Permission
 from service.errors import not_found
 from service.initiatives import browse, checkins, links
 from service.initiatives import service as initiatives
 from service.pages import charts
-from service.pages.views import options
+from service.pages.forms import FormState
+from service.pages.views import initiative_links, options
 from service.portfolio import service as portfolio
 from service.portfolio.payloads import FlagCode, FlagPublic
 
@@ -161,6 +165,10 @@ class InitiativePage:
     flags: list[FlagPublic]
     history: list[AuditEvent]
     moves: list[InitiativeStatus]
+    may_edit: bool
+    kpi_choices: list[tuple[int, str]]
+    kpi_form: FormState
+    link_form: FormState
 
 
 async def _links(session: AsyncSession, initiative_id: int) -> list[LinkedInitiative]:
@@ -189,9 +197,18 @@ def moves(row: sa.Row[Any]) -> dict[str, list[InitiativeStatus]]:
     return {"moves": initiatives.allowed_moves(InitiativeStatus(row.status))}
 
 
-async def initiative_page(session: AsyncSession, initiative_id: int) -> InitiativePage:
-    """Everything the initiative page shows (404 when there is no such initiative)."""
+async def initiative_page(
+    session: AsyncSession,
+    actor: Actor,
+    initiative_id: int,
+    *,
+    kpi_form: FormState | None = None,
+    link_form: FormState | None = None,
+) -> InitiativePage:
+    """Everything the initiative page shows (404 when there is no such initiative), with
+    the forms linking it to KPIs and initiatives when the actor may change it."""
     row = await initiative_row(session, initiative_id)
+    may_edit = policy.allowed(actor, Permission.edit_initiative, department_id=row.department_id)
     kpis = await links.list_kpi_links(session, initiative_id, limit=1000)
     linked = await _links(session, initiative_id)
     updates = list(await checkins.list_checkins(session, initiative_id, limit=TIMELINE))
@@ -213,4 +230,8 @@ async def initiative_page(session: AsyncSession, initiative_id: int) -> Initiati
         flags=own_flags,
         history=list(reversed(history)),
         moves=initiatives.allowed_moves(InitiativeStatus(row.status)),
+        may_edit=may_edit,
+        kpi_choices=await initiative_links.kpi_choices(session) if may_edit else [],
+        kpi_form=kpi_form or FormState(values={"weight": "100"}),
+        link_form=link_form or FormState(values={"direction": "enabled_by"}),
     )
