@@ -47,9 +47,12 @@ async def get_for_update(
     """The row with `entity_id`, locked until the transaction ends, at `expected_version`.
 
     The lock makes a concurrent writer wait for this transaction, then read the new
-    version: of two writers holding the same version, exactly one gets through.
+    version: of two writers holding the same version, exactly one gets through. It is
+    FOR NO KEY UPDATE, so rows that merely reference this one (a check-in on an initiative
+    being edited, a report whose manager is being renamed) are not held up by it.
     """
-    row = await session.get(model, entity_id, with_for_update=True, populate_existing=True)
+    lock = {"key_share": True}
+    row = await session.get(model, entity_id, with_for_update=lock, populate_existing=True)
     if row is None:
         name = entity_name(model)
         raise NotFound(f"{name} {entity_id} does not exist.", code=f"{_snake(name)}_not_found")

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy.dialects.postgresql import insert
@@ -66,9 +66,13 @@ class Idempotency:
         create: Callable[[], Awaitable[T]],
         *,
         status_code: int = 201,
+        response: Response | None = None,
     ) -> T:
         """`create()` once per key: a replay raises IdempotentReplay with the first response;
-        the same key with another request is a 422 (`idempotency_key_reused`)."""
+        the same key with another request is a 422 (`idempotency_key_reused`).
+
+        The stored status is `status_code`, or the one `create` set on `response`.
+        """
         if self.key is None:
             return await create()
         owner = col(IdempotencyKey.account_id).is_not_distinct_from(actor.account_id)
@@ -91,6 +95,8 @@ class Idempotency:
         if claimed is None:
             await self._replay(session, same_key)
         result = await create()
+        if response is not None and response.status_code:
+            status_code = response.status_code
         await session.execute(
             sa.update(IdempotencyKey)
             .where(col(IdempotencyKey.id) == claimed)

@@ -3,6 +3,13 @@
 `from service import audit` then `await audit.record(...)`.
 """
 
-from service.audit.service import changes, jsonable, record, record_changes, row_values
+from service.audit.service import (
+    changes,
+    jsonable,
+    record,
+    record_changes,
+    record_many,
+    row_values,
+)
 
-__all__ = ["changes", "jsonable", "record", "record_changes", "row_values"]
+__all__ = ["changes", "jsonable", "record", "record_changes", "record_many", "row_values"]

@@ -140,3 +140,31 @@ async def record_changes(
         before["version"], after["version"] = version_before, getattr(row, "version", None)
     entity_id = int(row.id)  # type: ignore[attr-defined]
     await record(session, actor, action, entity_type, entity_id, before, after, parent=parent)
+
+
+async def record_many(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    events: Sequence[tuple[int, dict[str, Any] | None, dict[str, Any] | None]],
+) -> None:
+    """Append one event per (entity_id, before, after), in one statement."""
+    if not events:
+        return
+    rows = [
+        {
+            "actor_account_id": actor.account_id,
+            "actor_label": actor.label,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "parent_type": None,
+            "parent_id": None,
+            "before": jsonable(before) if before is not None else None,
+            "after": jsonable(after) if after is not None else None,
+            "request_id": actor.request_id,
+        }
+        for entity_id, before, after in events
+    ]
+    await session.execute(sa.insert(AuditEvent), rows)

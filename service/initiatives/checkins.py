@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from schema import Person, ProgressUpdate
-from service import crud
+from service import audit, crud
 from service.actor import Actor
+from service.auth import policy
+from service.auth.policy import Permission
 from service.errors import Conflict
 from service.initiatives.payloads import CheckInCreate
 from service.initiatives.service import CLOSED_STATUSES, get_initiative
@@ -55,8 +57,15 @@ async def list_checkins(
 async def create_checkin(
     session: AsyncSession, actor: Actor, initiative_id: int, data: CheckInCreate
 ) -> ProgressUpdate:
-    """Record a check-in on an initiative that is not done or stopped."""
+    """Record a check-in on an initiative that is not done or stopped (its department's head,
+    its owner, or the CDO office); the author defaults to the actor's person."""
     initiative = await get_initiative(session, initiative_id)
+    policy.require(
+        actor,
+        Permission.post_checkin,
+        department_id=initiative.department_id,
+        owner_id=initiative.owner_id,
+    )
     if initiative.status in CLOSED_STATUSES:
         raise Conflict(
             f"Initiative {initiative.code} is {initiative.status}; it takes no more check-ins.",
@@ -64,6 +73,8 @@ async def create_checkin(
         )
     await crud.require_refs(session, Person, {"author_id": data.author_id})
     values = data.model_dump()
+    if data.author_id is None:
+        values["author_id"] = actor.person_id
     values["reported_on"] = data.reported_on or date.today()
     if data.spent_to_date is None:
         values["spent_to_date"] = await _latest_spent(session, initiative_id)
@@ -71,6 +82,16 @@ async def create_checkin(
     session.add(checkin)
     await session.flush()
     await session.refresh(checkin)  # created_at and the rounded money come from the database
+    assert checkin.id is not None
+    await audit.record(
+        session,
+        actor,
+        "create",
+        "progress_update",
+        checkin.id,
+        after=audit.row_values(checkin),
+        parent=("initiative", initiative_id),
+    )
     return checkin
 
 

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from schema import Initiative, InitiativeKpi, InitiativeLink, Kpi
-from service import crud
+from service import audit, crud
 from service.actor import Actor
+from service.auth import policy
+from service.auth.policy import Permission
 from service.errors import Conflict, NotFound, ValidationFailed
 from service.initiatives.payloads import KpiLinkPut, LinkCreate
 from service.initiatives.service import get_initiative
@@ -46,15 +48,22 @@ async def put_kpi_link(
     session: AsyncSession, actor: Actor, initiative_id: int, kpi_id: int, data: KpiLinkPut
 ) -> tuple[sa.Row[Any], bool]:
     """Create or update the initiative's contribution to a KPI; True when created."""
-    await get_initiative(session, initiative_id)
+    await _editable(session, actor, initiative_id)
     await crud.get_or_404(session, Kpi, kpi_id)
     link = await _find_kpi_link(session, initiative_id, kpi_id)
     created = link is None
+    parent = ("initiative", initiative_id)
     if link is None:
         link = InitiativeKpi(initiative_id=initiative_id, kpi_id=kpi_id, **data.model_dump())
         session.add(link)
+        await session.flush()
+        after = audit.row_values(link)
+        await audit.record(
+            session, actor, "create", "initiative_kpi", _id(link), after=after, parent=parent
+        )
     else:
-        crud.apply_changes(link, data)
+        changed = crud.apply_changes(link, data)
+        await audit.record_changes(session, actor, "initiative_kpi", link, changed, parent=parent)
     await session.flush()
     row = (await session.execute(_kpi_links().where(col(InitiativeKpi.id) == link.id))).one()
     return row, created
@@ -64,14 +73,19 @@ async def delete_kpi_link(
     session: AsyncSession, actor: Actor, initiative_id: int, kpi_id: int
 ) -> None:
     """Remove the initiative's contribution to a KPI (404 when there is none)."""
-    await get_initiative(session, initiative_id)
+    await _editable(session, actor, initiative_id)
     link = await _find_kpi_link(session, initiative_id, kpi_id)
     if link is None:
         raise NotFound(
             f"Initiative {initiative_id} is not linked to KPI {kpi_id}.", code="link_not_found"
         )
+    before = audit.row_values(link)
     await session.delete(link)
     await session.flush()
+    parent = ("initiative", initiative_id)
+    await audit.record(
+        session, actor, "delete", "initiative_kpi", _id(link), before=before, parent=parent
+    )
 
 
 async def _find_kpi_link(
@@ -108,13 +122,15 @@ async def list_links(
 async def create_link(
     session: AsyncSession, actor: Actor, initiative_id: int, data: LinkCreate
 ) -> InitiativeLink:
-    """Link the initiative to another one (`enables` or `depends_on`); no self or duplicate."""
-    await get_initiative(session, initiative_id)
+    """Link the initiative to another one (`enables` or `depends_on`); no self or duplicate.
+    The actor must be allowed to edit both initiatives."""
+    await _editable(session, actor, initiative_id)
     if data.to_id == initiative_id:
         raise ValidationFailed(
             "An initiative cannot be linked to itself.", code="self_link", field="to_id"
         )
     await crud.require_refs(session, Initiative, {"to_id": data.to_id})
+    await _editable(session, actor, data.to_id)
     duplicate = await session.scalar(
         sa.select(col(InitiativeLink.id)).where(
             col(InitiativeLink.from_id) == initiative_id,
@@ -132,18 +148,41 @@ async def create_link(
     link = InitiativeLink(from_id=initiative_id, kind=data.kind, to_id=data.to_id)
     session.add(link)
     await session.flush()
+    parent = ("initiative", initiative_id)
+    after = audit.row_values(link)
+    await audit.record(
+        session, actor, "create", "initiative_link", _id(link), after=after, parent=parent
+    )
     return link
 
 
 async def delete_link(
     session: AsyncSession, actor: Actor, initiative_id: int, link_id: int
 ) -> None:
-    """Delete a link from or to the initiative (404 when it is not one of its links)."""
-    await get_initiative(session, initiative_id)
+    """Delete a link from or to the initiative (404 when it is not one of its links); the
+    actor must be allowed to edit both initiatives."""
+    await _editable(session, actor, initiative_id)
     link = await session.get(InitiativeLink, link_id)
     if link is None or initiative_id not in (link.from_id, link.to_id):
         raise NotFound(
             f"Link {link_id} is not a link of initiative {initiative_id}.", code="link_not_found"
         )
+    await _editable(session, actor, link.to_id if link.from_id == initiative_id else link.from_id)
+    before, parent = audit.row_values(link), ("initiative", link.from_id)
     await session.delete(link)
     await session.flush()
+    await audit.record(
+        session, actor, "delete", "initiative_link", link_id, before=before, parent=parent
+    )
+
+
+async def _editable(session: AsyncSession, actor: Actor, initiative_id: int) -> Initiative:
+    """The initiative (404 when missing), once the actor may change it (403 otherwise)."""
+    initiative = await get_initiative(session, initiative_id)
+    policy.require(actor, Permission.edit_initiative, department_id=initiative.department_id)
+    return initiative
+
+
+def _id(row: InitiativeKpi | InitiativeLink) -> int:
+    assert row.id is not None
+    return row.id

@@ -5,7 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from service.deps import ActorDep, PageDep, SessionDep
+from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
+from service.idempotency import IdempotencyDep
 from service.initiatives import checkins, links, service
 from service.initiatives.payloads import (
     CheckInCreate,
@@ -40,33 +41,55 @@ async def list_initiatives(
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create an initiative")
 async def create_initiative(
-    session: SessionDep, actor: ActorDep, data: InitiativeCreate
+    session: SessionDep, actor: ActorDep, data: InitiativeCreate, idempotency: IdempotencyDep
 ) -> InitiativePublic:
     """Create an initiative; it starts `proposed` unless `approved` is given."""
-    row = await service.create_initiative(session, actor, data)
-    return InitiativePublic.model_validate(row)
+
+    async def create() -> InitiativePublic:
+        row = await service.create_initiative(session, actor, data)
+        return InitiativePublic.model_validate(row)
+
+    return await idempotency.run(session, actor, create)
 
 
 @router.get("/{initiative_id}", summary="Get an initiative")
-async def get_initiative(session: SessionDep, initiative_id: int) -> InitiativePublic:
-    """One initiative with its latest check-in's figures."""
-    row = await service.get_initiative_view(session, initiative_id)
-    return InitiativePublic.model_validate(row)
+async def get_initiative(
+    session: SessionDep, response: Response, initiative_id: int
+) -> InitiativePublic:
+    """One initiative with its latest check-in's figures, and its ETag."""
+    initiative = InitiativePublic.model_validate(
+        await service.get_initiative_view(session, initiative_id)
+    )
+    set_etag(response, initiative.version)
+    return initiative
 
 
 @router.patch("/{initiative_id}", summary="Update an initiative or change its status")
 async def update_initiative(
-    session: SessionDep, actor: ActorDep, initiative_id: int, data: InitiativeUpdate
+    session: SessionDep,
+    actor: ActorDep,
+    response: Response,
+    initiative_id: int,
+    data: InitiativeUpdate,
+    expected_version: IfMatchDep,
 ) -> InitiativePublic:
-    """Change the given fields; a `status` change must be an allowed transition."""
-    row = await service.update_initiative(session, actor, initiative_id, data)
-    return InitiativePublic.model_validate(row)
+    """Change the given fields (If-Match); a `status` change must be an allowed transition."""
+    row = await service.update_initiative(
+        session, actor, initiative_id, data, expected_version=expected_version
+    )
+    initiative = InitiativePublic.model_validate(row)
+    set_etag(response, initiative.version)
+    return initiative
 
 
 @router.delete("/{initiative_id}", status_code=204, summary="Delete a proposed initiative")
-async def delete_initiative(session: SessionDep, actor: ActorDep, initiative_id: int) -> Response:
-    """Delete an initiative that is still `proposed`."""
-    await service.delete_initiative(session, actor, initiative_id)
+async def delete_initiative(
+    session: SessionDep, actor: ActorDep, initiative_id: int, expected_version: IfMatchDep
+) -> Response:
+    """Delete an initiative that is still `proposed` (If-Match)."""
+    await service.delete_initiative(
+        session, actor, initiative_id, expected_version=expected_version
+    )
     return Response(status_code=204)
 
 
@@ -126,11 +149,19 @@ async def list_links(
     "/{initiative_id}/links", status_code=status.HTTP_201_CREATED, summary="Link two initiatives"
 )
 async def create_link(
-    session: SessionDep, actor: ActorDep, initiative_id: int, data: LinkCreate
+    session: SessionDep,
+    actor: ActorDep,
+    initiative_id: int,
+    data: LinkCreate,
+    idempotency: IdempotencyDep,
 ) -> LinkPublic:
     """Record that this initiative `enables` or `depends_on` another one."""
-    link = await links.create_link(session, actor, initiative_id, data)
-    return LinkPublic.model_validate(link)
+
+    async def create() -> LinkPublic:
+        link = await links.create_link(session, actor, initiative_id, data)
+        return LinkPublic.model_validate(link)
+
+    return await idempotency.run(session, actor, create)
 
 
 @router.delete("/{initiative_id}/links/{link_id}", status_code=204, summary="Delete a link")
@@ -158,8 +189,16 @@ async def list_checkins(
     "/{initiative_id}/updates", status_code=status.HTTP_201_CREATED, summary="Post a check-in"
 )
 async def create_checkin(
-    session: SessionDep, actor: ActorDep, initiative_id: int, data: CheckInCreate
+    session: SessionDep,
+    actor: ActorDep,
+    initiative_id: int,
+    data: CheckInCreate,
+    idempotency: IdempotencyDep,
 ) -> CheckInPublic:
     """Record a check-in; a correction is a new check-in."""
-    checkin = await checkins.create_checkin(session, actor, initiative_id, data)
-    return CheckInPublic.model_validate(checkin)
+
+    async def create() -> CheckInPublic:
+        checkin = await checkins.create_checkin(session, actor, initiative_id, data)
+        return CheckInPublic.model_validate(checkin)
+
+    return await idempotency.run(session, actor, create)

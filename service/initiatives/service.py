@@ -16,8 +16,10 @@ from sqlmodel import col
 
 from schema import Department, Initiative, Person, ProgressUpdate
 from schema.enums import TRANSITIONS, InitiativeStatus, Orientation
-from service import crud
+from service import audit, crud
 from service.actor import Actor
+from service.auth import policy
+from service.auth.policy import Permission
 from service.errors import Conflict, InvalidTransition, ValidationFailed, not_found
 from service.initiatives.payloads import InitiativeCreate, InitiativeFilter, InitiativeUpdate
 from service.pagination import keyset
@@ -108,7 +110,9 @@ async def get_initiative_view(session: AsyncSession, initiative_id: int) -> sa.R
 async def create_initiative(
     session: AsyncSession, actor: Actor, data: InitiativeCreate
 ) -> sa.Row[Any]:
-    """Create an initiative, `proposed` unless `approved` is asked for."""
+    """Create an initiative, `proposed` unless `approved` is asked for (CDO office, or the
+    head of its department)."""
+    policy.require(actor, Permission.edit_initiative, department_id=data.department_id)
     if data.status not in STARTING_STATUSES:
         raise ValidationFailed(
             f"A new initiative starts as proposed or approved, not {data.status}.",
@@ -123,15 +127,35 @@ async def create_initiative(
     initiative = Initiative(**values)
     session.add(initiative)
     await session.flush()
+    after = audit.row_values(initiative)
+    await audit.record(session, actor, "create", "initiative", _id(initiative), after=after)
     return await get_initiative_view(session, _id(initiative))
 
 
+async def get_for_edit(
+    session: AsyncSession, actor: Actor, initiative_id: int, expected_version: int | None = None
+) -> Initiative:
+    """The initiative, locked, once `actor` may edit it and it is at `expected_version`."""
+    initiative = await crud.get_for_update(session, Initiative, initiative_id)
+    policy.require(actor, Permission.edit_initiative, department_id=initiative.department_id)
+    crud.expect_version(initiative, expected_version)
+    return initiative
+
+
 async def update_initiative(
-    session: AsyncSession, actor: Actor, initiative_id: int, data: InitiativeUpdate
+    session: AsyncSession,
+    actor: Actor,
+    initiative_id: int,
+    data: InitiativeUpdate,
+    *,
+    expected_version: int | None = None,
 ) -> sa.Row[Any]:
-    """Change the given fields; a new `status` must be an allowed transition."""
-    initiative = await get_initiative(session, initiative_id)
+    """Change the given fields, from `expected_version`; a new `status` must be an allowed
+    transition. Only the CDO office or the department's head, into their department."""
+    initiative = await get_for_edit(session, actor, initiative_id, expected_version)
     changes = data.model_dump(exclude_unset=True)
+    if changes.get("department_id", initiative.department_id) != initiative.department_id:
+        policy.require(actor, Permission.edit_initiative, department_id=changes["department_id"])
     if "code" in changes and changes["code"] != initiative.code:
         await _refuse_duplicate_code(session, changes["code"])
     await _require_refs(session, changes)
@@ -155,22 +179,27 @@ async def update_initiative(
             code="lessons_learned_required",
             field="lessons_learned",
         )
-    crud.apply_changes(initiative, changes)
-    await session.flush()
+    changed = crud.apply_changes(initiative, changes)
+    action = "transition" if "status" in changed else "update"
+    await audit.record_changes(session, actor, "initiative", initiative, changed, action=action)
     return await get_initiative_view(session, initiative_id)
 
 
-async def delete_initiative(session: AsyncSession, actor: Actor, initiative_id: int) -> None:
+async def delete_initiative(
+    session: AsyncSession, actor: Actor, initiative_id: int, *, expected_version: int | None = None
+) -> None:
     """Delete a `proposed` initiative (409 otherwise: stop it instead)."""
-    initiative = await get_initiative(session, initiative_id)
+    initiative = await get_for_edit(session, actor, initiative_id, expected_version)
     if initiative.status != InitiativeStatus.proposed:
         raise Conflict(
             f"Only a proposed initiative can be deleted; {initiative.code} is"
             f" {initiative.status}. Stop it with lessons learned instead.",
             code="not_deletable",
         )
+    before = audit.row_values(initiative)
     await session.delete(initiative)
     await session.flush()
+    await audit.record(session, actor, "delete", "initiative", initiative_id, before=before)
 
 
 def allowed_moves(current: InitiativeStatus) -> list[InitiativeStatus]:

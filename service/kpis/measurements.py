@@ -12,7 +12,10 @@ from sqlmodel import col
 
 from schema import KpiMeasurement, Person
 from schema.kpi import VALUE
+from service import audit
 from service.actor import Actor
+from service.auth import policy
+from service.auth.policy import Permission
 from service.errors import ValidationFailed
 from service.kpis import service as kpis
 from service.kpis.payloads import BulkResult, MeasurementCreate
@@ -92,17 +95,42 @@ async def _check_recorders(
             )
 
 
+async def _may_record(session: AsyncSession, actor: Actor, kpi_id: int) -> None:
+    """404 for an unknown KPI; 403 unless the actor's department answers for it."""
+    await kpis.get_kpi(session, kpi_id)
+    departments = await kpis.accountable_department_ids(session, kpi_id)
+    policy.require(actor, Permission.record_measurement, department_ids=departments)
+
+
+_AUDITED = ("value", "source", "recorded_by_id", "version")
+
+
 async def record_measurement(
     session: AsyncSession, actor: Actor, kpi_id: int, data: MeasurementCreate
 ) -> tuple[KpiMeasurement, bool]:
-    """Record the value of a KPI on a date; the same date again updates it. True if created."""
-    await kpis.get_kpi(session, kpi_id)
+    """Record the value of a KPI on a date; the same date again updates it. True if created.
+
+    The CDO office, or a head of a department accountable for the KPI; the recorder
+    defaults to the actor's person.
+    """
+    await _may_record(session, actor, kpi_id)
+    if data.recorded_by_id is None and actor.person_id is not None:
+        data = data.model_copy(update={"recorded_by_id": actor.person_id})
     await _check_recorders(session, [data], prefix="")
+    previous = (
+        await session.execute(
+            select(*(col(getattr(KpiMeasurement, name)) for name in _AUDITED)).where(
+                col(KpiMeasurement.kpi_id) == kpi_id,
+                col(KpiMeasurement.measured_on) == data.measured_on,
+            )
+        )
+    ).first()
     stmt = _upsert({"kpi_id": kpi_id, **data.model_dump()}).returning(KpiMeasurement)
     written = await session.scalar(
         select(KpiMeasurement).from_statement(stmt).execution_options(populate_existing=True)
     )
     if written is not None:
+        await _audit_one(session, actor, written, previous)
         return written, written.version == 1
     # Recorded again with identical data: nothing was written.
     unchanged = await session.scalar(
@@ -115,6 +143,33 @@ async def record_measurement(
     )
     assert unchanged is not None
     return unchanged, False
+
+
+async def _audit_one(
+    session: AsyncSession, actor: Actor, written: KpiMeasurement, previous: Any
+) -> None:
+    assert written.id is not None
+    parent = ("kpi", written.kpi_id)
+    if previous is None:
+        after = audit.row_values(written)
+        await audit.record(
+            session, actor, "create", "kpi_measurement", written.id, after=after, parent=parent
+        )
+        return
+    before = dict(zip(_AUDITED, previous, strict=True))
+    now = {name: getattr(written, name) for name in _AUDITED}
+    changed = {k: (before[k], now[k]) for k in _AUDITED if before[k] != now[k]}
+    before_json, after_json = audit.changes(changed)
+    await audit.record(
+        session,
+        actor,
+        "update",
+        "kpi_measurement",
+        written.id,
+        before_json | {"measured_on": written.measured_on.isoformat()},
+        after_json,
+        parent=parent,
+    )
 
 
 def _refuse_duplicate_dates(items: Sequence[MeasurementCreate]) -> None:
@@ -157,13 +212,38 @@ def _unnest(kpi_id: int, items: Sequence[MeasurementCreate]) -> sa.Select[Any]:
 async def record_measurements(
     session: AsyncSession, actor: Actor, kpi_id: int, items: Sequence[MeasurementCreate]
 ) -> BulkResult:
-    """Record many dates of a KPI at once: all validated first, then one upsert statement."""
-    await kpis.get_kpi(session, kpi_id)
+    """Record many dates of a KPI at once: all validated first, then one upsert statement.
+
+    Same rights as a single measurement. One audit event (on the KPI) lists the counts and
+    every date written with its value.
+    """
+    await _may_record(session, actor, kpi_id)
+    if actor.person_id is not None:
+        items = [
+            item.model_copy(update={"recorded_by_id": actor.person_id})
+            if item.recorded_by_id is None
+            else item
+            for item in items
+        ]
     _refuse_duplicate_dates(items)
     await _check_recorders(session, items, prefix="items.")
     if not items:
         return BulkResult(created=0, updated=0, unchanged=0)
-    written = _upsert(_unnest(kpi_id, items)).returning(col(KpiMeasurement.version)).cte("written")
-    counts = select(func.count().filter(written.c.version == 1), func.count()).select_from(written)
-    created, total = (await session.execute(counts)).one()
-    return BulkResult(created=created, updated=total - created, unchanged=len(items) - total)
+    returned = (
+        col(KpiMeasurement.version),
+        col(KpiMeasurement.measured_on),
+        col(KpiMeasurement.value),
+    )
+    written = _upsert(_unnest(kpi_id, items)).returning(*returned).cte("written")
+    values = func.jsonb_object_agg(
+        sa.cast(written.c.measured_on, sa.Text), sa.cast(written.c.value, sa.Text)
+    )
+    counts = select(func.count().filter(written.c.version == 1), func.count(), values).select_from(
+        written
+    )
+    created, total, dates = (await session.execute(counts)).one()
+    result = BulkResult(created=created, updated=total - created, unchanged=len(items) - total)
+    if total:
+        after = result.model_dump() | {"written": dict(sorted(dates.items()))}
+        await audit.record(session, actor, "record_measurements", "kpi", kpi_id, after=after)
+    return result

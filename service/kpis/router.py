@@ -5,7 +5,8 @@ from datetime import date, datetime
 from fastapi import APIRouter, Query, Response, status
 
 from schema.enums import Perspective
-from service.deps import ActorDep, PageDep, SessionDep
+from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
+from service.idempotency import IdempotencyDep
 from service.kpis import measurements, service
 from service.kpis.payloads import (
     BulkResult,
@@ -63,23 +64,35 @@ async def create_kpi(session: SessionDep, actor: ActorDep, data: KpiCreate) -> K
 
 
 @router.get("/{kpi_id}", summary="Get a KPI")
-async def get_kpi(session: SessionDep, kpi_id: int) -> KpiPublic:
-    """One KPI by id, with its departments and latest measurement."""
-    return _public(await service.get_kpi_view(session, kpi_id))
+async def get_kpi(session: SessionDep, response: Response, kpi_id: int) -> KpiPublic:
+    """One KPI by id, with its departments, latest measurement and ETag."""
+    kpi = _public(await service.get_kpi_view(session, kpi_id))
+    set_etag(response, kpi.version)
+    return kpi
 
 
 @router.patch("/{kpi_id}", summary="Update a KPI")
 async def update_kpi(
-    session: SessionDep, actor: ActorDep, kpi_id: int, data: KpiUpdate
+    session: SessionDep,
+    actor: ActorDep,
+    response: Response,
+    kpi_id: int,
+    data: KpiUpdate,
+    expected_version: IfMatchDep,
 ) -> KpiPublic:
-    """Change the given fields of a KPI; `department_ids` replaces the whole list."""
-    return _public(await service.update_kpi(session, actor, kpi_id, data))
+    """Change the given fields of a KPI (If-Match); `department_ids` replaces the whole list."""
+    view = await service.update_kpi(session, actor, kpi_id, data, expected_version=expected_version)
+    kpi = _public(view)
+    set_etag(response, kpi.version)
+    return kpi
 
 
 @router.delete("/{kpi_id}", status_code=204, summary="Delete a KPI")
-async def delete_kpi(session: SessionDep, actor: ActorDep, kpi_id: int) -> Response:
-    """Delete a KPI no initiative is linked to."""
-    await service.delete_kpi(session, actor, kpi_id)
+async def delete_kpi(
+    session: SessionDep, actor: ActorDep, kpi_id: int, expected_version: IfMatchDep
+) -> Response:
+    """Delete a KPI no initiative is linked to (If-Match)."""
+    await service.delete_kpi(session, actor, kpi_id, expected_version=expected_version)
     return Response(status_code=204)
 
 
@@ -113,20 +126,37 @@ async def list_measurements(
     responses={200: {"description": "The date already had a measurement: it was updated."}},
 )
 async def record_measurement(
-    session: SessionDep, actor: ActorDep, kpi_id: int, data: MeasurementCreate, response: Response
+    session: SessionDep,
+    actor: ActorDep,
+    kpi_id: int,
+    data: MeasurementCreate,
+    response: Response,
+    idempotency: IdempotencyDep,
 ) -> MeasurementPublic:
     """Record a KPI value on a date: 201 when new, 200 when that date is recorded again."""
-    row, created = await measurements.record_measurement(session, actor, kpi_id, data)
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    return MeasurementPublic.model_validate(row)
+
+    async def record() -> MeasurementPublic:
+        row, created = await measurements.record_measurement(session, actor, kpi_id, data)
+        response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return MeasurementPublic.model_validate(row)
+
+    return await idempotency.run(session, actor, record, response=response)
 
 
 @router.post("/{kpi_id}/measurements/bulk", summary="Record many measurements")
 async def record_measurements(
-    session: SessionDep, actor: ActorDep, kpi_id: int, data: MeasurementBulk
+    session: SessionDep,
+    actor: ActorDep,
+    kpi_id: int,
+    data: MeasurementBulk,
+    idempotency: IdempotencyDep,
 ) -> BulkResult:
     """Record up to 10,000 dates at once; all are validated before any is written."""
-    return await measurements.record_measurements(session, actor, kpi_id, data.items)
+
+    async def record() -> BulkResult:
+        return await measurements.record_measurements(session, actor, kpi_id, data.items)
+
+    return await idempotency.run(session, actor, record, status_code=status.HTTP_200_OK)
 
 
 @router.get("/{kpi_id}/drivers", summary="List a KPI's drivers")

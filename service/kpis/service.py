@@ -13,8 +13,10 @@ from sqlmodel import col
 
 from schema import Department, InitiativeKpi, Kpi, KpiDepartment, KpiDriver, KpiMeasurement
 from schema.enums import Perspective
-from service import crud
+from service import audit, crud
 from service.actor import Actor
+from service.auth import policy
+from service.auth.policy import Permission
 from service.errors import Conflict, NotFound, ValidationFailed
 from service.kpis.payloads import DriverCreate, KpiCreate, KpiUpdate, LatestMeasurement
 from service.pagination import keyset
@@ -156,6 +158,11 @@ async def _check_departments(session: AsyncSession, department_ids: list[int]) -
             )
 
 
+async def accountable_department_ids(session: AsyncSession, kpi_id: int) -> list[int]:
+    """The departments accountable for a KPI, owner first."""
+    return await _department_ids(session, kpi_id)
+
+
 async def _department_ids(session: AsyncSession, kpi_id: int) -> list[int]:
     stmt = (
         select(col(KpiDepartment.department_id))
@@ -178,7 +185,9 @@ async def _replace_departments(
 
 
 async def create_kpi(session: AsyncSession, actor: Actor, data: KpiCreate) -> KpiView:
-    """Create a KPI with a unique code and its accountable departments (owner first)."""
+    """Create a KPI with a unique code and its accountable departments, owner first (CDO
+    office)."""
+    policy.require(actor, Permission.manage_kpis)
     await _refuse_duplicate_code(session, data.code)
     await _check_departments(session, data.department_ids)
     kpi = Kpi(**data.model_dump(exclude={"department_ids"}))
@@ -186,44 +195,62 @@ async def create_kpi(session: AsyncSession, actor: Actor, data: KpiCreate) -> Kp
     await session.flush()
     assert kpi.id is not None
     await _replace_departments(session, kpi.id, data.department_ids)
+    after = audit.row_values(kpi) | {"department_ids": data.department_ids}
+    await audit.record(session, actor, "create", "kpi", kpi.id, after=after)
     return await get_kpi_view(session, kpi.id)
 
 
-async def update_kpi(session: AsyncSession, actor: Actor, kpi_id: int, data: KpiUpdate) -> KpiView:
-    """Change the given fields of a KPI; `department_ids` replaces the whole list."""
+async def update_kpi(
+    session: AsyncSession,
+    actor: Actor,
+    kpi_id: int,
+    data: KpiUpdate,
+    *,
+    expected_version: int | None = None,
+) -> KpiView:
+    """Change the given fields of a KPI (CDO office), from `expected_version`;
+    `department_ids` replaces the whole list."""
+    policy.require(actor, Permission.manage_kpis)
     # Locked until the transaction ends: concurrent edits of one KPI (and of its department
     # list) take turns instead of interleaving.
-    kpi = await session.get(Kpi, kpi_id, with_for_update=True, populate_existing=True)
-    if kpi is None:
-        raise NotFound(f"Kpi {kpi_id} does not exist.", code="kpi_not_found")
+    kpi = await crud.get_for_update(session, Kpi, kpi_id, expected_version)
     changes = data.model_dump(exclude_unset=True)
     department_ids: list[int] | None = changes.pop("department_ids", None)
     if "code" in changes and changes["code"] != kpi.code:
         await _refuse_duplicate_code(session, changes["code"])
-    departments_changed = False
+    old_department_ids: list[int] | None = None
     if department_ids is not None:
         await _check_departments(session, department_ids)
-        if department_ids != await _department_ids(session, kpi_id):
+        current = await _department_ids(session, kpi_id)
+        if department_ids != current:
             await _replace_departments(session, kpi_id, department_ids)
-            departments_changed = True
-    if not crud.apply_changes(kpi, changes) and departments_changed:
-        # The department list is part of the KPI: bump its version and updated_at too.
-        flag_modified(kpi, "name")
-    await session.flush()
+            old_department_ids = current
+    changed = crud.apply_changes(kpi, changes)
+    if old_department_ids is not None:
+        if not changed:
+            # The department list is part of the KPI: bump its version and updated_at too.
+            flag_modified(kpi, "name")
+        changed["department_ids"] = (old_department_ids, department_ids)
+    await audit.record_changes(session, actor, "kpi", kpi, changed)
     return await get_kpi_view(session, kpi_id)
 
 
-async def delete_kpi(session: AsyncSession, actor: Actor, kpi_id: int) -> None:
-    """Delete a KPI no initiative is linked to (409 `in_use` otherwise)."""
-    kpi = await get_kpi(session, kpi_id)
+async def delete_kpi(
+    session: AsyncSession, actor: Actor, kpi_id: int, *, expected_version: int | None = None
+) -> None:
+    """Delete a KPI no initiative is linked to (409 `in_use` otherwise; CDO office)."""
+    policy.require(actor, Permission.manage_kpis)
+    kpi = await crud.get_for_update(session, Kpi, kpi_id, expected_version)
     linked = await session.scalar(select(func.count()).where(col(InitiativeKpi.kpi_id) == kpi_id))
     if linked:
         raise Conflict(
             f"KPI {kpi.code} is linked to {linked} initiative(s); unlink it first.",
             code="in_use",
         )
+    before = audit.row_values(kpi) | {"department_ids": await _department_ids(session, kpi_id)}
     await session.delete(kpi)
     await session.flush()
+    await audit.record(session, actor, "delete", "kpi", kpi_id, before=before)
 
 
 async def list_drivers(session: AsyncSession, kpi_id: int) -> tuple[list[Kpi], list[Kpi]]:
@@ -249,7 +276,8 @@ async def list_drivers(session: AsyncSession, kpi_id: int) -> tuple[list[Kpi], l
 async def add_driver(
     session: AsyncSession, actor: Actor, kpi_id: int, data: DriverCreate
 ) -> KpiDriver:
-    """Record that `driver_kpi_id` drives this KPI."""
+    """Record that `driver_kpi_id` drives this KPI (CDO office)."""
+    policy.require(actor, Permission.manage_kpis)
     await get_kpi(session, kpi_id)
     if data.driver_kpi_id == kpi_id:
         raise ValidationFailed(
@@ -265,6 +293,9 @@ async def add_driver(
     link = KpiDriver(driver_kpi_id=data.driver_kpi_id, driven_kpi_id=kpi_id)
     session.add(link)
     await session.flush()
+    assert link.id is not None
+    after, parent = audit.row_values(link), ("kpi", kpi_id)
+    await audit.record(session, actor, "create", "kpi_driver", link.id, after=after, parent=parent)
     return link
 
 
@@ -278,12 +309,20 @@ async def _find_driver(session: AsyncSession, kpi_id: int, driver_kpi_id: int) -
 async def remove_driver(
     session: AsyncSession, actor: Actor, kpi_id: int, driver_kpi_id: int
 ) -> None:
-    """Remove the link saying `driver_kpi_id` drives this KPI (404 when there is none)."""
+    """Remove the link saying `driver_kpi_id` drives this KPI (404 when there is none; CDO
+    office)."""
+    policy.require(actor, Permission.manage_kpis)
     await get_kpi(session, kpi_id)
     link = await _find_driver(session, kpi_id, driver_kpi_id)
     if link is None:
         raise NotFound(
             f"KPI {driver_kpi_id} does not drive KPI {kpi_id}.", code="kpi_driver_not_found"
         )
+    assert link.id is not None
+    link_id, before = link.id, audit.row_values(link)
     await session.delete(link)
     await session.flush()
+    parent = ("kpi", kpi_id)
+    await audit.record(
+        session, actor, "delete", "kpi_driver", link_id, before=before, parent=parent
+    )

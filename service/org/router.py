@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from schema import Person
-from service.deps import ActorDep, PageDep, SessionDep
+from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
 from service.org import service
 from service.org.payloads import (
     PersonChain,
@@ -42,23 +42,36 @@ async def create_person(session: SessionDep, actor: ActorDep, data: PersonCreate
 
 
 @router.get("/{person_id}", summary="Get a person")
-async def get_person(session: SessionDep, person_id: int) -> PersonPublic:
-    """One person by id."""
-    return PersonPublic.model_validate(await service.get_person(session, person_id))
+async def get_person(session: SessionDep, response: Response, person_id: int) -> PersonPublic:
+    """One person by id, with its ETag."""
+    person = await service.get_person(session, person_id)
+    set_etag(response, person.version)
+    return PersonPublic.model_validate(person)
 
 
 @router.patch("/{person_id}", summary="Update a person")
 async def update_person(
-    session: SessionDep, actor: ActorDep, person_id: int, data: PersonUpdate
+    session: SessionDep,
+    actor: ActorDep,
+    response: Response,
+    person_id: int,
+    data: PersonUpdate,
+    expected_version: IfMatchDep,
 ) -> PersonPublic:
-    """Change the given fields of a person; a new manager must not close a reporting cycle."""
-    return PersonPublic.model_validate(await service.update_person(session, actor, person_id, data))
+    """Change the given fields of a person (If-Match); a new manager must not close a cycle."""
+    person = await service.update_person(
+        session, actor, person_id, data, expected_version=expected_version
+    )
+    set_etag(response, person.version)
+    return PersonPublic.model_validate(person)
 
 
 @router.delete("/{person_id}", status_code=204, summary="Delete a person")
-async def delete_person(session: SessionDep, actor: ActorDep, person_id: int) -> Response:
-    """Delete a person who manages no one and owns no initiative."""
-    await service.delete_person(session, actor, person_id)
+async def delete_person(
+    session: SessionDep, actor: ActorDep, person_id: int, expected_version: IfMatchDep
+) -> Response:
+    """Delete a person who manages no one and owns no initiative (If-Match)."""
+    await service.delete_person(session, actor, person_id, expected_version=expected_version)
     return Response(status_code=204)
 
 

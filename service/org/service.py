@@ -9,8 +9,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from schema import Department, Initiative, Person
-from service import crud
+from service import audit, crud
 from service.actor import Actor
+from service.auth import policy
+from service.auth.policy import Permission
 from service.errors import Conflict, not_found
 from service.org.payloads import PersonCreate, PersonFilters, PersonUpdate
 from service.pagination import keyset
@@ -82,33 +84,48 @@ async def manager_chain(session: AsyncSession, person_id: int) -> list[Person]:
 
 
 async def create_person(session: AsyncSession, actor: Actor, data: PersonCreate) -> Person:
-    """Create a person with a unique email and existing department and manager."""
+    """Create a person with a unique email and existing department and manager (CDO office)."""
+    policy.require(actor, Permission.manage_org)
     await _refuse_duplicate_email(session, data.email)
     await _require_refs(session, department_id=data.department_id, manager_id=data.manager_id)
     person = Person(**data.model_dump())
     session.add(person)
     await session.flush()
+    assert person.id is not None
+    await audit.record(
+        session, actor, "create", "person", person.id, after=audit.row_values(person)
+    )
     return person
 
 
 async def update_person(
-    session: AsyncSession, actor: Actor, person_id: int, data: PersonUpdate
+    session: AsyncSession,
+    actor: Actor,
+    person_id: int,
+    data: PersonUpdate,
+    *,
+    expected_version: int | None = None,
 ) -> Person:
-    """Change the given fields of a person; a new manager must not close a reporting cycle."""
-    person = await get_person(session, person_id)
+    """Change the given fields of a person (CDO office), from `expected_version`; a new
+    manager must not close a reporting cycle."""
+    policy.require(actor, Permission.manage_org)
+    person = await crud.get_for_update(session, Person, person_id, expected_version)
     if data.email is not None and data.email != person.email:
         await _refuse_duplicate_email(session, data.email)
     await _require_refs(session, department_id=data.department_id, manager_id=data.manager_id)
     if data.manager_id is not None and data.manager_id != person.manager_id:
         await _refuse_cycle(session, person, data.manager_id)
-    crud.apply_changes(person, data)
-    await session.flush()
+    changed = crud.apply_changes(person, data)
+    await audit.record_changes(session, actor, "person", person, changed)
     return person
 
 
-async def delete_person(session: AsyncSession, actor: Actor, person_id: int) -> None:
+async def delete_person(
+    session: AsyncSession, actor: Actor, person_id: int, *, expected_version: int | None = None
+) -> None:
     """Delete a person who manages no one and owns no initiative (409 `in_use` otherwise)."""
-    person = await get_person(session, person_id)
+    policy.require(actor, Permission.manage_org)
+    person = await crud.get_for_update(session, Person, person_id, expected_version)
     reports = select(func.count()).where(col(Person.manager_id) == person_id)
     owned = select(func.count()).where(col(Initiative.owner_id) == person_id)
     counts = (
@@ -121,8 +138,10 @@ async def delete_person(session: AsyncSession, actor: Actor, person_id: int) -> 
             code="in_use",
             extra={"reports": counts[0], "initiatives": counts[1]},
         )
+    before = audit.row_values(person)
     await session.delete(person)
     await session.flush()
+    await audit.record(session, actor, "delete", "person", person_id, before=before)
 
 
 async def _refuse_duplicate_email(session: AsyncSession, email: str) -> None:

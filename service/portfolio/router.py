@@ -5,7 +5,7 @@ from datetime import date, datetime
 from fastapi import APIRouter, Query, Response, status
 
 from schema.enums import InitiativeStatus, Severity
-from service.deps import ActorDep, PageDep, SessionDep
+from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
 from service.pagination import Page
 from service.portfolio import service, snapshots
 from service.portfolio.payloads import (
@@ -85,17 +85,24 @@ async def get_person_portfolio(
 
 
 @router.get("/settings/portfolio", summary="Portfolio settings")
-async def get_settings(session: SessionDep) -> PortfolioSettingPublic:
-    """The target band and the check-in staleness limit."""
-    return PortfolioSettingPublic.model_validate(await service.get_settings(session))
+async def get_settings(session: SessionDep, response: Response) -> PortfolioSettingPublic:
+    """The target band and the check-in staleness limit, with their ETag."""
+    setting = await service.get_settings(session)
+    set_etag(response, setting.version)
+    return PortfolioSettingPublic.model_validate(setting)
 
 
 @router.put("/settings/portfolio", summary="Change the portfolio settings")
 async def put_settings(
-    session: SessionDep, actor: ActorDep, data: PortfolioSettingUpdate
+    session: SessionDep,
+    actor: ActorDep,
+    response: Response,
+    data: PortfolioSettingUpdate,
+    expected_version: IfMatchDep,
 ) -> PortfolioSettingPublic:
-    """Set the target band (0..1) and/or the staleness limit (days, at least 1)."""
-    setting = await service.update_settings(session, actor, data)
+    """Set the target band (0..1) and/or the staleness limit (days, at least 1); If-Match."""
+    setting = await service.update_settings(session, actor, data, expected_version=expected_version)
+    set_etag(response, setting.version)
     return PortfolioSettingPublic.model_validate(setting)
 
 

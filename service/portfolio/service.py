@@ -13,7 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema import PortfolioSetting
 from schema.enums import ACTIVE_STATUSES
+from service import audit, crud
 from service.actor import Actor
+from service.auth import policy
+from service.auth.policy import Permission
 from service.crud import apply_changes
 from service.errors import NotFound, ValidationFailed
 from service.pagination import decode_cursor, encode_cursor
@@ -252,14 +255,20 @@ async def get_settings(session: AsyncSession) -> PortfolioSetting:
 
 
 async def update_settings(
-    session: AsyncSession, actor: Actor, data: PortfolioSettingUpdate
+    session: AsyncSession,
+    actor: Actor,
+    data: PortfolioSettingUpdate,
+    *,
+    expected_version: int | None = None,
 ) -> PortfolioSetting:
-    """Change the band and/or the staleness limit."""
-    setting = await get_settings(session)
+    """Change the band and/or the staleness limit (CDO office), from `expected_version`."""
+    policy.require(actor, Permission.manage_portfolio)
+    await get_settings(session)
+    setting = await crud.get_for_update(session, PortfolioSetting, 1, expected_version)
     changes = data.model_dump(exclude_unset=True)
     for field in ("band_max", "stale_after_days"):
         if field in changes and changes[field] is None:
             raise ValidationFailed(f"{field}: a value is required.", field=field)
-    apply_changes(setting, changes)
-    await session.flush()
+    changed = apply_changes(setting, changes)
+    await audit.record_changes(session, actor, "portfolio_setting", setting, changed)
     return setting

@@ -8,7 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from schema import PortfolioSnapshot
+from service import audit
 from service.actor import SYSTEM, Actor
+from service.auth import policy
+from service.auth.policy import Permission
 from service.errors import ValidationFailed
 from service.pagination import decode_cursor, encode_cursor
 from service.portfolio import queries
@@ -20,8 +23,9 @@ async def take_snapshot(
 ) -> tuple[PortfolioSnapshot, bool]:
     """Store today's balance, flag counts and alignment score; True when newly created.
 
-    One snapshot per day: taking it again the same day replaces the figures.
+    One snapshot per day: taking it again the same day replaces the figures (CDO office).
     """
+    policy.require(actor, Permission.manage_portfolio)
     balance = await analytics.compute_balance(session)
     flags = await analytics.list_flags(session, today=today, limit=0)
     score = (await session.execute(text(queries.alignment_score()))).scalar_one()
@@ -36,7 +40,11 @@ async def take_snapshot(
         "departments": json.dumps(wire["departments"]),
     }
     stored = (await session.execute(text(queries.UPSERT_SNAPSHOT), params)).one()
-    return await _load(session, stored.id), bool(stored.inserted)
+    snapshot = await _load(session, stored.id)
+    action = "create" if stored.inserted else "replace"
+    after = audit.row_values(snapshot, exclude=("departments",))
+    await audit.record(session, actor, action, "portfolio_snapshot", stored.id, after=after)
+    return snapshot, bool(stored.inserted)
 
 
 async def _load(session: AsyncSession, snapshot_id: int) -> PortfolioSnapshot:
@@ -90,6 +98,9 @@ async def backfill_snapshots(
     The history is approximated from the dates (see queries.BACKFILL_SNAPSHOTS); only the
     flags that follow from the balance are counted (the skews and uncovered departments).
     """
+    policy.require(actor, Permission.manage_portfolio)
     params = {"months": months, "today": today}
-    result = await session.execute(text(queries.BACKFILL_SNAPSHOTS), params)
-    return len(result.all())
+    written = [row.id for row in (await session.execute(text(queries.BACKFILL_SNAPSHOTS), params))]
+    events = [(snapshot_id, None, {"backfilled_months": months}) for snapshot_id in written]
+    await audit.record_many(session, actor, "backfill", "portfolio_snapshot", events)
+    return len(written)

@@ -11,7 +11,7 @@ from fastapi import FastAPI, status
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from schema import AuditEvent, Department
+from schema import AuditEvent, Department, Initiative, ProgressUpdate
 from service import migrate
 from service.actor import SYSTEM
 from service.auth import accounts, tokens
@@ -165,3 +165,78 @@ async def test_duplicate_idempotent_posts_in_parallel_make_one_row(live: Any) ->
             select(func.count()).select_from(Department).where(Department.code == code)
         )
     assert count == 1
+
+
+async def _initiative(http: httpx.AsyncClient, auth: dict[str, str]) -> dict[str, Any]:
+    department = await _department(http, auth)
+    n = random.randrange(10**9)
+    person = await http.post(
+        "/api/v1/people",
+        json={"name": "Owner", "email": f"o{n}@example.com", "department_id": department["id"]},
+        headers=auth,
+    )
+    body = {
+        "code": f"INI-{n}",
+        "title": "Start",
+        "orientation": "internal",
+        "department_id": department["id"],
+        "owner_id": person.json()["id"],
+    }
+    created = await http.post("/api/v1/initiatives", json=body, headers=auth)
+    assert created.status_code == 201
+    return dict(created.json()) | {"body": body}
+
+
+async def test_two_initiative_writers_one_wins_and_the_trail_has_one_change(live: Any) -> None:
+    app, engine, auth = live
+    async with _client(app) as http:
+        initiative = await _initiative(http, auth)
+        url = f"/api/v1/initiatives/{initiative['id']}"
+        answers = await asyncio.gather(
+            http.patch(url, json={"title": "Alpha"}, headers=auth | {"If-Match": '"1"'}),
+            http.patch(url, json={"status": "approved"}, headers=auth | {"If-Match": '"1"'}),
+        )
+    assert sorted(a.status_code for a in answers) == [200, 412]
+    async with AsyncSession(engine) as session:
+        actions = (
+            await session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.entity_type == "initiative")
+                .where(AuditEvent.entity_id == initiative["id"])
+                .order_by(AuditEvent.id)
+            )
+        ).all()
+    winner = next(a for a in answers if a.status_code == 200).json()
+    assert list(actions) == ["create", "update" if winner["title"] == "Alpha" else "transition"]
+
+
+async def test_duplicate_idempotent_creates_in_parallel_make_one_row_each(live: Any) -> None:
+    app, engine, auth = live
+    async with _client(app) as http:
+        initiative = await _initiative(http, auth)
+        body = initiative["body"] | {"code": f"INI-{random.randrange(10**9)}"}
+        key = {"Idempotency-Key": f"create-{body['code']}"}
+        created = await asyncio.gather(
+            *(http.post("/api/v1/initiatives", json=body, headers=auth | key) for _ in range(4))
+        )
+        checkin = {"percent_complete": 20, "health": "amber", "summary": "Once"}
+        url = f"/api/v1/initiatives/{initiative['id']}/updates"
+        posted = await asyncio.gather(
+            *(
+                http.post(url, json=checkin, headers=auth | {"Idempotency-Key": "checkin-1"})
+                for _ in range(4)
+            )
+        )
+    assert [a.status_code for a in created + posted] == [201] * 8
+    assert len({a.json()["id"] for a in created}) == 1
+    assert len({a.json()["id"] for a in posted}) == 1
+    async with AsyncSession(engine) as session:
+        code_count = await session.scalar(
+            select(func.count()).select_from(Initiative).where(Initiative.code == body["code"])
+        )
+        checkin_count = await session.scalar(
+            select(func.count())
+            .select_from(ProgressUpdate)
+            .where(ProgressUpdate.initiative_id == initiative["id"])
+        )
+    assert (code_count, checkin_count) == (1, 1)

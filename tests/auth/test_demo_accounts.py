@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema import Account, ApiToken
+from schema import Account, ApiToken, Department, Initiative
 from service.actor import Role
 from service.auth.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts
 from service.demo.builder import load_company
@@ -56,3 +56,24 @@ async def test_demo_logins_work(anon: httpx.AsyncClient, session: AsyncSession) 
         assert (response.status_code, response.json()["account"]["role"]) == (200, login.role)
     me = await anon.get("/api/v1/auth/me", headers=bearer(logins[-1].secret))
     assert me.json()["role"] == "bi_reader"
+
+
+async def test_a_demo_head_writes_for_their_department_only(
+    anon: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await load_company(session, today=date(2026, 11, 23))
+    logins = await ensure_demo_accounts(session)
+    await session.commit()  # keep the company when the refused request rolls back
+    hr_head = next(login for login in logins if login.department == "hr")
+    closed = ("done", "stopped")
+    open_ones = select(Initiative.id).where(Initiative.status.not_in(closed))  # type: ignore[attr-defined]
+    ours = await session.scalar(open_ones.join(Department).where(Department.code == "hr"))
+    theirs = await session.scalar(open_ones.join(Department).where(Department.code == "marketing"))
+    signed_in = await anon.post(
+        "/api/v1/auth/login", json={"email": hr_head.email, "password": hr_head.secret}
+    )
+    csrf = {"X-CSRF-Token": signed_in.json()["csrf_token"]}
+    checkin = {"percent_complete": 40, "health": "green", "summary": "Demo"}
+    own = await anon.post(f"/api/v1/initiatives/{ours}/updates", json=checkin, headers=csrf)
+    other = await anon.post(f"/api/v1/initiatives/{theirs}/updates", json=checkin, headers=csrf)
+    assert (own.status_code, other.status_code) == (201, 403)

@@ -15,6 +15,7 @@ from tests.factories import (
     make_update,
 )
 from tests.initiatives.helpers import API, LESSONS, initiative_body, problem
+from tests.preconditions import if_match
 
 # --- create -------------------------------------------------------------------------
 
@@ -169,6 +170,7 @@ async def test_update_changes_fields_and_bumps_version(
             "budget_planned": "5000",
             "code": "INI-777",
         },
+        headers=await if_match(client, f"{API}/{initiative.id}"),
     )
     assert response.status_code == 200
     body = response.json()
@@ -185,7 +187,9 @@ async def test_update_without_change_keeps_version(
 ) -> None:
     initiative = await make_initiative(session, status="approved")
     response = await client.patch(
-        f"{API}/{initiative.id}", json={"status": "approved", "title": initiative.title}
+        f"{API}/{initiative.id}",
+        json={"status": "approved", "title": initiative.title},
+        headers=await if_match(client, f"{API}/{initiative.id}"),
     )
     assert (response.status_code, response.json()["version"]) == (200, 1)
 
@@ -196,7 +200,9 @@ async def test_update_clears_nullable_fields(
     sponsor = await make_person(session)
     initiative = await make_initiative(session, sponsor_id=sponsor.id)
     response = await client.patch(
-        f"{API}/{initiative.id}", json={"sponsor_id": None, "start_date": None}
+        f"{API}/{initiative.id}",
+        json={"sponsor_id": None, "start_date": None},
+        headers=await if_match(client, f"{API}/{initiative.id}"),
     )
     assert response.status_code == 200
     assert (response.json()["sponsor_id"], response.json()["start_date"]) == (None, None)
@@ -210,7 +216,11 @@ async def test_update_refuses_null_for_required_fields(
     client: httpx.AsyncClient, session: AsyncSession, field: str
 ) -> None:
     initiative = await make_initiative(session)
-    response = await client.patch(f"{API}/{initiative.id}", json={field: None})
+    response = await client.patch(
+        f"{API}/{initiative.id}",
+        json={field: None},
+        headers=await if_match(client, f"{API}/{initiative.id}"),
+    )
     assert problem(response) == (422, "validation_error", field)
 
 
@@ -219,7 +229,11 @@ async def test_update_to_taken_code_is_409(
 ) -> None:
     await make_initiative(session, code="INI-001")
     initiative = await make_initiative(session, code="INI-002")
-    response = await client.patch(f"{API}/{initiative.id}", json={"code": "INI-001"})
+    response = await client.patch(
+        f"{API}/{initiative.id}",
+        json={"code": "INI-001"},
+        headers=await if_match(client, f"{API}/{initiative.id}"),
+    )
     assert problem(response) == (409, "duplicate_code", "code")
 
 
@@ -228,7 +242,11 @@ async def test_update_unknown_reference_is_422(
     client: httpx.AsyncClient, session: AsyncSession, field: str
 ) -> None:
     initiative = await make_initiative(session)
-    response = await client.patch(f"{API}/{initiative.id}", json={field: 987654})
+    response = await client.patch(
+        f"{API}/{initiative.id}",
+        json={field: 987654},
+        headers=await if_match(client, f"{API}/{initiative.id}"),
+    )
     assert problem(response) == (422, "unknown_reference", field)
 
 
@@ -238,7 +256,11 @@ async def test_update_checks_dates_against_stored_ones(
     initiative = await make_initiative(
         session, start_date=date(2026, 1, 1), target_date=date(2026, 6, 30)
     )
-    response = await client.patch(f"{API}/{initiative.id}", json={"start_date": "2026-07-01"})
+    response = await client.patch(
+        f"{API}/{initiative.id}",
+        json={"start_date": "2026-07-01"},
+        headers=await if_match(client, f"{API}/{initiative.id}"),
+    )
     assert problem(response) == (422, "target_before_start", "target_date")
 
 
@@ -246,7 +268,11 @@ async def test_update_unknown_field_is_422(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     initiative = await make_initiative(session)
-    response = await client.patch(f"{API}/{initiative.id}", json={"health": "green"})
+    response = await client.patch(
+        f"{API}/{initiative.id}",
+        json={"health": "green"},
+        headers=await if_match(client, f"{API}/{initiative.id}"),
+    )
     assert problem(response) == (422, "validation_error", "health")
 
 
@@ -256,7 +282,8 @@ async def test_update_unknown_field_is_422(
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
 async def test_missing_is_404(client: httpx.AsyncClient, method: str) -> None:
     kwargs: dict[str, Any] = {"json": {"title": "X"}} if method == "PATCH" else {}
-    response = await client.request(method, f"{API}/424242", **kwargs)
+    headers = {"If-Match": '"1"'}
+    response = await client.request(method, f"{API}/424242", headers=headers, **kwargs)
     assert problem(response) == (404, "initiative_not_found", None)
 
 
@@ -266,7 +293,9 @@ async def test_delete_proposed(client: httpx.AsyncClient, session: AsyncSession)
     await link_initiatives(session, initiative, other)
     await make_update(session, initiative)
     initiative_id, other_id = initiative.id, other.id
-    response = await client.delete(f"{API}/{initiative_id}")
+    response = await client.delete(
+        f"{API}/{initiative_id}", headers=await if_match(client, f"{API}/{initiative_id}")
+    )
     assert response.status_code == 204
     assert (await client.get(f"{API}/{initiative_id}")).status_code == 404
     links = (await client.get(f"{API}/{other_id}/links")).json()["items"]
@@ -278,7 +307,10 @@ async def test_delete_other_status_is_409(
     client: httpx.AsyncClient, session: AsyncSession, status: str
 ) -> None:
     initiative = await make_initiative(session, status=status, lessons_learned=LESSONS)
+    initiative_id = initiative.id  # the refused request expires the loaded row
     await session.commit()  # keep the row when the refused request rolls back
-    response = await client.delete(f"{API}/{initiative.id}")
+    response = await client.delete(
+        f"{API}/{initiative_id}", headers=await if_match(client, f"{API}/{initiative_id}")
+    )
     assert problem(response) == (409, "not_deletable", None)
-    assert (await client.get(f"{API}/{initiative.id}")).status_code == 200
+    assert (await client.get(f"{API}/{initiative_id}")).status_code == 200

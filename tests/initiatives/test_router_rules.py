@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.enums import TRANSITIONS, InitiativeStatus
 from tests.factories import make_initiative
 from tests.initiatives.helpers import API, LESSONS, initiative_body, problem
+from tests.preconditions import if_match
 
 # --- client share -------------------------------------------------------------------
 
@@ -85,7 +86,11 @@ async def test_client_share_on_update(
     initiative = await make_initiative(
         session, orientation=orientation, client_share=Decimal(share)
     )
-    response = await client.patch(f"{API}/{initiative.id}", json=change)
+    response = await client.patch(
+        f"{API}/{initiative.id}",
+        json=change,
+        headers=await if_match(client, f"{API}/{initiative.id}"),
+    )
     assert (response.status_code, response.json()["client_share"]) == (200, expected)
 
 
@@ -101,7 +106,11 @@ async def test_client_share_not_settable_on_update(
     client: httpx.AsyncClient, session: AsyncSession, orientation: str, change: dict[str, Any]
 ) -> None:
     initiative = await make_initiative(session, orientation=orientation)
-    response = await client.patch(f"{API}/{initiative.id}", json=change)
+    response = await client.patch(
+        f"{API}/{initiative.id}",
+        json=change,
+        headers=await if_match(client, f"{API}/{initiative.id}"),
+    )
     assert problem(response) == (422, "client_share_not_settable", "client_share")
 
 
@@ -129,7 +138,11 @@ async def test_every_allowed_transition(
     change: dict[str, str] = {"status": target}
     if target == InitiativeStatus.stopped:
         change["lessons_learned"] = LESSONS
-    response = await client.patch(f"{API}/{initiative.id}", json=change)
+    response = await client.patch(
+        f"{API}/{initiative.id}",
+        json=change,
+        headers=await if_match(client, f"{API}/{initiative.id}"),
+    )
     assert (response.status_code, response.json()["status"]) == (200, target)
 
 
@@ -139,7 +152,11 @@ async def test_a_refused_transition_from_each_status(
 ) -> None:
     lessons = LESSONS if source == "stopped" else ""
     initiative = await make_initiative(session, status=source, lessons_learned=lessons)
-    response = await client.patch(f"{API}/{initiative.id}", json={"status": target})
+    response = await client.patch(
+        f"{API}/{initiative.id}",
+        json={"status": target},
+        headers=await if_match(client, f"{API}/{initiative.id}"),
+    )
     assert problem(response) == (409, "invalid_transition", "status")
     assert response.json()["detail"] == (
         f"An initiative cannot go from {source} to {target}; allowed from {source}: {allowed}."
@@ -150,22 +167,30 @@ async def test_refused_transition_changes_nothing(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     initiative = await make_initiative(session, status="done")
+    url, title = f"{API}/{initiative.id}", initiative.title  # the refused request expires it
     await session.commit()  # keep the row when the refused request rolls back
-    await client.patch(f"{API}/{initiative.id}", json={"status": "in_progress", "title": "X"})
-    body = (await client.get(f"{API}/{initiative.id}")).json()
-    assert (body["status"], body["title"], body["version"]) == ("done", initiative.title, 1)
+    await client.patch(
+        url, json={"status": "in_progress", "title": "X"}, headers=await if_match(client, url)
+    )
+    body = (await client.get(url)).json()
+    assert (body["status"], body["title"], body["version"]) == ("done", title, 1)
 
 
 async def test_stopping_requires_lessons_learned(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     initiative = await make_initiative(session, status="in_progress")
+    url = f"{API}/{initiative.id}"  # the refused request expires the loaded row
     await session.commit()  # keep the row when the refused request rolls back
     response = await client.patch(
-        f"{API}/{initiative.id}", json={"status": "stopped", "lessons_learned": "  "}
+        url,
+        json={"status": "stopped", "lessons_learned": "  "},
+        headers=await if_match(client, url),
     )
     assert problem(response) == (422, "lessons_learned_required", "lessons_learned")
-    response = await client.patch(f"{API}/{initiative.id}", json={"status": "stopped"})
+    response = await client.patch(
+        url, json={"status": "stopped"}, headers=await if_match(client, url)
+    )
     assert problem(response) == (422, "lessons_learned_required", "lessons_learned")
 
 
@@ -173,7 +198,11 @@ async def test_stopping_uses_stored_lessons_learned(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     initiative = await make_initiative(session, status="on_hold", lessons_learned=LESSONS)
-    response = await client.patch(f"{API}/{initiative.id}", json={"status": "stopped"})
+    response = await client.patch(
+        f"{API}/{initiative.id}",
+        json={"status": "stopped"},
+        headers=await if_match(client, f"{API}/{initiative.id}"),
+    )
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["lessons_learned"]) == ("stopped", LESSONS)
 
@@ -182,5 +211,9 @@ async def test_stopped_initiative_keeps_its_lessons(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     initiative = await make_initiative(session, status="stopped", lessons_learned=LESSONS)
-    response = await client.patch(f"{API}/{initiative.id}", json={"lessons_learned": ""})
+    response = await client.patch(
+        f"{API}/{initiative.id}",
+        json={"lessons_learned": ""},
+        headers=await if_match(client, f"{API}/{initiative.id}"),
+    )
     assert problem(response) == (422, "lessons_learned_required", "lessons_learned")

@@ -117,8 +117,10 @@ class TestRecordMeasurements:
         queries.reset()
         result = await measurements.record_measurements(session, SYSTEM, kpi.id, items)
         assert (result.created, result.updated, result.unchanged) == (31, 0, 0)
-        assert len([s for s in queries.statements if "INSERT" in s]) == 1
-        assert queries.count == 2  # the recorders, the upsert (the KPI is already loaded)
+        assert len([s for s in queries.statements if "INSERT INTO kpi_measurement" in s]) == 1
+        # The accountable departments (authorization), the recorders, the upsert, and the
+        # one audit event of the request (the KPI is already loaded).
+        assert queries.count == 4
 
     async def test_duplicate_date_refuses_all(self, session: AsyncSession) -> None:
         kpi = await make_kpi(session)

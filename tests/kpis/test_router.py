@@ -17,6 +17,7 @@ from tests.factories import (
     make_measurement,
     make_person,
 )
+from tests.preconditions import if_match
 
 URL = "/api/v1/kpis"
 
@@ -171,7 +172,9 @@ async def test_update_fields_bumps_version(
     hr = await make_department(session)
     kpi = await make_kpi(session, department_ids=[hr.id])
     response = await client.patch(
-        f"{URL}/{kpi.id}", json={"name": "Internal mobility rate", "target_value": "35.25"}
+        f"{URL}/{kpi.id}",
+        json={"name": "Internal mobility rate", "target_value": "35.25"},
+        headers=await if_match(client, f"{URL}/{kpi.id}"),
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -188,11 +191,19 @@ async def test_update_replaces_department_list(
 ) -> None:
     a, b, c = [await make_department(session) for _ in range(3)]
     kpi = await make_kpi(session, department_ids=[a.id, b.id])
-    response = await client.patch(f"{URL}/{kpi.id}", json={"department_ids": [c.id, a.id]})
+    response = await client.patch(
+        f"{URL}/{kpi.id}",
+        json={"department_ids": [c.id, a.id]},
+        headers=await if_match(client, f"{URL}/{kpi.id}"),
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["department_ids"], body["is_shared"], body["version"]) == ([c.id, a.id], True, 2)
-    again = await client.patch(f"{URL}/{kpi.id}", json={"department_ids": [c.id]})
+    again = await client.patch(
+        f"{URL}/{kpi.id}",
+        json={"department_ids": [c.id]},
+        headers=await if_match(client, f"{URL}/{kpi.id}"),
+    )
     assert (again.json()["department_ids"], again.json()["is_shared"]) == ([c.id], False)
     assert again.json()["version"] == 3
 
@@ -203,7 +214,9 @@ async def test_update_with_same_values_keeps_version(
     hr = await make_department(session)
     kpi = await make_kpi(session, department_ids=[hr.id], name="Same")
     response = await client.patch(
-        f"{URL}/{kpi.id}", json={"name": "Same", "department_ids": [hr.id]}
+        f"{URL}/{kpi.id}",
+        json={"name": "Same", "department_ids": [hr.id]},
+        headers=await if_match(client, f"{URL}/{kpi.id}"),
     )
     assert response.json()["version"] == 1
 
@@ -224,8 +237,22 @@ async def test_update_refuses_bad_input(client: httpx.AsyncClient, session: Asyn
         ({"id": 5}, 422, "validation_error", "id"),
     ]
     for body, status, code, field in cases:
-        assert_problem(await client.patch(f"{URL}/{kpi_id}", json=body), status, code, field)
-    assert_problem(await client.patch(f"{URL}/987654", json={}), 404, "kpi_not_found", None)
+        assert_problem(
+            await client.patch(
+                f"{URL}/{kpi_id}", json=body, headers=await if_match(client, f"{URL}/{kpi_id}")
+            ),
+            status,
+            code,
+            field,
+        )
+    assert_problem(
+        await client.patch(
+            f"{URL}/987654", json={}, headers=await if_match(client, f"{URL}/987654")
+        ),
+        404,
+        "kpi_not_found",
+        None,
+    )
 
 
 async def test_update_clears_optional_target(
@@ -233,7 +260,9 @@ async def test_update_clears_optional_target(
 ) -> None:
     kpi = await make_kpi(session, target_value=Decimal("20"), target_date=date(2026, 12, 31))
     response = await client.patch(
-        f"{URL}/{kpi.id}", json={"target_value": None, "target_date": None}
+        f"{URL}/{kpi.id}",
+        json={"target_value": None, "target_date": None},
+        headers=await if_match(client, f"{URL}/{kpi.id}"),
     )
     assert (response.json()["target_value"], response.json()["target_date"]) == (None, None)
 
@@ -242,10 +271,17 @@ async def test_delete(client: httpx.AsyncClient, session: AsyncSession) -> None:
     hr = await make_department(session)
     kpi = await make_kpi(session, department_ids=[hr.id])
     await make_measurement(session, kpi, date(2026, 1, 1), "1")
-    response = await client.delete(f"{URL}/{kpi.id}")
+    response = await client.delete(
+        f"{URL}/{kpi.id}", headers=await if_match(client, f"{URL}/{kpi.id}")
+    )
     assert response.status_code == 204
     assert (await client.get(f"{URL}/{kpi.id}")).status_code == 404
-    assert_problem(await client.delete(f"{URL}/{kpi.id}"), 404, "kpi_not_found", None)
+    assert_problem(
+        await client.delete(f"{URL}/{kpi.id}", headers=await if_match(client, f"{URL}/{kpi.id}")),
+        404,
+        "kpi_not_found",
+        None,
+    )
 
 
 async def test_delete_linked_to_initiative_is_409(
@@ -255,7 +291,12 @@ async def test_delete_linked_to_initiative_is_409(
     await link_kpi(session, await make_initiative(session), kpi)
     kpi_id = kpi.id
     await session.commit()
-    assert_problem(await client.delete(f"{URL}/{kpi_id}"), 409, "in_use", None)
+    assert_problem(
+        await client.delete(f"{URL}/{kpi_id}", headers=await if_match(client, f"{URL}/{kpi_id}")),
+        409,
+        "in_use",
+        None,
+    )
     assert (await client.get(f"{URL}/{kpi_id}")).status_code == 200
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema import Person
 from tests.conftest import QueryCounter
 from tests.factories import make_department, make_initiative, make_person
+from tests.preconditions import if_match
 
 PEOPLE = "/api/v1/people"
 
@@ -145,6 +146,7 @@ async def test_update_bumps_version(client: httpx.AsyncClient, session: AsyncSes
     response = await client.patch(
         f"{PEOPLE}/{person.id}",
         json={"name": "New", "manager_id": boss.id, "is_active": False, "email": "NEW@x.io"},
+        headers=await if_match(client, f"{PEOPLE}/{person.id}"),
     )
     assert response.status_code == 200
     body = response.json()
@@ -163,7 +165,9 @@ async def test_update_clears_references_with_null(
     boss = await make_person(session)
     person = await make_person(session, manager_id=boss.id)
     response = await client.patch(
-        f"{PEOPLE}/{person.id}", json={"manager_id": None, "department_id": None}
+        f"{PEOPLE}/{person.id}",
+        json={"manager_id": None, "department_id": None},
+        headers=await if_match(client, f"{PEOPLE}/{person.id}"),
     )
     assert response.status_code == 200
     assert (response.json()["manager_id"], response.json()["department_id"]) == (None, None)
@@ -184,7 +188,11 @@ async def test_update_invalid_is_422(
     client: httpx.AsyncClient, session: AsyncSession, payload: dict[str, Any], field: str
 ) -> None:
     person = await make_person(session)
-    response = await client.patch(f"{PEOPLE}/{person.id}", json=payload)
+    response = await client.patch(
+        f"{PEOPLE}/{person.id}",
+        json=payload,
+        headers=await if_match(client, f"{PEOPLE}/{person.id}"),
+    )
     assert _problem(response) == (422, "validation_error", field)
 
 
@@ -192,7 +200,11 @@ async def test_update_unknown_manager_is_422(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     person = await make_person(session)
-    response = await client.patch(f"{PEOPLE}/{person.id}", json={"manager_id": 987654321})
+    response = await client.patch(
+        f"{PEOPLE}/{person.id}",
+        json={"manager_id": 987654321},
+        headers=await if_match(client, f"{PEOPLE}/{person.id}"),
+    )
     assert _problem(response) == (422, "unknown_reference", "manager_id")
 
 
@@ -201,7 +213,11 @@ async def test_update_duplicate_email_is_409(
 ) -> None:
     await make_person(session, email="first@example.com")
     second = await make_person(session)
-    response = await client.patch(f"{PEOPLE}/{second.id}", json={"email": "first@example.com"})
+    response = await client.patch(
+        f"{PEOPLE}/{second.id}",
+        json={"email": "first@example.com"},
+        headers=await if_match(client, f"{PEOPLE}/{second.id}"),
+    )
     assert _problem(response) == (409, "duplicate_email", "email")
 
 
@@ -209,7 +225,11 @@ async def test_update_self_management_is_409(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     person = await make_person(session, name="Solo")
-    response = await client.patch(f"{PEOPLE}/{person.id}", json={"manager_id": person.id})
+    response = await client.patch(
+        f"{PEOPLE}/{person.id}",
+        json={"manager_id": person.id},
+        headers=await if_match(client, f"{PEOPLE}/{person.id}"),
+    )
     assert _problem(response) == (409, "cycle", "manager_id")
     assert response.json()["detail"] == "Solo cannot be their own manager."
 
@@ -219,7 +239,11 @@ async def test_update_closing_a_loop_is_409(
 ) -> None:
     alice, bob, carol = [p.id for p in await _line(session, "Alice", "Bob", "Carol")]
     await session.commit()  # keep the rows when the refused request rolls back
-    response = await client.patch(f"{PEOPLE}/{carol}", json={"manager_id": alice})
+    response = await client.patch(
+        f"{PEOPLE}/{carol}",
+        json={"manager_id": alice},
+        headers=await if_match(client, f"{PEOPLE}/{carol}"),
+    )
     assert _problem(response) == (409, "cycle", "manager_id")
     assert response.json()["detail"] == (
         "Carol cannot report to Alice: Alice already reports to Carol (Alice → Bob → Carol)."
@@ -230,7 +254,11 @@ async def test_update_closing_a_loop_is_409(
 
 
 async def test_update_missing_is_404(client: httpx.AsyncClient) -> None:
-    response = await client.patch(f"{PEOPLE}/987654321", json={"title": "x"})
+    response = await client.patch(
+        f"{PEOPLE}/987654321",
+        json={"title": "x"},
+        headers=await if_match(client, f"{PEOPLE}/987654321"),
+    )
     assert _problem(response) == (404, "person_not_found", None)
 
 
@@ -239,7 +267,9 @@ async def test_update_missing_is_404(client: httpx.AsyncClient) -> None:
 
 async def test_delete_then_get_is_404(client: httpx.AsyncClient, session: AsyncSession) -> None:
     person = await make_person(session)
-    response = await client.delete(f"{PEOPLE}/{person.id}")
+    response = await client.delete(
+        f"{PEOPLE}/{person.id}", headers=await if_match(client, f"{PEOPLE}/{person.id}")
+    )
     assert response.status_code == 204
     assert response.content == b""
     assert (await client.get(f"{PEOPLE}/{person.id}")).status_code == 404
@@ -247,7 +277,9 @@ async def test_delete_then_get_is_404(client: httpx.AsyncClient, session: AsyncS
 
 async def test_delete_manager_is_409(client: httpx.AsyncClient, session: AsyncSession) -> None:
     _, boss = await _line(session, "Report", "Boss")
-    response = await client.delete(f"{PEOPLE}/{boss.id}")
+    response = await client.delete(
+        f"{PEOPLE}/{boss.id}", headers=await if_match(client, f"{PEOPLE}/{boss.id}")
+    )
     assert _problem(response) == (409, "in_use", None)
     assert response.json()["detail"] == (
         "Boss still manages 1 person and owns 0 initiatives; reassign them first."
@@ -258,13 +290,18 @@ async def test_delete_initiative_owner_is_409(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     initiative = await make_initiative(session)
-    response = await client.delete(f"{PEOPLE}/{initiative.owner_id}")
+    response = await client.delete(
+        f"{PEOPLE}/{initiative.owner_id}",
+        headers=await if_match(client, f"{PEOPLE}/{initiative.owner_id}"),
+    )
     assert _problem(response) == (409, "in_use", None)
     assert (response.json()["reports"], response.json()["initiatives"]) == (0, 1)
 
 
 async def test_delete_missing_is_404(client: httpx.AsyncClient) -> None:
-    response = await client.delete(f"{PEOPLE}/987654321")
+    response = await client.delete(
+        f"{PEOPLE}/987654321", headers=await if_match(client, f"{PEOPLE}/987654321")
+    )
     assert _problem(response) == (404, "person_not_found", None)
 
 
