@@ -136,9 +136,9 @@ def database_error(exc: DBAPIError) -> DomainError | None:
             f"Unknown reference: {detail}", code="unknown_reference", field=constraint
         )
     if sqlstate in (_CHECK, _NOT_NULL) or sqlstate.startswith("22"):
-        code = "cycle" if constraint == "ck_person_no_manager_cycle" else "constraint_violation"
-        error_cls = Conflict if code == "cycle" else ValidationFailed
-        return error_cls(message, code=code, field=constraint or None)
+        if constraint == "ck_person_no_manager_cycle":
+            return Conflict(message, code="cycle", field="manager_id")
+        return ValidationFailed(message, code="constraint_violation", field=constraint or None)
     if sqlstate in ("40001", "40P01"):
         return Conflict(
             "A concurrent change got in the way; retry the request.", code="concurrent_update"

@@ -10,8 +10,10 @@ URL = "/api/v1/settings/portfolio"
 
 
 async def test_defaults(client: httpx.AsyncClient) -> None:
-    body = (await client.get(URL)).json()
+    response = await client.get(URL)
+    body = response.json()
     assert (body["band_max"], body["stale_after_days"], body["version"]) == (0.6, 30, 1)
+    assert response.headers["ETag"] == '"1"'
 
 
 async def test_update_changes_the_band_used_by_balance(
@@ -19,7 +21,7 @@ async def test_update_changes_the_band_used_by_balance(
 ) -> None:
     await make_initiative(session, orientation="client_facing", budget_planned=55)
     await make_initiative(session, orientation="internal", budget_planned=45)
-    response = await client.put(URL, json={"band_max": 0.55})
+    response = await client.put(URL, json={"band_max": 0.55}, headers={"If-Match": '"1"'})
     assert response.status_code == 200
     assert (response.json()["band_max"], response.json()["stale_after_days"]) == (0.55, 30)
     assert response.json()["version"] == 2
@@ -29,7 +31,10 @@ async def test_update_changes_the_band_used_by_balance(
         0.55,
         True,
     )
-    await client.put(URL, json={"band_max": "0.5499", "stale_after_days": 14})
+    changed = await client.put(
+        URL, json={"band_max": "0.5499", "stale_after_days": 14}, headers={"If-Match": '"2"'}
+    )
+    assert changed.status_code == 200
     balance = (await client.get("/api/v1/portfolio/balance")).json()
     assert balance["within_band"] is False
     assert (await client.get(URL)).json()["stale_after_days"] == 14
@@ -50,6 +55,14 @@ async def test_update_changes_the_band_used_by_balance(
 async def test_bad_values_are_422(
     client: httpx.AsyncClient, body: dict[str, object], field: str
 ) -> None:
-    response = await client.put(URL, json=body)
+    response = await client.put(URL, json=body, headers={"If-Match": '"1"'})
     assert response.status_code == 422
     assert response.json()["field"] == field
+
+
+async def test_update_needs_the_current_version(client: httpx.AsyncClient) -> None:
+    missing = await client.put(URL, json={"band_max": 0.5})
+    assert (missing.status_code, missing.json()["code"]) == (428, "precondition_required")
+    stale = await client.put(URL, json={"band_max": 0.5}, headers={"If-Match": '"7"'})
+    assert (stale.status_code, stale.json()["code"]) == (412, "stale_version")
+    assert (await client.get(URL)).json()["band_max"] == 0.6
