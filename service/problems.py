@@ -61,7 +61,6 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 AUTHENTICATION_RESPONSES: dict[int | str, dict[str, Any]] = {401: PROBLEM_RESPONSES[401]}
 
 
-
 def problem(
     status: int, code: str, title: str, detail: str, instance: str, **extra: Any
 ) -> JSONResponse:

@@ -97,9 +97,10 @@ def print_demo_logins(console: Console, logins: list[DemoLogin]) -> None:
     """The demo logins as a table (email, role, department, password or token)."""
     table = Table(title=f"Demo logins (password: {DEMO_PASSWORD})")
     for column in ("email", "role", "department", "person", "password / token"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=True)
     for login in logins:
         table.add_row(
             login.email, login.role.value, login.department or "", login.person or "", login.secret
         )
-    console.print(table)
+    # Wide enough for full emails and tokens even when the terminal is narrow or absent.
+    console.print(table, width=max(console.width, 170))
