@@ -13,6 +13,7 @@ from service.kpis.router import router as kpis_router
 from service.org.router import router as org_router
 from service.portfolio.router import router as portfolio_router
 from service.problems import PROBLEM_RESPONSES
+from service.transfer.router import router as transfer_router
 
 # Authentication is on by default: every route below requires credentials.
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, dependencies=[ApiActorDep])
@@ -21,6 +22,7 @@ router.include_router(org_router)
 router.include_router(initiatives_router)
 router.include_router(kpis_router)
 router.include_router(portfolio_router)
+router.include_router(transfer_router)
 router.include_router(audit_router)
 router.include_router(auth_router)
 

@@ -205,5 +205,41 @@ def create_token(
     typer.echo(token)
 
 
+@app.command("import")
+def import_spreadsheet(
+    file: str = typer.Argument(..., help="CSV file, XLSX workbook, or zip of CSV files."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and count only; write nothing."),
+) -> None:
+    """Import a spreadsheet: every row is checked first, then all is written in one transaction."""
+    from service.transfer import commands as transfer
+
+    settings = get_settings()
+    path = transfer.existing_file(console, file)
+    with database(settings) as url:
+        migrations.upgrade(url)
+        report = asyncio.run(transfer.import_or_report(url, settings, path, dry_run=dry_run))
+    if report is None:
+        raise typer.Exit(1)
+    transfer.print_report(report)
+
+
+@app.command()
+def export(
+    out: str = typer.Argument(..., help="File to write: .xlsx, .zip or .csv."),
+    format: str | None = typer.Option(
+        None, "--format", help="xlsx, zip or csv (default: from OUT's suffix, else xlsx)."
+    ),
+    entity: str | None = typer.Option(None, "--entity", help="Only this sheet (needed for csv)."),
+) -> None:
+    """Export the portfolio (entities, flags, balance) with a progress bar."""
+    from service.transfer import commands as transfer
+
+    settings = get_settings()
+    path, fmt = transfer.export_target(console, out, format, entity)
+    with database(settings) as url:
+        migrations.upgrade(url)
+        asyncio.run(transfer.export_path(url, settings, path, fmt, entity, console))
+    console.print(f"Exported to {path}.")
+
 if __name__ == "__main__":
     app()

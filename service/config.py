@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     )
     max_page_size: int = Field(default=1000, ge=1)
     default_page_size: int = Field(default=50, ge=1)
+    import_max_bytes: int = Field(
+        default=20_000_000, ge=1, description="Largest file the import accepts (bytes)."
+    )
 
 
 @lru_cache

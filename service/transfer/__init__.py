@@ -1,0 +1,1 @@
+"""Spreadsheet round trip: import and export of the portfolio in CSV and XLSX."""

@@ -1,0 +1,65 @@
+"""Wire shapes of the import report."""
+
+from pydantic import BaseModel, Field
+
+from service.errors import ValidationFailed
+
+ENTITIES = ("departments", "people", "kpis", "initiatives", "measurements", "checkins")
+
+
+class ImportProblem(BaseModel):
+    """One mistake in the file: where it is and what to change."""
+
+    sheet: str | None = Field(description="Sheet (or CSV file) name; null for the whole file.")
+    row: int | None = Field(description="Spreadsheet row number (the header is row 1).")
+    column: str | None = Field(description="Column name; null for a whole row or file.")
+    message: str
+    code: str = Field(description="Stable kind of problem, e.g. `unknown_reference`.")
+
+
+class EntityCounts(BaseModel):
+    """What an import did (or, in a dry run, would do) to one entity."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class ImportReport(BaseModel):
+    """The outcome of an import: the problems found, or the rows written per entity."""
+
+    ok: bool
+    dry_run: bool
+    problems: list[ImportProblem]
+    counts: dict[str, EntityCounts]
+
+
+def empty_counts() -> dict[str, EntityCounts]:
+    """Zero counts for every entity, in sheet order."""
+    return {entity: EntityCounts() for entity in ENTITIES}
+
+
+class ImportRejected(ValidationFailed):
+    """The file has problems: nothing was written. Carries the whole problem list."""
+
+    code = "import_invalid"
+    title = "The file cannot be imported"
+
+    def __init__(self, problems: list[ImportProblem], *, dry_run: bool) -> None:
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(
+            f"The file has {count} {noun}; nothing was imported."
+            f" Fix {'it' if count == 1 else 'them'} and import again.",
+            extra={"problems": [p.model_dump() for p in problems], "dry_run": dry_run},
+        )
+        self.problems = problems
+        self.dry_run = dry_run
+
+
+class FileTooLarge(ImportRejected):
+    """The file is over the import size limit."""
+
+    code = "file_too_large"
+    status = 413
+    title = "File too large"

@@ -1,0 +1,60 @@
+"""Import a portfolio from a spreadsheet: read, check everything, then write it all or nothing."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.actor import Actor
+from service.auth import policy
+from service.errors import Forbidden
+from service.transfer import readers
+from service.transfer.apply import apply_plan
+from service.transfer.payloads import FileTooLarge, ImportRejected, ImportReport
+from service.transfer.validate import validate
+
+
+def require_import(actor: Actor) -> None:
+    """Refuse (403) anyone but the CDO office: an import changes the whole portfolio."""
+    if not policy.allowed(actor, policy.Permission.manage_org):
+        raise Forbidden(
+            f"{actor.label} ({actor.role.value}) may not import data: importing is for the"
+            " CDO office.",
+            code="forbidden",
+        )
+
+
+async def import_file(
+    session: AsyncSession,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int,
+    dry_run: bool = False,
+    size: int | None = None,
+) -> ImportReport:
+    """Import `data` (CSV, XLSX or a zip of CSVs) in the caller's transaction.
+
+    Raises ImportRejected (422) listing every problem, and writes nothing, when the file
+    has any; FileTooLarge (413) when it is over `max_bytes`. A dry run writes in a
+    savepoint that is rolled back, so its counts say what the import would do.
+    """
+    require_import(actor)
+    size = len(data) if size is None else size
+    if size > max_bytes:
+        message = (
+            f"The file is {readers.size_text(size)}; the import limit is"
+            f" {readers.size_text(max_bytes)}."
+        )
+        raise FileTooLarge([readers.file_problem(message, "file_too_large")], dry_run=dry_run)
+    raw_sheets, found = readers.read_file(data, filename, max_bytes=max_bytes)
+    plan, problems = await validate(session, raw_sheets, found)
+    if problems:
+        raise ImportRejected(problems, dry_run=dry_run)
+    if not dry_run:
+        counts = await apply_plan(session, actor, plan)
+    else:
+        savepoint = await session.begin_nested()
+        try:
+            counts = await apply_plan(session, actor, plan)
+        finally:
+            await savepoint.rollback()
+    return ImportReport(ok=True, dry_run=dry_run, problems=[], counts=counts)

@@ -1,0 +1,120 @@
+"""Check every row of every sheet before anything is written.
+
+First each sheet on its own (columns, every cell, keys repeated within the file), then
+what needs the database (`service.transfer.checks`: references, reporting cycles,
+lifecycle rules). The outcome is a Plan of typed rows, or the full list of problems.
+"""
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.transfer import checks
+from service.transfer.cells import CellError, is_blank
+from service.transfer.payloads import ImportProblem
+from service.transfer.plan import Plan, Problems, Row, Sheet, describe_key
+from service.transfer.readers import RawSheet
+
+
+def read_sheets(raw_sheets: list[RawSheet], problems: Problems) -> Plan:
+    """Typed rows of every sheet; cell and column problems go to `problems`."""
+    sheets = {raw.entity.name: _read_sheet(raw, problems) for raw in raw_sheets}
+    for sheet in sheets.values():
+        _refuse_duplicate_keys(sheet, problems)
+    return Plan(sheets)
+
+
+def _read_sheet(raw: RawSheet, problems: Problems) -> Sheet:
+    entity = raw.entity
+    positions = _check_header(raw, problems)
+    present = set(positions)
+    usable = all(name in present for name in entity.key)
+    sheet = Sheet(entity, present, [], usable)
+    if not usable:
+        return sheet
+    for number, cells in raw.rows:
+        extra = [cell for cell in cells[len(raw.header) :] if not is_blank(cell)]
+        if extra:
+            message = (
+                f"This row has {len(raw.header) + len(extra)} values but the header has"
+                f" {len(raw.header)} columns: put a value holding the delimiter in quotes."
+            )
+            problems.add(entity.name, number, None, message, "too_many_values")
+        sheet.rows.append(Row(number, _read_cells(raw, positions, number, cells, problems)))
+    return sheet
+
+
+def _check_header(raw: RawSheet, problems: Problems) -> dict[str, int]:
+    """Known column -> position; unknown, repeated, unnamed or missing columns reported."""
+    entity = raw.entity
+    positions: dict[str, int] = {}
+    for index, name in enumerate(raw.header):
+        if not name:
+            message = f"Column {index + 1} has no name."
+            problems.add(entity.name, 1, None, message, "unnamed_column")
+        elif name not in entity.by_name:
+            message = (
+                f"Unknown column '{name}': the columns of {entity.name} are"
+                f" {', '.join(entity.names)}."
+            )
+            problems.add(entity.name, 1, name, message, "unknown_column")
+        elif name in positions:
+            problems.add(
+                entity.name, 1, name, f"Column '{name}' appears twice.", "duplicate_column"
+            )
+        else:
+            positions[name] = index
+    for column in entity.columns:
+        if column.required and column.name not in positions:
+            message = f"Missing column '{column.name}': it is required."
+            problems.add(entity.name, 1, column.name, message, "missing_column")
+    return positions
+
+
+def _read_cells(
+    raw: RawSheet, positions: dict[str, int], number: int, cells: list[Any], problems: Problems
+) -> dict[str, Any]:
+    entity = raw.entity
+    values: dict[str, Any] = {}
+    for name, index in positions.items():
+        column = entity.by_name[name]
+        cell = cells[index] if index < len(cells) else None
+        if is_blank(cell):
+            if column.required:
+                problems.add(entity.name, number, name, "A value is required.", "required")
+            else:
+                default = column.default
+                values[name] = list(default) if isinstance(default, list) else default
+            continue
+        try:
+            values[name] = column.read(cell, raw.decimal_comma)
+        except CellError as exc:
+            problems.add(entity.name, number, name, exc.message, exc.code)
+    return values
+
+
+def _refuse_duplicate_keys(sheet: Sheet, problems: Problems) -> None:
+    entity = sheet.entity
+    for row in sheet.rows:
+        key = row.key(entity)
+        if key is None:
+            continue
+        first = sheet.keys.setdefault(key, row.number)
+        if first != row.number:
+            message = (
+                f"Duplicate {entity.label} {describe_key(entity, key)}: it is also on row {first}."
+            )
+            problems.add(entity.name, row.number, entity.key[-1], message, "duplicate_key")
+
+
+async def validate(
+    session: AsyncSession, raw_sheets: list[RawSheet], found: list[ImportProblem]
+) -> tuple[Plan, list[ImportProblem]]:
+    """Check every sheet, then what needs the database; the plan and every problem found."""
+    problems = Problems(found)
+    plan = read_sheets(raw_sheets, problems)
+    if plan.row_count() == 0 and not problems.items:
+        problems.add(None, None, None, "The file holds no rows to import.", "no_rows")
+    if plan.sheets:
+        await checks.check_against_database(session, plan, problems)
+    return plan, problems.sorted()
