@@ -17,6 +17,7 @@ from service.pages import (
     settings,
     static_files,
     tokens,
+    transfer,
 )
 from service.pages.render import STATIC_DIR
 
@@ -32,6 +33,7 @@ for module in (
     departments,
     flags,
     settings,
+    transfer,
     tokens,
     static_files,
 ):

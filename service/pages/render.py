@@ -54,6 +54,7 @@ NAVIGATION = (
     ("/departments", "Departments", Permission.read),
     ("/flags", "Flags", Permission.read),
     ("/settings", "Settings", Permission.manage_portfolio),
+    ("/transfer", "Import / export", Permission.manage_org),
 )
 
 SECURITY_HEADERS = {
