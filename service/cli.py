@@ -241,5 +241,6 @@ def export(
         asyncio.run(transfer.export_path(url, settings, path, fmt, entity, console))
     console.print(f"Exported to {path}.")
 
+
 if __name__ == "__main__":
     app()
