@@ -2,6 +2,12 @@
 
 Budgets are in thousands. About two thirds of the active budget is client-facing while
 HR has no active initiative at all: the skew the product exists to show.
+
+The start dates (months before today) tell the history the monthly snapshots replay: the
+marketing and sales promises started first (82% client-facing eighteen months ago), and the
+operations, finance, IT and customer-service enablers started over the last twelve months,
+so the share drifts down toward the band. Work in progress started at least four months
+ago, so its check-ins come after its kick-off.
 """
 
 from dataclasses import dataclass
@@ -44,7 +50,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "user_need",
         450,
-        10,
+        12,
         18,
         percent=55,
         user_need="Store managers and the web shop learn that a product is out of stock when a "
@@ -68,7 +74,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "efficiency",
         120,
-        7,
+        5,
         12,
         percent=60,
         user_need="Every month 40 budget holders e-mail spreadsheets that controllers "
@@ -110,7 +116,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "regulation",
         180,
-        9,
+        8,
         14,
         percent=45,
         user_need="Compliance officers check supplier certificates, trade-customer identity "
@@ -128,8 +134,8 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "efficiency",
         280,
-        8,
-        16,
+        10,
+        20,
         percent=40,
         user_need="Orders, prices and supplier data are typed again between twelve business "
         "applications (ERP, warehouse, tills, web shop, CRM...): about 1,900 hours a month, "
@@ -153,9 +159,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "client_facing",
         "user_need",
         1600,
-        9,
-        15,
-        percent=50,
+        18,
+        28,
+        percent=65,
         user_need="Returning customers see the same home page as first-time visitors; 62% of "
         "surveyed customers say our suggestions ignore what they already bought.",
         target_users="1.2 million yearly online customers, e-commerce merchandisers",
@@ -175,7 +181,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "client_facing",
         "user_need",
         420,
-        6,
+        5,
         10,
         percent=65,
         user_need="40% of calls are 'where is my order?'; customers wait six minutes to ask "
@@ -221,8 +227,8 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "client_facing",
         "user_need",
         1200,
-        11,
-        16,
+        18,
+        24,
         percent=70,
         user_need="Members forget their plastic card in one purchase out of three and lose "
         "points and offers; they ask to see their balance and offers on their phone.",
@@ -243,10 +249,10 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "hybrid",
         "user_need",
         1500,
-        12,
-        20,
+        18,
+        30,
         client_share="0.6",
-        percent=45,
+        percent=60,
         user_need="Sales, marketing and customer service each keep their own customer file; "
         "a trade customer who complains on the phone gets a promotional call the next day.",
         target_users="Sales representatives, marketers, contact-centre agents",
@@ -266,8 +272,8 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "hybrid",
         "regulation",
         800,
-        10,
-        14,
+        11,
+        18,
         sponsor="cdo",
         percent=55,
         user_need="Marketing cannot prove which customer agreed to which use of their data, "
@@ -288,8 +294,8 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "client_facing",
         "user_need",
         520,
-        5,
-        8,
+        10,
+        16,
         percent=60,
         user_need="Customers drive to a store the website said had stock and find an empty "
         "shelf; 'not in stock' is the first reason for a negative store review.",
@@ -331,9 +337,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "client_facing",
         "user_need",
         480,
-        4,
-        9,
-        percent=35,
+        11,
+        18,
+        percent=55,
         user_need="Customers who bought online must post returns back at their own cost; they "
         "ask to return the item in the store next door and get their refund the same day.",
         target_users="Online customers, store service-desk staff",
@@ -353,8 +359,8 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "hybrid",
         "user_need",
         350,
-        6,
-        10,
+        12,
+        20,
         percent=50,
         user_need="Store staff walk to a fixed terminal to check stock or prepare a click & "
         "collect order while the customer waits; they rate their tools 5.1/10.",
@@ -374,9 +380,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "client_facing",
         "user_need",
         750,
-        5,
-        9,
-        percent=45,
+        12,
+        18,
+        percent=60,
         user_need="Customers starting a weekend project want their items the same day; click "
         "& collect takes 48 hours today because orders are prepared at the warehouse.",
         target_users="Online shoppers living near one of the 120 stores",
@@ -501,8 +507,8 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "client_facing",
         "user_need",
         260,
-        4,
         7,
+        12,
         percent=55,
         user_need="Customers waiting for a sofa or a garden shed take a day off and call us "
         "three times to learn when the truck will arrive.",
@@ -523,7 +529,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "user_need",
         160,
-        6,
+        5,
         9,
         percent=60,
         user_need="Answers to product and policy questions sit in 300 documents and in "
@@ -546,7 +552,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "efficiency",
         120,
-        15,
+        14,
         8,
         percent=100,
         user_need="Staffing is planned on last year's volumes; Monday mornings queue for 15 "
@@ -567,7 +573,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "user_need",
         140,
-        14,
+        16,
         8,
         percent=100,
         user_need="New store and warehouse staff spend their first week waiting for accounts, "
@@ -588,7 +594,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "user_need",
         60,
-        12,
+        13,
         4,
         hypothesis="A chatbot can answer half of the repetitive HR questions without an HR "
         "officer.",
@@ -610,7 +616,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "user_need",
         200,
-        16,
+        18,
         10,
         percent=100,
         user_need="Store and office staff are asked to use new digital tools without training; "
@@ -628,7 +634,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "efficiency",
         140,
-        9,
+        8,
         12,
         percent=25,
         last_update=50,
@@ -650,7 +656,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "regulation",
         160,
-        5,
+        6,
         14,
         percent=30,
         user_need="",
@@ -690,8 +696,8 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "technology",
         380,
-        7,
-        12,
+        9,
+        16,
         percent=50,
         last_update=45,
         user_need="Analysts say they cannot find data.",
@@ -709,7 +715,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "regulation",
         150,
-        5,
+        6,
         8,
         percent=70,
         user_need="Two phishing attacks last year exposed store managers' mailboxes, and the "
@@ -726,7 +732,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "internal",
         "user_need",
         90,
-        13,
+        15,
         6,
         percent=100,
         user_need="The sales director builds the weekly pipeline review from nine regional "
@@ -744,7 +750,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "client_facing",
         "user_need",
         90,
-        10,
+        6,
         4,
         hypothesis="Trade customers will reorder consumables from the building site by voice "
         "assistant.",
@@ -765,10 +771,10 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "hybrid",
         "user_need",
         420,
-        10,
-        14,
+        17,
+        30,
         client_share="0.7",
-        percent=40,
+        percent=50,
         last_update=75,
         user_need="Product sheets are written four times (web, catalogue, shelf labels, "
         "marketplaces) and disagree; one online return in eight is 'not as described'.",
@@ -848,9 +854,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         "client_facing",
         "user_need",
         480,
-        6,
-        10,
-        percent=45,
+        12,
+        20,
+        percent=60,
         last_update=40,
         user_need="On spring Saturdays customers queue 12 minutes at the tills with a trolley "
         "of plants; some leave the trolley and walk out.",
