@@ -54,6 +54,31 @@ def now_column(*, on_update: bool = False) -> datetime:
     )
 
 
+def derived_count() -> int:
+    """A count the database keeps current with triggers; the application only reads it.
+
+    Marked `derived` in the column info, so audit events and imports leave it out.
+    """
+    return Field(
+        default=0,
+        nullable=False,
+        sa_column_kwargs={"server_default": "0", "info": {"derived": True}},
+    )
+
+
+def derived_value(sa_type: Any = None) -> Any:
+    """A nullable value the database keeps current with triggers; the application reads it."""
+    kwargs: dict[str, Any] = {"sa_type": sa_type} if sa_type is not None else {}
+    return Field(
+        default=None, nullable=True, sa_column_kwargs={"info": {"derived": True}}, **kwargs
+    )
+
+
+def is_derived(column: sa.Column[Any]) -> bool:
+    """True for a column the database maintains (see `derived_count`)."""
+    return bool(column.info.get("derived"))
+
+
 class Timestamped(SQLModel):
     """`created_at`, `updated_at` and an optimistic-concurrency `version`.
 

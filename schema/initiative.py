@@ -6,8 +6,26 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from schema.base import MONEY, Timestamped, check_in, fk_field, id_field
+from schema.base import (
+    MONEY,
+    Timestamped,
+    check_in,
+    derived_count,
+    derived_value,
+    fk_field,
+    id_field,
+)
 from schema.enums import InitiativeStatus, LinkKind, Orientation, Origin
+
+
+def _flag_index(name: str, where: str) -> sa.Index:
+    """A partial index of the initiatives one flag looks at, by status."""
+    return sa.Index(
+        name,
+        "status",
+        postgresql_include=["id", "code", "department_id", "owner_id"],
+        postgresql_where=sa.text(where),
+    )
 
 
 class Initiative(Timestamped, table=True):
@@ -50,6 +68,8 @@ class Initiative(Timestamped, table=True):
                 "budget_planned",
                 "start_date",
                 "created_at",
+                "kpi_count",
+                "shared_kpi_count",
             ],
         ),
         # The few initiatives that state no user need (the NO_USER_NEED flag).
@@ -58,6 +78,27 @@ class Initiative(Timestamped, table=True):
             "status",
             postgresql_include=["id", "code", "department_id", "owner_id", "origin"],
             postgresql_where=sa.text("btrim(user_need) = ''"),
+        ),
+        # One small index per flag the maintained counts answer (see the flags module).
+        _flag_index("ix_initiative_without_kpi", "kpi_count = 0"),
+        _flag_index("ix_initiative_silo_kpi", "kpi_count > 0 AND shared_kpi_count = 0"),
+        _flag_index(
+            "ix_initiative_without_enabler", "orientation = 'client_facing' AND enabler_count = 0"
+        ),
+        _flag_index("ix_initiative_technology", "origin = 'technology'"),
+        # In-progress work by its latest check-in (the STALE_UPDATE flag).
+        sa.Index(
+            "ix_initiative_in_progress_check_in",
+            "last_check_in_on",
+            postgresql_include=[
+                "id",
+                "code",
+                "department_id",
+                "owner_id",
+                "start_date",
+                "created_at",
+            ],
+            postgresql_where=sa.text("status = 'in_progress'"),
         ),
     )
 
@@ -80,6 +121,13 @@ class Initiative(Timestamped, table=True):
     start_date: date | None = None
     target_date: date | None = None
     budget_planned: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
+    # Kept current by the database (migration 0003): how many KPIs the initiative is linked
+    # to, how many of them are shared, how many internal or hybrid initiatives (not stopped)
+    # enable it, and the day of its latest check-in.
+    kpi_count: int = derived_count()
+    shared_kpi_count: int = derived_count()
+    enabler_count: int = derived_count()
+    last_check_in_on: date | None = derived_value()
 
 
 class InitiativeLink(Timestamped, table=True):
@@ -101,6 +149,12 @@ class InitiativeKpi(Timestamped, table=True):
     __table_args__ = (
         sa.CheckConstraint("weight BETWEEN 0 AND 1", name="weight_range"),
         sa.UniqueConstraint("initiative_id", "kpi_id", name="uq_initiative_kpi_initiative_kpi"),
+        # An initiative's KPIs and their values at its start, from the index alone.
+        sa.Index(
+            "ix_initiative_kpi_start_value",
+            "initiative_id",
+            postgresql_include=["kpi_id", "start_value"],
+        ),
     )
 
     id: int | None = id_field()
@@ -108,3 +162,6 @@ class InitiativeKpi(Timestamped, table=True):
     kpi_id: int = fk_field("kpi.id", ondelete="RESTRICT")
     weight: Decimal = Field(default=Decimal("1"), sa_type=sa.Numeric(5, 4))
     rationale: str = Field(default="", sa_type=sa.Text)
+    # Kept current by the database (migration 0003): the KPI's last measured value on or
+    # before the initiative's start date (null without one).
+    start_value: Decimal | None = derived_value(sa.Numeric(18, 4))

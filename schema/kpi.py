@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from schema.base import Timestamped, check_in, fk_field, id_field
+from schema.base import Timestamped, check_in, derived_value, fk_field, id_field
 from schema.enums import Cadence, Direction, Perspective
 
 VALUE = sa.Numeric(18, 4)
@@ -32,6 +32,9 @@ class Kpi(Timestamped, table=True):
     target_value: Decimal | None = Field(default=None, sa_type=VALUE)
     target_date: date | None = None
     cadence: str = Field(default=Cadence.monthly, max_length=20)
+    # Kept current by the database (migration 0003): the latest measurement, whatever its day.
+    last_measured_on: date | None = derived_value()
+    last_value: Decimal | None = derived_value(VALUE)
 
 
 class KpiDepartment(Timestamped, table=True):

@@ -3,6 +3,11 @@
 Every branch selects (entity_type, entity_id, sort_code, department_id, figure, threshold);
 with a reporting line, the branches read the line's initiatives (the `scope` CTE) instead
 of every initiative. The definitions are in service/portfolio/flags.py.
+
+The branches read the figures the database keeps current (migration 0003): an initiative's
+KPI, shared-KPI and enabler counts and its latest check-in day, each KPI link's value at the
+initiative's start, each KPI's latest measurement. So a flag costs about the rows it raises,
+through a partial index, rather than a join of every initiative with its links.
 """
 
 from service.portfolio.payloads import FlagCode
@@ -73,12 +78,7 @@ WHERE NOT EXISTS (
 
 def _missing_enabler(line: bool) -> str:
     return _initiatives(
-        f"""i.status IN {ACTIVE} AND i.orientation = 'client_facing' AND NOT EXISTS (
-    SELECT 1 FROM initiative_link l JOIN initiative e ON e.id = l.from_id
-    WHERE l.to_id = i.id AND l.kind = 'enables'
-        AND e.orientation IN ('internal', 'hybrid')
-        AND e.status IN ('proposed', 'approved', 'in_progress', 'on_hold', 'done')
-)""",
+        f"i.status IN {ACTIVE} AND i.orientation = 'client_facing' AND i.enabler_count = 0",
         line,
     )
 
@@ -97,40 +97,24 @@ def _tech_push(line: bool) -> str:
 
 
 def _no_kpi(line: bool) -> str:
-    return _initiatives(
-        f"i.status IN {ACTIVE} AND NOT EXISTS "
-        "(SELECT 1 FROM initiative_kpi ik WHERE ik.initiative_id = i.id)",
-        line,
-    )
+    return _initiatives(f"i.status IN {ACTIVE} AND i.kpi_count = 0", line)
 
 
 def _silo_kpi(line: bool) -> str:
     return _initiatives(
-        f"""i.status IN {ACTIVE}
-    AND EXISTS (SELECT 1 FROM initiative_kpi ik WHERE ik.initiative_id = i.id)
-    AND NOT EXISTS (
-        SELECT 1 FROM initiative_kpi ik JOIN shared_kpi sk ON sk.kpi_id = ik.kpi_id
-        WHERE ik.initiative_id = i.id
-    )""",
-        line,
+        f"i.status IN {ACTIVE} AND i.kpi_count > 0 AND i.shared_kpi_count = 0", line
     )
+
+
+# The day the staleness counts from: the latest check-in, else the start, else the creation.
+LAST_ACTIVITY = "coalesce(i.last_check_in_on, i.start_date, i.created_at::date)"
 
 
 def _stale_update(line: bool) -> str:
-    # No check-in since the limit day, and either an older check-in or an older start:
-    # the same as "latest check-in (else start, else creation) before the limit day",
-    # answered from the index of recent check-ins instead of every initiative's history.
-    since = f"{TODAY} - {STALE_DAYS}"
     return _initiatives(
-        f"""i.status = 'in_progress'
-    AND NOT EXISTS (
-        SELECT 1 FROM progress_update pu
-        WHERE pu.initiative_id = i.id AND pu.reported_on >= {since}
-    )
-    AND (coalesce(i.start_date, i.created_at::date) < {since}
-        OR EXISTS (SELECT 1 FROM progress_update pu WHERE pu.initiative_id = i.id))""",
+        f"i.status = 'in_progress' AND {LAST_ACTIVITY} < {TODAY} - {STALE_DAYS}",
         line,
-        figures=f"NULL::numeric, {STALE_DAYS}::numeric",
+        figures=f"({TODAY} - {LAST_ACTIVITY})::numeric, {STALE_DAYS}::numeric",
     )
 
 
@@ -154,15 +138,24 @@ WHERE {where}{in_line}"""
 WINDOW = "CASE k.cadence WHEN 'quarterly' THEN 184 ELSE 62 END"
 
 
+def _as_of_today(stored: str, lookup: str) -> str:
+    """The KPI's stored latest figure, unless it is dated after today: then `lookup`."""
+    return f"""CASE WHEN k.last_measured_on <= {TODAY} THEN {stored} ELSE (
+        SELECT {lookup} FROM kpi_measurement m
+        WHERE m.kpi_id = k.id AND m.measured_on <= {TODAY}
+        ORDER BY m.measured_on DESC LIMIT 1) END"""
+
+
+# The day and value of the KPI `k`'s latest measurement on or before today.
+LAST_MEASURED = _as_of_today("k.last_measured_on", "m.measured_on")
+LAST_VALUE = _as_of_today("k.last_value", "m.value")
+
+
 def _kpi_unmeasured(line: bool) -> str:
     return _kpis(
         f"(lm.last IS NULL OR lm.last < {TODAY} - {WINDOW})",
         line,
-        extra_join=f"""
-LEFT JOIN LATERAL (
-    SELECT max(m.measured_on) AS last FROM kpi_measurement m
-    WHERE m.kpi_id = k.id AND m.measured_on <= {TODAY}
-) lm ON true""",
+        extra_join=f" CROSS JOIN LATERAL (SELECT {LAST_MEASURED} AS last) lm",
         figures=f"({TODAY} - lm.last)::numeric, ({WINDOW})::numeric",
     )
 
@@ -177,75 +170,50 @@ def _cx_without_ex_driver(line: bool) -> str:
     )
 
 
-def latest_value_join(kpi_id: str) -> str:
-    """A lateral join `lt` holding the KPI's latest value on or before today."""
-    return f"""LEFT JOIN LATERAL (
-    SELECT m.value FROM kpi_measurement m
-    WHERE m.kpi_id = {kpi_id} AND m.measured_on <= {TODAY}
-    ORDER BY m.measured_on DESC LIMIT 1
-) lt ON true"""
-
-
 def kpi_latest_cte(line: bool) -> str:
     """Per measured KPI (of the line's done initiatives): its latest value up to today."""
     in_line = " AND k.id IN (SELECT kpi_id FROM done_pair)" if line else ""
     return f"""
 kpi_latest AS MATERIALIZED (
-    SELECT k.id AS kpi_id, k.direction, k.baseline_value, lt.value AS latest
-    FROM kpi k
-    {latest_value_join("k.id")}
-    WHERE lt.value IS NOT NULL{in_line}
+    SELECT l.* FROM (
+        SELECT k.id AS kpi_id, k.direction, k.baseline_value, {LAST_VALUE} AS latest
+        FROM kpi k
+        WHERE k.last_measured_on IS NOT NULL{in_line}
+    ) l
+    WHERE l.latest IS NOT NULL
 )"""
-
-
-def value_at_start_join(alias: str) -> str:
-    """A lateral join `ref`: the KPI `ik.kpi_id`'s last value on or before `alias`'s start."""
-    return f"""LEFT JOIN LATERAL (
-    SELECT m.value FROM kpi_measurement m
-    WHERE m.kpi_id = ik.kpi_id AND m.measured_on <= {alias}.start_date
-    ORDER BY m.measured_on DESC LIMIT 1
-) ref ON true"""
 
 
 # Moved toward target: the latest value beats the value at the start (else the baseline).
 MOVED = """CASE l.direction
-    WHEN 'increase' THEN l.latest > coalesce(ref.value, l.baseline_value)
-    ELSE l.latest < coalesce(ref.value, l.baseline_value) END"""
+    WHEN 'increase' THEN l.latest > coalesce(p.start_value, l.baseline_value)
+    ELSE l.latest < coalesce(p.start_value, l.baseline_value) END"""
 
 
 def done_pair_cte(line: bool) -> str:
-    """The (done initiative, linked KPI) pairs, materialized first: the plan starts there."""
+    """The (done initiative, linked KPI, KPI value at its start) triples."""
     return f"""
 done_pair AS MATERIALIZED (
-    SELECT i.id, i.start_date, ik.kpi_id
+    SELECT i.id, ik.kpi_id, ik.start_value
     FROM {_source(line)}
-    -- OFFSET 0 keeps the per-initiative index lookup instead of a scan of every link.
-    CROSS JOIN LATERAL (
-        SELECT ik.kpi_id FROM initiative_kpi ik WHERE ik.initiative_id = i.id OFFSET 0
-    ) ik
-    WHERE i.status = 'done'
+    JOIN initiative_kpi ik ON ik.initiative_id = i.id
+    WHERE i.status = 'done' AND i.kpi_count > 0
 )"""
 
 
 DONE_MOVED_CTE = f"""
 done_moved AS (
-    SELECT DISTINCT i.id AS initiative_id
-    FROM done_pair i
-    JOIN kpi_latest l ON l.kpi_id = i.kpi_id
-    LEFT JOIN LATERAL (
-        SELECT m.value FROM kpi_measurement m
-        WHERE m.kpi_id = i.kpi_id AND m.measured_on <= i.start_date
-        ORDER BY m.measured_on DESC LIMIT 1
-    ) ref ON true
+    SELECT DISTINCT p.id AS initiative_id
+    FROM done_pair p
+    JOIN kpi_latest l ON l.kpi_id = p.kpi_id
     WHERE {MOVED}
 )"""
 
 
 def _done_without_movement(line: bool) -> str:
     return _initiatives(
-        """i.status = 'done'
-    AND EXISTS (SELECT 1 FROM initiative_kpi ik WHERE ik.initiative_id = i.id)
-    AND i.id NOT IN (SELECT initiative_id FROM done_moved)""",
+        "i.status = 'done' AND i.kpi_count > 0"
+        " AND i.id NOT IN (SELECT initiative_id FROM done_moved)",
         line,
     )
 
@@ -281,10 +249,8 @@ scope AS MATERIALIZED (
     SELECT i.* FROM line l
     CROSS JOIN LATERAL (
         SELECT i.id, i.code, i.status, i.department_id, i.owner_id, i.orientation,
-            i.client_share, i.origin, i.budget_planned, i.start_date, i.created_at
+            i.client_share, i.origin, i.budget_planned, i.start_date, i.created_at,
+            i.kpi_count, i.shared_kpi_count, i.enabler_count, i.last_check_in_on
         FROM initiative i WHERE i.owner_id = l.id OFFSET 0
     ) i
 )"""
-
-SHARED_KPI_CTE = """
-shared_kpi AS (SELECT kpi_id FROM kpi_department GROUP BY kpi_id HAVING count(*) >= 2)"""

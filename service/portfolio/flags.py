@@ -40,16 +40,14 @@ from service.portfolio.flag_branches import (
     BRANCHES,
     COLUMNS,
     DONE_MOVED_CTE,
+    LAST_VALUE,
     SCOPE_CTE,
-    SHARED_KPI_CTE,
     done_pair_cte,
     kpi_latest_cte,
-    latest_value_join,
     shares_cte,
-    value_at_start_join,
 )
 from service.portfolio.payloads import FlagCode
-from service.portfolio.queries import TODAY, with_line
+from service.portfolio.queries import with_line
 
 SEVERITY: dict[FlagCode, Severity] = {
     FlagCode.PORTFOLIO_CLIENT_SKEW: Severity.high,
@@ -75,11 +73,7 @@ ORDERED_CODES = sorted(FlagCode, key=lambda c: (RANK[SEVERITY[c]], c.value))
 # Names and message details, fetched for the rows of the page only.
 PAGE_DETAILS = f"""
 SELECT c.counts, p.code, p.severity, p.rank, p.entity_type, p.entity_id, p.sort_code,
-    CASE p.code WHEN 'STALE_UPDATE' THEN ({TODAY} - coalesce(
-        (SELECT max(pu.reported_on) FROM progress_update pu WHERE pu.initiative_id = ini.id),
-        ini.start_date, ini.created_at::date))::numeric
-    ELSE p.figure END AS figure,
-    p.threshold, dep.code AS department_code,
+    p.figure, p.threshold, dep.code AS department_code,
     CASE p.entity_type
         WHEN 'initiative' THEN ini.code WHEN 'kpi' THEN k.code WHEN 'department' THEN dep.code
     END AS entity_code,
@@ -90,21 +84,19 @@ SELECT c.counts, p.code, p.severity, p.rank, p.entity_type, p.entity_id, p.sort_
     CASE p.code
         WHEN 'NO_USER_NEED' THEN ini.origin
         WHEN 'OWNER_INACTIVE' THEN (SELECT o.name FROM person o WHERE o.id = ini.owner_id)
-        WHEN 'STALE_UPDATE' THEN CASE WHEN NOT EXISTS (
-            SELECT 1 FROM progress_update pu WHERE pu.initiative_id = ini.id) THEN 'never' END
+        WHEN 'STALE_UPDATE' THEN CASE WHEN ini.last_check_in_on IS NULL THEN 'never' END
         WHEN 'KPI_UNMEASURED' THEN k.cadence
         WHEN 'SILO_KPI' THEN (
             SELECT string_agg(sk.code, ', ' ORDER BY sk.code)
             FROM initiative_kpi ik JOIN kpi sk ON sk.id = ik.kpi_id
             WHERE ik.initiative_id = ini.id)
         WHEN 'DONE_WITHOUT_KPI_MOVEMENT' THEN (
-            SELECT string_agg(format('%s: %s → %s', dk.code,
-                coalesce(trim_scale(coalesce(ref.value, dk.baseline_value))::text, 'n/a'),
-                coalesce(trim_scale(lt.value)::text, 'n/a')), '; ' ORDER BY dk.code)
+            SELECT string_agg(format('%s: %s → %s', k.code,
+                coalesce(trim_scale(coalesce(ik.start_value, k.baseline_value))::text, 'n/a'),
+                coalesce(trim_scale(lt.value)::text, 'n/a')), '; ' ORDER BY k.code)
             FROM initiative_kpi ik
-            JOIN kpi dk ON dk.id = ik.kpi_id
-            {latest_value_join("ik.kpi_id")}
-            {value_at_start_join("ini")}
+            JOIN kpi k ON k.id = ik.kpi_id
+            CROSS JOIN LATERAL (SELECT {LAST_VALUE} AS value) lt
             WHERE ik.initiative_id = ini.id)
     END AS detail"""
 
@@ -121,7 +113,7 @@ def flags_sql(codes: list[FlagCode], *, department: bool, owner_line: bool) -> s
         if department
         else ""
     )
-    ctes = [SHARED_KPI_CTE] + ([SCOPE_CTE] if owner_line else [])
+    ctes = [SCOPE_CTE] if owner_line else []
     if FlagCode.DONE_WITHOUT_KPI_MOVEMENT in codes:
         ctes += [done_pair_cte(owner_line), kpi_latest_cte(owner_line), DONE_MOVED_CTE]
     if {FlagCode.PORTFOLIO_CLIENT_SKEW, FlagCode.DEPARTMENT_CLIENT_SKEW} & set(codes):

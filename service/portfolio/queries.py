@@ -81,23 +81,12 @@ SELECT
 """
 
 
-SHARED_KPI_CTE = """
-shared_kpi AS (SELECT kpi_id FROM kpi_department GROUP BY kpi_id HAVING count(*) >= 2)"""
-
-
 def alignment() -> str:
     """Alignment score, matrix, orphan KPIs and active initiatives without KPI, as JSON."""
     return f"""
-WITH {SHARED_KPI_CTE},
-linked AS (
-    SELECT ik.initiative_id, bool_or(s.kpi_id IS NOT NULL) AS aligned
-    FROM initiative_kpi ik LEFT JOIN shared_kpi s ON s.kpi_id = ik.kpi_id
-    GROUP BY ik.initiative_id
-),
-act AS (
-    SELECT i.id, i.budget_planned, coalesce(l.aligned, false) AS aligned,
-        l.initiative_id IS NOT NULL AS has_kpi
-    FROM initiative i LEFT JOIN linked l ON l.initiative_id = i.id
+WITH act AS (
+    SELECT i.id, i.budget_planned, i.shared_kpi_count > 0 AS aligned, i.kpi_count > 0 AS has_kpi
+    FROM initiative i
     WHERE i.status IN {ACTIVE}
 ),
 figures AS (
@@ -174,11 +163,8 @@ LIMIT :limit
 def alignment_score() -> str:
     """Only the alignment score of the active portfolio (for snapshots)."""
     return f"""
-WITH {SHARED_KPI_CTE}
 SELECT round(
-    coalesce(sum(i.budget_planned) FILTER (WHERE EXISTS (
-        SELECT 1 FROM initiative_kpi ik JOIN shared_kpi s ON s.kpi_id = ik.kpi_id
-        WHERE ik.initiative_id = i.id)), 0)
+    coalesce(sum(i.budget_planned) FILTER (WHERE i.shared_kpi_count > 0), 0)
     / nullif(sum(i.budget_planned), 0), 4) AS alignment_score
 FROM initiative i
 WHERE i.status IN {ACTIVE}
@@ -207,18 +193,14 @@ RETURNING s.id, (s.xmax = 0) AS inserted
 # month when it had started by then, is not a mere proposal, and — when done or stopped —
 # had not yet reached its target date (or its last change, without a target date).
 BACKFILL_SNAPSHOTS = f"""
-WITH {SHARED_KPI_CTE},
-ends AS (
+WITH ends AS (
     SELECT (date_trunc('month', {TODAY}) - make_interval(months => g) - interval '1 day')::date
         AS as_of
     FROM generate_series(0, :months - 1) AS g
 ),
 at AS (
     SELECT e.as_of, i.department_id, i.budget_planned AS w, i.client_share,
-        EXISTS (
-            SELECT 1 FROM initiative_kpi ik JOIN shared_kpi s ON s.kpi_id = ik.kpi_id
-            WHERE ik.initiative_id = i.id
-        ) AS aligned
+        i.shared_kpi_count > 0 AS aligned
     FROM ends e
     JOIN initiative i ON i.start_date <= e.as_of
     WHERE i.status <> 'proposed'

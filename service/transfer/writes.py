@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from schema import metadata
+from schema.base import is_derived
 from service.transfer.columns import Column, Entity
 
 _BOOKKEEPING = frozenset({"created_at", "updated_at"})
@@ -38,7 +39,7 @@ def _json(table: str, alias: str) -> str:
     """jsonb of a row's columns (money and decimals as exact strings), bookkeeping left out."""
     parts = []
     for column in metadata.tables[table].columns:
-        if column.name in _BOOKKEEPING:
+        if column.name in _BOOKKEEPING or is_derived(column):
             continue
         value = f"{alias}.{column.name}"
         if isinstance(column.type, sa.Numeric) and not isinstance(column.type, sa.Integer):

@@ -1,0 +1,476 @@
+"""Figures the database keeps current for the portfolio flags and the alignment score.
+
+The flags read them instead of joining every initiative with every KPI link, enabling
+link, check-in and measurement. Triggers keep them exact in the writing transaction, from
+any surface (ORM, bulk upserts, COPY):
+
+- initiative.kpi_count / shared_kpi_count: its KPI links, and KPIs gaining or losing their
+  second accountable department;
+- initiative.enabler_count: `enables` links from internal or hybrid initiatives that are
+  not stopped, and enablers changing orientation or status, or being deleted;
+- initiative.last_check_in_on: the latest reported_on of its (append-only) check-ins;
+- initiative_kpi.start_value: the KPI's last value on or before the initiative's start;
+- kpi.last_measured_on / last_value: the KPI's latest measurement.
+
+Counts change by increments, so concurrent writers never overwrite each other's. Where a
+figure depends on another row (a KPI's departments or measurements, an enabler's
+orientation), the trigger first locks that row: the link triggers take it FOR SHARE, the
+changes of the row's own figures hold FOR NO KEY UPDATE, so one of the two transactions
+waits for the other and then reads what it committed.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-03
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+VALUE = sa.Numeric(18, 4)
+
+
+def enabler(alias: str) -> str:
+    """True when the initiative `alias` counts as an enabler: internal or hybrid, not stopped."""
+    return f"{alias}.orientation IN ('internal', 'hybrid') AND {alias}.status <> 'stopped'"
+
+
+FUNCTIONS = [
+    """
+CREATE FUNCTION initiative_count_kpi_links(initiatives bigint[], kpis bigint[], sign integer)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM kpi WHERE id = ANY(kpis) ORDER BY id FOR SHARE;
+    UPDATE initiative i
+    SET kpi_count = i.kpi_count + sign * c.links,
+        shared_kpi_count = i.shared_kpi_count + sign * c.shared
+    FROM (
+        SELECT l.initiative_id, count(*) AS links,
+            count(*) FILTER (WHERE (
+                SELECT count(*) FROM kpi_department kd WHERE kd.kpi_id = l.kpi_id) >= 2
+            ) AS shared
+        FROM unnest(initiatives, kpis) AS l(initiative_id, kpi_id)
+        GROUP BY l.initiative_id
+    ) c
+    WHERE i.id = c.initiative_id;
+END;
+$$""",
+    """
+CREATE FUNCTION initiative_kpi_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    initiatives bigint[];
+    kpis bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(initiative_id), array_agg(kpi_id) INTO initiatives, kpis
+        FROM new_link;
+        PERFORM initiative_count_kpi_links(initiatives, kpis, 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(initiative_id), array_agg(kpi_id) INTO initiatives, kpis
+        FROM old_link;
+        PERFORM initiative_count_kpi_links(initiatives, kpis, -1);
+    ELSE
+        SELECT array_agg(o.initiative_id), array_agg(o.kpi_id) INTO initiatives, kpis
+        FROM old_link o JOIN new_link n USING (id)
+        WHERE (o.initiative_id, o.kpi_id) IS DISTINCT FROM (n.initiative_id, n.kpi_id);
+        PERFORM initiative_count_kpi_links(initiatives, kpis, -1);
+        SELECT array_agg(n.initiative_id), array_agg(n.kpi_id) INTO initiatives, kpis
+        FROM old_link o JOIN new_link n USING (id)
+        WHERE (o.initiative_id, o.kpi_id) IS DISTINCT FROM (n.initiative_id, n.kpi_id);
+        PERFORM initiative_count_kpi_links(initiatives, kpis, 1);
+    END IF;
+    RETURN NULL;
+END;
+$$""",
+    # `added` holds +1 per inserted and -1 per deleted kpi_department row: the count before
+    # the statement is the count now minus what it added.
+    """
+CREATE FUNCTION kpi_count_departments(kpis bigint[], added integer[])
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM kpi WHERE id = ANY(kpis) ORDER BY id FOR NO KEY UPDATE;
+    UPDATE initiative i
+    SET shared_kpi_count = i.shared_kpi_count + d.delta
+    FROM (
+        SELECT ik.initiative_id, sum(s.delta) AS delta
+        FROM (
+            SELECT t.kpi_id,
+                (n.now >= 2)::integer - ((n.now - t.added) >= 2)::integer AS delta
+            FROM (
+                SELECT c.kpi_id, sum(c.added) AS added
+                FROM unnest(kpis, added) AS c(kpi_id, added) GROUP BY c.kpi_id
+            ) t
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS now FROM kpi_department kd WHERE kd.kpi_id = t.kpi_id
+            ) n
+        ) s
+        JOIN initiative_kpi ik ON ik.kpi_id = s.kpi_id
+        WHERE s.delta <> 0
+        GROUP BY ik.initiative_id
+    ) d
+    WHERE i.id = d.initiative_id;
+END;
+$$""",
+    """
+CREATE FUNCTION kpi_department_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    kpis bigint[];
+    added integer[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(kpi_id), array_agg(1) INTO kpis, added FROM new_row;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(kpi_id), array_agg(-1) INTO kpis, added FROM old_row;
+    ELSE
+        SELECT array_agg(c.kpi_id), array_agg(c.added) INTO kpis, added FROM (
+            SELECT kpi_id, -1 AS added FROM old_row
+            UNION ALL
+            SELECT kpi_id, 1 FROM new_row
+        ) c;
+    END IF;
+    PERFORM kpi_count_departments(kpis, added);
+    RETURN NULL;
+END;
+$$""",
+    f"""
+CREATE FUNCTION initiative_count_enabler_links(
+    froms bigint[], kinds text[], tos bigint[], sign integer
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM initiative WHERE id = ANY(froms) ORDER BY id FOR SHARE;
+    UPDATE initiative t
+    SET enabler_count = t.enabler_count + sign * c.links
+    FROM (
+        SELECT l.to_id, count(*) AS links
+        FROM unnest(froms, kinds, tos) AS l(from_id, kind, to_id)
+        JOIN initiative e ON e.id = l.from_id
+        WHERE l.kind = 'enables' AND {enabler("e")}
+        GROUP BY l.to_id
+    ) c
+    WHERE t.id = c.to_id;
+END;
+$$""",
+    """
+CREATE FUNCTION initiative_link_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    froms bigint[];
+    kinds text[];
+    tos bigint[];
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        SELECT array_agg(from_id), array_agg(kind::text), array_agg(to_id)
+        INTO froms, kinds, tos FROM old_link;
+        PERFORM initiative_count_enabler_links(froms, kinds, tos, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        SELECT array_agg(from_id), array_agg(kind::text), array_agg(to_id)
+        INTO froms, kinds, tos FROM new_link;
+        PERFORM initiative_count_enabler_links(froms, kinds, tos, 1);
+    END IF;
+    RETURN NULL;
+END;
+$$""",
+    # An initiative starts or stops counting as an enabler of what it `enables`.
+    f"""
+CREATE FUNCTION initiative_enabler_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    source initiative := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    sign integer := CASE
+        WHEN TG_OP = 'DELETE' THEN -1
+        WHEN {enabler("NEW")} THEN 1
+        ELSE -1 END;
+BEGIN
+    UPDATE initiative t
+    SET enabler_count = t.enabler_count + sign * c.links
+    FROM (
+        SELECT l.to_id, count(*) AS links FROM initiative_link l
+        WHERE l.from_id = source.id AND l.kind = 'enables'
+        GROUP BY l.to_id
+    ) c
+    WHERE t.id = c.to_id;
+    RETURN source;
+END;
+$$""",
+    """
+CREATE FUNCTION kpi_value_on(kpi bigint, day date) RETURNS numeric LANGUAGE sql STABLE AS $$
+    SELECT m.value FROM kpi_measurement m
+    WHERE m.kpi_id = kpi AND m.measured_on <= day
+    ORDER BY m.measured_on DESC LIMIT 1
+$$""",
+    """
+CREATE FUNCTION initiative_kpi_start_value() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM kpi WHERE id = NEW.kpi_id FOR SHARE;
+    NEW.start_value := kpi_value_on(
+        NEW.kpi_id, (SELECT i.start_date FROM initiative i WHERE i.id = NEW.initiative_id));
+    RETURN NEW;
+END;
+$$""",
+    """
+CREATE FUNCTION initiative_start_values() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM kpi
+    WHERE id IN (SELECT kpi_id FROM initiative_kpi WHERE initiative_id = NEW.id)
+    ORDER BY id FOR SHARE;
+    UPDATE initiative_kpi SET start_value = kpi_value_on(kpi_id, NEW.start_date)
+    WHERE initiative_id = NEW.id;
+    RETURN NULL;
+END;
+$$""",
+    # `first_days`: per KPI, the earliest day whose measurement changed.
+    """
+CREATE FUNCTION kpi_refresh_values(kpis bigint[], first_days date[])
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM kpi WHERE id = ANY(kpis) ORDER BY id FOR NO KEY UPDATE;
+    UPDATE kpi k SET last_measured_on = l.measured_on, last_value = l.value
+    FROM unnest(kpis) AS c(kpi_id)
+    LEFT JOIN LATERAL (
+        SELECT m.measured_on, m.value FROM kpi_measurement m
+        WHERE m.kpi_id = c.kpi_id ORDER BY m.measured_on DESC LIMIT 1
+    ) l ON true
+    WHERE k.id = c.kpi_id
+        AND (k.last_measured_on, k.last_value) IS DISTINCT FROM (l.measured_on, l.value);
+    UPDATE initiative_kpi ik SET start_value = kpi_value_on(ik.kpi_id, i.start_date)
+    FROM unnest(kpis, first_days) AS c(kpi_id, first_day), initiative i
+    WHERE ik.kpi_id = c.kpi_id AND i.id = ik.initiative_id AND i.start_date >= c.first_day
+        AND ik.start_value IS DISTINCT FROM kpi_value_on(ik.kpi_id, i.start_date);
+END;
+$$""",
+    """
+CREATE FUNCTION kpi_measurement_values() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    kpis bigint[];
+    first_days date[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(kpi_id), array_agg(first_day) INTO kpis, first_days FROM (
+            SELECT kpi_id, min(measured_on) AS first_day FROM new_row GROUP BY kpi_id) c;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(kpi_id), array_agg(first_day) INTO kpis, first_days FROM (
+            SELECT kpi_id, min(measured_on) AS first_day FROM old_row GROUP BY kpi_id) c;
+    ELSE
+        SELECT array_agg(kpi_id), array_agg(first_day) INTO kpis, first_days FROM (
+            SELECT kpi_id, min(measured_on) AS first_day FROM (
+                SELECT kpi_id, measured_on FROM old_row
+                UNION ALL
+                SELECT kpi_id, measured_on FROM new_row
+            ) r GROUP BY kpi_id) c;
+    END IF;
+    PERFORM kpi_refresh_values(kpis, first_days);
+    RETURN NULL;
+END;
+$$""",
+    """
+CREATE FUNCTION progress_update_latest() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE initiative i
+    SET last_check_in_on = greatest(i.last_check_in_on, c.last)
+    FROM (
+        SELECT initiative_id, max(reported_on) AS last FROM new_check_in GROUP BY initiative_id
+    ) c
+    WHERE i.id = c.initiative_id
+        AND (i.last_check_in_on IS NULL OR i.last_check_in_on < c.last);
+    RETURN NULL;
+END;
+$$""",
+]
+
+
+def _statement_triggers(table: str, function: str, name: str) -> list[str]:
+    """One AFTER ... FOR EACH STATEMENT trigger per event (transition tables need one)."""
+    return [
+        f"CREATE TRIGGER {table}_figures_insert AFTER INSERT ON {table}"
+        f" REFERENCING NEW TABLE AS new_{name}"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+        f"CREATE TRIGGER {table}_figures_delete AFTER DELETE ON {table}"
+        f" REFERENCING OLD TABLE AS old_{name}"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+        f"CREATE TRIGGER {table}_figures_update AFTER UPDATE ON {table}"
+        f" REFERENCING OLD TABLE AS old_{name} NEW TABLE AS new_{name}"
+        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+    ]
+
+
+TRIGGERS = [
+    *_statement_triggers("initiative_kpi", "initiative_kpi_counts", "link"),
+    *_statement_triggers("kpi_department", "kpi_department_counts", "row"),
+    *_statement_triggers("initiative_link", "initiative_link_counts", "link"),
+    f"""CREATE TRIGGER initiative_enabler_changed AFTER UPDATE OF orientation, status
+ON initiative FOR EACH ROW
+WHEN (({enabler("OLD")}) IS DISTINCT FROM ({enabler("NEW")}))
+EXECUTE FUNCTION initiative_enabler_counts()""",
+    f"""CREATE TRIGGER initiative_enabler_deleted BEFORE DELETE ON initiative FOR EACH ROW
+WHEN ({enabler("OLD")})
+EXECUTE FUNCTION initiative_enabler_counts()""",
+    *_statement_triggers("kpi_measurement", "kpi_measurement_values", "row"),
+    """CREATE TRIGGER initiative_kpi_start_value
+BEFORE INSERT OR UPDATE OF initiative_id, kpi_id ON initiative_kpi
+FOR EACH ROW EXECUTE FUNCTION initiative_kpi_start_value()""",
+    """CREATE TRIGGER initiative_start_date_changed AFTER UPDATE OF start_date ON initiative
+FOR EACH ROW WHEN (OLD.start_date IS DISTINCT FROM NEW.start_date)
+EXECUTE FUNCTION initiative_start_values()""",
+    """CREATE TRIGGER progress_update_latest AFTER INSERT ON progress_update
+REFERENCING NEW TABLE AS new_check_in
+FOR EACH STATEMENT EXECUTE FUNCTION progress_update_latest()""",
+]
+
+STATEMENT_TRIGGER_TABLES = [
+    "initiative_kpi",
+    "kpi_department",
+    "initiative_link",
+    "kpi_measurement",
+]
+TRIGGER_NAMES = [
+    *(
+        (f"{table}_figures_{event}", table)
+        for table in STATEMENT_TRIGGER_TABLES
+        for event in ("insert", "delete", "update")
+    ),
+    ("initiative_enabler_changed", "initiative"),
+    ("initiative_enabler_deleted", "initiative"),
+    ("initiative_start_date_changed", "initiative"),
+    ("initiative_kpi_start_value", "initiative_kpi"),
+    ("progress_update_latest", "progress_update"),
+]
+
+FUNCTION_SIGNATURES = [
+    "initiative_count_kpi_links(bigint[], bigint[], integer)",
+    "initiative_kpi_counts()",
+    "kpi_count_departments(bigint[], integer[])",
+    "kpi_department_counts()",
+    "initiative_count_enabler_links(bigint[], text[], bigint[], integer)",
+    "initiative_link_counts()",
+    "initiative_enabler_counts()",
+    "progress_update_latest()",
+    "kpi_measurement_values()",
+    "kpi_refresh_values(bigint[], date[])",
+    "initiative_start_values()",
+    "initiative_kpi_start_value()",
+    "kpi_value_on(bigint, date)",
+]
+
+# The counts of the rows already there.
+BACKFILL = f"""
+UPDATE initiative i SET
+    kpi_count = (SELECT count(*) FROM initiative_kpi ik WHERE ik.initiative_id = i.id),
+    shared_kpi_count = (
+        SELECT count(*) FROM initiative_kpi ik
+        WHERE ik.initiative_id = i.id
+            AND (SELECT count(*) FROM kpi_department kd WHERE kd.kpi_id = ik.kpi_id) >= 2
+    ),
+    enabler_count = (
+        SELECT count(*) FROM initiative_link l JOIN initiative e ON e.id = l.from_id
+        WHERE l.to_id = i.id AND l.kind = 'enables'
+            AND {enabler("e")}
+    ),
+    last_check_in_on = (
+        SELECT max(pu.reported_on) FROM progress_update pu WHERE pu.initiative_id = i.id
+    )
+"""
+BACKFILL_VALUES = [
+    """
+UPDATE initiative_kpi ik SET start_value = kpi_value_on(ik.kpi_id, i.start_date)
+FROM initiative i WHERE i.id = ik.initiative_id AND i.start_date IS NOT NULL
+""",
+    """
+UPDATE kpi k SET last_measured_on = l.measured_on, last_value = l.value
+FROM kpi_measurement l
+WHERE l.kpi_id = k.id AND l.measured_on = (
+    SELECT max(m.measured_on) FROM kpi_measurement m WHERE m.kpi_id = k.id)
+""",
+]
+
+FLAG_INDEXES = [
+    ("ix_initiative_without_kpi", "kpi_count = 0"),
+    ("ix_initiative_silo_kpi", "kpi_count > 0 AND shared_kpi_count = 0"),
+    ("ix_initiative_without_enabler", "orientation = 'client_facing' AND enabler_count = 0"),
+    ("ix_initiative_technology", "origin = 'technology'"),
+]
+
+PORTFOLIO_INCLUDE = [
+    "id",
+    "code",
+    "department_id",
+    "orientation",
+    "client_share",
+    "origin",
+    "budget_planned",
+    "start_date",
+    "created_at",
+]
+
+
+def _portfolio_index(include: list[str]) -> None:
+    op.create_index(
+        "ix_initiative_portfolio",
+        "initiative",
+        ["status", "owner_id"],
+        unique=False,
+        postgresql_include=include,
+    )
+
+
+def upgrade() -> None:
+    for name in ("kpi_count", "shared_kpi_count", "enabler_count"):
+        op.add_column(
+            "initiative", sa.Column(name, sa.Integer(), server_default="0", nullable=False)
+        )
+    op.add_column("initiative", sa.Column("last_check_in_on", sa.Date(), nullable=True))
+    op.add_column("initiative_kpi", sa.Column("start_value", VALUE, nullable=True))
+    op.add_column("kpi", sa.Column("last_measured_on", sa.Date(), nullable=True))
+    op.add_column("kpi", sa.Column("last_value", VALUE, nullable=True))
+    for statement in FUNCTIONS + TRIGGERS:
+        op.execute(statement)
+    for statement in [BACKFILL, *BACKFILL_VALUES]:
+        op.execute(statement)
+    op.create_index(
+        "ix_initiative_kpi_start_value",
+        "initiative_kpi",
+        ["initiative_id"],
+        unique=False,
+        postgresql_include=["kpi_id", "start_value"],
+    )
+    op.drop_index("ix_initiative_portfolio", table_name="initiative")
+    _portfolio_index([*PORTFOLIO_INCLUDE, "kpi_count", "shared_kpi_count"])
+    for name, where in FLAG_INDEXES:
+        op.create_index(
+            name,
+            "initiative",
+            ["status"],
+            unique=False,
+            postgresql_include=["id", "code", "department_id", "owner_id"],
+            postgresql_where=sa.text(where),
+        )
+    op.create_index(
+        "ix_initiative_in_progress_check_in",
+        "initiative",
+        ["last_check_in_on"],
+        unique=False,
+        postgresql_include=["id", "code", "department_id", "owner_id", "start_date", "created_at"],
+        postgresql_where=sa.text("status = 'in_progress'"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_initiative_in_progress_check_in", table_name="initiative")
+    for name, _ in FLAG_INDEXES:
+        op.drop_index(name, table_name="initiative")
+    op.drop_index("ix_initiative_portfolio", table_name="initiative")
+    _portfolio_index(PORTFOLIO_INCLUDE)
+    for trigger, table in TRIGGER_NAMES:
+        op.execute(f"DROP TRIGGER {trigger} ON {table}")
+    for signature in FUNCTION_SIGNATURES:
+        op.execute(f"DROP FUNCTION {signature}")
+    op.drop_index("ix_initiative_kpi_start_value", table_name="initiative_kpi")
+    for name in ("last_check_in_on", "enabler_count", "shared_kpi_count", "kpi_count"):
+        op.drop_column("initiative", name)
+    op.drop_column("initiative_kpi", "start_value")
+    op.drop_column("kpi", "last_value")
+    op.drop_column("kpi", "last_measured_on")
