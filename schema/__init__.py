@@ -8,7 +8,7 @@ from schema.department import Department
 from schema.initiative import Initiative, InitiativeKpi, InitiativeLink
 from schema.kpi import Kpi, KpiDepartment, KpiDriver, KpiMeasurement
 from schema.person import Person
-from schema.portfolio import PortfolioSetting, PortfolioSnapshot
+from schema.portfolio import DepartmentStatusTotal, PortfolioSetting, PortfolioSnapshot
 from schema.progress import ProgressUpdate
 
 metadata = SQLModel.metadata
@@ -18,6 +18,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Department",
+    "DepartmentStatusTotal",
     "IdempotencyKey",
     "Initiative",
     "InitiativeKpi",

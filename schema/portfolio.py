@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from schema.base import Timestamped, id_field
 
@@ -39,3 +39,24 @@ class PortfolioSnapshot(Timestamped, table=True):
     alignment_score: Decimal | None = Field(default=None, sa_type=sa.Numeric(5, 4))
     flag_counts: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     departments: list[Any] = Field(default_factory=list, sa_type=JSONB)
+
+
+class DepartmentStatusTotal(SQLModel, table=True):
+    """The initiatives of one lead department in one status, summed (migration 0003).
+
+    Kept current by a trigger on `initiative` in the writing transaction; the application
+    only reads it, for the unfiltered balance and the skew flags. Derived, so no version.
+    """
+
+    __tablename__ = "department_status_total"
+
+    department_id: int = Field(
+        sa_column_args=[sa.ForeignKey("department.id", ondelete="CASCADE")],
+        sa_type=sa.BigInteger,
+        primary_key=True,
+    )
+    status: str = Field(max_length=20, primary_key=True)
+    initiative_count: int = 0
+    client_share_total: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric())
+    budget_total: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric())
+    client_budget_total: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric())

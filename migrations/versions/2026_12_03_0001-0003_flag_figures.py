@@ -10,7 +10,9 @@ any surface (ORM, bulk upserts, COPY):
   not stopped, and enablers changing orientation or status, or being deleted;
 - initiative.last_check_in_on: the latest reported_on of its (append-only) check-ins;
 - initiative_kpi.start_value: the KPI's last value on or before the initiative's start;
-- kpi.last_measured_on / last_value: the KPI's latest measurement.
+- kpi.last_measured_on / last_value: the KPI's latest measurement;
+- department_status_total: per lead department and status, the initiatives' count and
+  their summed client share, budget and client-facing budget (the balance and its skews).
 
 Counts change by increments, so concurrent writers never overwrite each other's. Where a
 figure depends on another row (a KPI's departments or measurements, an enabler's
@@ -26,6 +28,7 @@ Create Date: 2026-12-03
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0003"
@@ -39,6 +42,35 @@ VALUE = sa.Numeric(18, 4)
 def enabler(alias: str) -> str:
     """True when the initiative `alias` counts as an enabler: internal or hybrid, not stopped."""
     return f"{alias}.orientation IN ('internal', 'hybrid') AND {alias}.status <> 'stopped'"
+
+
+_TOTALS_ADDED = """
+        SELECT department_id, status, 1 AS n, client_share AS share, budget_planned AS budget,
+            budget_planned * client_share AS client
+        FROM new_row"""
+_TOTALS_REMOVED = """
+        SELECT department_id, status, -1 AS n, -client_share AS share, -budget_planned AS budget,
+            -budget_planned * client_share AS client
+        FROM old_row"""
+
+
+def _add_totals(rows: str) -> str:
+    """Add the summed `rows` to department_status_total, in key order.
+
+    The key order makes concurrent writers lock the rows in the same order.
+    """
+    return f"""INSERT INTO department_status_total AS t (department_id, status,
+            initiative_count, client_share_total, budget_total, client_budget_total)
+        SELECT c.department_id, c.status, sum(c.n), sum(c.share), sum(c.budget), sum(c.client)
+        FROM ({rows}) c
+        GROUP BY c.department_id, c.status
+        HAVING sum(c.n) <> 0 OR sum(c.share) <> 0 OR sum(c.budget) <> 0 OR sum(c.client) <> 0
+        ORDER BY c.department_id, c.status
+        ON CONFLICT (department_id, status) DO UPDATE SET
+            initiative_count = t.initiative_count + EXCLUDED.initiative_count,
+            client_share_total = t.client_share_total + EXCLUDED.client_share_total,
+            budget_total = t.budget_total + EXCLUDED.budget_total,
+            client_budget_total = t.client_budget_total + EXCLUDED.client_budget_total"""
 
 
 FUNCTIONS = [
@@ -267,6 +299,19 @@ BEGIN
     RETURN NULL;
 END;
 $$""",
+    f"""
+CREATE FUNCTION department_status_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {_add_totals(_TOTALS_ADDED)};
+    ELSIF TG_OP = 'DELETE' THEN
+        {_add_totals(_TOTALS_REMOVED)};
+    ELSE
+        {_add_totals(f"{_TOTALS_ADDED} UNION ALL {_TOTALS_REMOVED}")};
+    END IF;
+    RETURN NULL;
+END;
+$$""",
     """
 CREATE FUNCTION progress_update_latest() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -310,6 +355,7 @@ EXECUTE FUNCTION initiative_enabler_counts()""",
 WHEN ({enabler("OLD")})
 EXECUTE FUNCTION initiative_enabler_counts()""",
     *_statement_triggers("kpi_measurement", "kpi_measurement_values", "row"),
+    *_statement_triggers("initiative", "department_status_totals", "row"),
     """CREATE TRIGGER initiative_kpi_start_value
 BEFORE INSERT OR UPDATE OF initiative_id, kpi_id ON initiative_kpi
 FOR EACH ROW EXECUTE FUNCTION initiative_kpi_start_value()""",
@@ -326,6 +372,7 @@ STATEMENT_TRIGGER_TABLES = [
     "kpi_department",
     "initiative_link",
     "kpi_measurement",
+    "initiative",
 ]
 TRIGGER_NAMES = [
     *(
@@ -354,6 +401,7 @@ FUNCTION_SIGNATURES = [
     "initiative_start_values()",
     "initiative_kpi_start_value()",
     "kpi_value_on(bigint, date)",
+    "department_status_totals()",
 ]
 
 # The counts of the rows already there.
@@ -375,6 +423,13 @@ UPDATE initiative i SET
     )
 """
 BACKFILL_VALUES = [
+    """
+INSERT INTO department_status_total (department_id, status, initiative_count,
+    client_share_total, budget_total, client_budget_total)
+SELECT department_id, status, count(*), sum(client_share), sum(budget_planned),
+    sum(budget_planned * client_share)
+FROM initiative GROUP BY department_id, status
+""",
     """
 UPDATE initiative_kpi ik SET start_value = kpi_value_on(ik.kpi_id, i.start_date)
 FROM initiative i WHERE i.id = ik.initiative_id AND i.start_date IS NOT NULL
@@ -426,6 +481,22 @@ def upgrade() -> None:
     op.add_column("initiative_kpi", sa.Column("start_value", VALUE, nullable=True))
     op.add_column("kpi", sa.Column("last_measured_on", sa.Date(), nullable=True))
     op.add_column("kpi", sa.Column("last_value", VALUE, nullable=True))
+    op.create_table(
+        "department_status_total",
+        sa.Column("department_id", sa.BigInteger(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("initiative_count", sa.Integer(), nullable=False),
+        sa.Column("client_share_total", sa.Numeric(), nullable=False),
+        sa.Column("budget_total", sa.Numeric(), nullable=False),
+        sa.Column("client_budget_total", sa.Numeric(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["department_id"],
+            ["department.id"],
+            name=op.f("fk_department_status_total_department_id_department"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("department_id", "status", name=op.f("pk_department_status_total")),
+    )
     for statement in FUNCTIONS + TRIGGERS:
         op.execute(statement)
     for statement in [BACKFILL, *BACKFILL_VALUES]:
@@ -471,6 +542,7 @@ def downgrade() -> None:
     op.drop_index("ix_initiative_kpi_start_value", table_name="initiative_kpi")
     for name in ("last_check_in_on", "enabler_count", "shared_kpi_count", "kpi_count"):
         op.drop_column("initiative", name)
+    op.drop_table("department_status_total")
     op.drop_column("initiative_kpi", "start_value")
     op.drop_column("kpi", "last_value")
     op.drop_column("kpi", "last_measured_on")

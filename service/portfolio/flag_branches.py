@@ -37,12 +37,21 @@ WHERE {where}"""
 
 def shares_cte(line: bool) -> str:
     """Budget-weighted shares of the active initiatives: per department and in total."""
+    if not line:
+        return f"""
+shares AS (
+    SELECT t.department_id, GROUPING(t.department_id) = 1 AS is_total,
+        round(sum(t.client_budget_total) / nullif(sum(t.budget_total), 0), 4) AS share
+    FROM department_status_total t
+    WHERE t.status IN {ACTIVE} AND t.initiative_count > 0
+    GROUP BY GROUPING SETS ((t.department_id), ())
+)"""
     return f"""
 shares AS (
     SELECT i.department_id, GROUPING(i.department_id) = 1 AS is_total,
         round(sum(i.budget_planned * i.client_share) / nullif(sum(i.budget_planned), 0), 4)
             AS share
-    FROM {_source(line)}
+    FROM scope i
     WHERE i.status IN {ACTIVE}
     GROUP BY GROUPING SETS ((i.department_id), ())
 )"""

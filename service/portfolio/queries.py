@@ -44,8 +44,21 @@ def with_line(owner_line: bool, *ctes: str) -> str:
     return "WITH RECURSIVE " + ",\n".join(parts) if parts else ""
 
 
+# The balance weighted by budget or count, summed from department_status_total.
+TOTALS = {
+    "budget": ("t.budget_total", "t.client_budget_total"),
+    "count": ("t.initiative_count", "t.client_share_total"),
+}
+
+
 def balance(weight: str, *, department: bool, owner_line: bool) -> str:
-    """Portfolio total (is_total) and per-department rows of the client-facing share."""
+    """Portfolio total (is_total) and per-department rows of the client-facing share.
+
+    Weighted by budget or count with no filter, it sums the maintained per-department
+    totals; otherwise it reads the initiatives.
+    """
+    if weight in TOTALS and not department and not owner_line:
+        return _balance_sql(_totals_cte(*TOTALS[weight]), owner_line=False)
     spent_join = LATEST_SPENT_JOIN if weight == "spent" else ""
     restrict = (
         " AND i.department_id = (SELECT id FROM department WHERE code = :department)"
@@ -63,6 +76,23 @@ totals AS (
     WHERE i.status = ANY(CAST(:statuses AS text[])){restrict}
     GROUP BY GROUPING SETS ((i.department_id), ())
 )"""
+    return _balance_sql(totals, owner_line=owner_line)
+
+
+def _totals_cte(weight: str, client: str) -> str:
+    return f"""
+totals AS (
+    SELECT t.department_id, GROUPING(t.department_id) = 1 AS is_total,
+        coalesce(sum({weight}), 0)::numeric(16, 2) AS total_weight,
+        coalesce(sum(t.initiative_count), 0) AS initiative_count,
+        round(sum({client}) / nullif(sum({weight}), 0), 4) AS client_share
+    FROM department_status_total t
+    WHERE t.status = ANY(CAST(:statuses AS text[])) AND t.initiative_count > 0
+    GROUP BY GROUPING SETS ((t.department_id), ())
+)"""
+
+
+def _balance_sql(totals: str, *, owner_line: bool) -> str:
     return f"""
 {with_line(owner_line, totals)}
 SELECT t.is_total, d.code AS department_code, t.total_weight, t.initiative_count,

@@ -59,6 +59,16 @@ SELECT k.id, l.measured_on, l.value FROM kpi k LEFT JOIN LATERAL (
 ) l ON true ORDER BY k.id
 """
 STORED_LATEST = "SELECT id, last_measured_on, last_value FROM kpi ORDER BY id"
+RECOMPUTED_TOTALS = """
+SELECT department_id, status, count(*), sum(client_share), sum(budget_planned),
+    sum(budget_planned * client_share)
+FROM initiative GROUP BY department_id, status ORDER BY department_id, status
+"""
+STORED_TOTALS = """
+SELECT department_id, status, initiative_count, client_share_total, budget_total,
+    client_budget_total
+FROM department_status_total WHERE initiative_count > 0 ORDER BY department_id, status
+"""
 
 
 async def counts(session: AsyncSession, initiative: Initiative) -> tuple[int, int, int]:
@@ -78,6 +88,7 @@ async def assert_consistent(session: AsyncSession) -> None:
         (STORED, RECOMPUTED),
         (STORED_VALUES, RECOMPUTED_VALUES),
         (STORED_LATEST, RECOMPUTED_LATEST),
+        (STORED_TOTALS, RECOMPUTED_TOTALS),
     ]:
         rows = (await session.execute(text(stored))).all()
         assert rows == (await session.execute(text(recomputed))).all()
@@ -216,6 +227,39 @@ async def test_latest_measurement_of_a_kpi(session: AsyncSession) -> None:
     await session.delete(march)
     await session.flush()
     assert await latest(session, kpi) == (date(2026, 1, 31), Decimal("10.0000"))
+    await assert_consistent(session)
+
+
+async def test_department_totals_follow_status_budget_department_and_deletion(
+    session: AsyncSession,
+) -> None:
+    marketing, ops = await make_department(session), await make_department(session)
+    app = await make_initiative(
+        session, department_id=marketing.id, orientation="hybrid", budget_planned=200
+    )
+    await make_initiative(session, department_id=marketing.id, budget_planned=100)
+    sql = """SELECT status, initiative_count, budget_total, client_budget_total
+        FROM department_status_total WHERE department_id = :d AND initiative_count > 0
+        ORDER BY status"""
+
+    async def totals(department_id: int | None) -> list[tuple[Any, ...]]:
+        rows = await session.execute(text(sql), {"d": department_id})
+        return [tuple(row) for row in rows]
+
+    assert await totals(marketing.id) == [("in_progress", 2, Decimal("300.00"), Decimal("100"))]
+    app.status, app.client_share, app.budget_planned = "on_hold", Decimal("0.8"), Decimal("250")
+    await session.flush()
+    assert await totals(marketing.id) == [
+        ("in_progress", 1, Decimal("100.00"), Decimal("0")),
+        ("on_hold", 1, Decimal("250.00"), Decimal("200")),
+    ]
+    app.department_id = ops.id
+    await session.flush()
+    assert await totals(ops.id) == [("on_hold", 1, Decimal("250.00"), Decimal("200"))]
+    assert await totals(marketing.id) == [("in_progress", 1, Decimal("100.00"), Decimal("0"))]
+    await session.delete(app)
+    await session.flush()
+    assert await totals(ops.id) == []
     await assert_consistent(session)
 
 
