@@ -7,10 +7,12 @@ import sqlalchemy as sa
 from sqlalchemy import Select
 
 import schema
+from service.audit import service as audit
 from service.errors import ValidationFailed
 from service.graphql.connections import any_of, per_key
-from service.graphql.loaders import ChildPages, Loader, many, one
+from service.graphql.loaders import ChildPages, Loader, ServicePages, many, one
 from service.graphql.types.analytics import Flag, PortfolioBalance
+from service.graphql.types.audit import AuditEventNode
 from service.graphql.types.initiatives import InitiativeKpiNode, InitiativeNode, ProgressUpdateNode
 from service.graphql.types.kpis import KpiMeasurementNode, KpiNode
 from service.graphql.types.org import DepartmentNode, PersonNode
@@ -39,6 +41,7 @@ kpi_department = table(schema.KpiDepartment)
 kpi_driver = table(schema.KpiDriver)
 measurement = table(schema.KpiMeasurement)
 update = table(schema.ProgressUpdate)
+audit_event = table(schema.AuditEvent)
 
 # Fact rows carry the code of what they are about, so BI tools need no join.
 UPDATES = sa.select(update, initiative.c.code.label("initiative_code")).join_from(
@@ -69,6 +72,7 @@ class Loaders:
         self.kpi = self._by_id(sa.select(kpi), kpi.c.id, KpiNode)
         self.progress_update = self._by_id(UPDATES, update.c.id, ProgressUpdateNode)
         self.kpi_measurement = self._by_id(MEASUREMENTS, measurement.c.id, KpiMeasurementNode)
+        self.audit_event = self._by_id(sa.select(audit_event), audit_event.c.id, AuditEventNode)
         self.reports: Loader[int, list[PersonNode]] = Loader(self._reports, list)
         self.chain: Loader[int, list[PersonNode]] = Loader(self._chain, list)
         self.department_kpis: Loader[int, list[KpiNode]] = Loader(self._department_kpis, list)
@@ -113,6 +117,10 @@ class Loaders:
             initiative_kpi.c.id,
             InitiativeKpiNode.from_row,
         )
+        self.department_history = self._history("department")
+        self.person_history = self._history("person")
+        self.initiative_history = self._history("initiative")
+        self.kpi_history = self._history("kpi")
 
     def _by_id(self, base: Select[Any], id_column: Any, node: Any) -> Loader[int, Any]:
         async def fetch(keys: list[int]) -> dict[int, Any]:
@@ -123,6 +131,17 @@ class Loaders:
 
     def _pages(self, base: Select[Any], parent: Any, order: Any, convert: Any, *f: Any) -> Any:
         return ChildPages(self._rows, base, parent, order, convert, *f)
+
+    def _history(self, entity_type: str) -> ServicePages:
+        """Pages of the audit history of entities of `entity_type`, one statement a batch."""
+
+        async def fetch(ids: list[int], limit: int, cursor: str | None) -> Any:
+            return await self._read(audit.histories, entity_type, ids, limit=limit, cursor=cursor)
+
+        async def count(ids: list[int]) -> Any:
+            return await self._read(audit.count_histories, entity_type, ids)
+
+        return ServicePages(fetch, count, AuditEventNode.from_row)
 
     def _initiative_node(self, row: Any) -> InitiativeNode:
         node = InitiativeNode.from_row(row)

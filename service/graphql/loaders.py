@@ -15,6 +15,7 @@ from service.graphql.connections import (
     page_size,
     per_key,
 )
+from service.pagination import encode_cursor
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -112,26 +113,11 @@ def then(value: Any, func: Callable[[Any], Any]) -> Any:
     return func(value)
 
 
-class ChildPages:
-    """Nested keyset pages of many parents in one statement (a window per parent)."""
+class Pages:
+    """Nested keyset pages of many parents: `pages` and `counts` batch them per turn."""
 
-    def __init__(
-        self,
-        rows: Callable[[Any], Awaitable[Sequence[Any]]],
-        base: Select[Any],
-        parent: Any,
-        order: Any,
-        convert: Callable[[Any], Any],
-        filters: Callable[[Select[Any], tuple[Any, ...]], Select[Any]] = lambda stmt, _: stmt,
-    ) -> None:
-        self._rows = rows
-        self._base = base
-        self._parent = parent
-        self._order = order
-        self._convert = convert
-        self._filters = filters
-        self.pages: Loader[PageKey, list[Any]] = Loader(self._fetch_pages, list)
-        self.counts: Loader[tuple[int, tuple[Any, ...]], int] = Loader(self._fetch_counts, int)
+    pages: Loader[PageKey, list[Any]]
+    counts: Loader[tuple[int, tuple[Any, ...]], int]
 
     def page(
         self,
@@ -152,6 +138,28 @@ class ChildPages:
         return then(
             self.pages.load(key), lambda found: make_connection(found, size, after_key, count)
         )
+
+
+class ChildPages(Pages):
+    """Nested keyset pages of many parents in one statement (a window per parent)."""
+
+    def __init__(
+        self,
+        rows: Callable[[Any], Awaitable[Sequence[Any]]],
+        base: Select[Any],
+        parent: Any,
+        order: Any,
+        convert: Callable[[Any], Any],
+        filters: Callable[[Select[Any], tuple[Any, ...]], Select[Any]] = lambda stmt, _: stmt,
+    ) -> None:
+        self._rows = rows
+        self._base = base
+        self._parent = parent
+        self._order = order
+        self._convert = convert
+        self._filters = filters
+        self.pages = Loader(self._fetch_pages, list)
+        self.counts = Loader(self._fetch_counts, int)
 
     async def _fetch_pages(self, keys: list[PageKey]) -> dict[PageKey, list[Any]]:
         found: dict[PageKey, list[Any]] = {}
@@ -189,3 +197,37 @@ class ChildPages:
             for key in group:
                 found[key] = counts.get(key[0], 0)
         return found
+
+
+PageFetch = Callable[[list[int], int, str | None], Awaitable[Mapping[int, Sequence[Any]]]]
+CountFetch = Callable[[list[int]], Awaitable[Mapping[int, int]]]
+
+
+class ServicePages(Pages):
+    """Nested keyset pages read through a service's batched functions (ascending id only).
+
+    `fetch(parents, limit, cursor)` returns up to `limit + 1` rows per parent and
+    `count(parents)` the number of rows of each, one statement for all the parents.
+    """
+
+    def __init__(self, fetch: PageFetch, count: CountFetch, convert: Callable[[Any], Any]) -> None:
+        self._fetch = fetch
+        self._count = count
+        self._convert = convert
+        self.pages = Loader(self._fetch_pages, list)
+        self.counts = Loader(self._fetch_counts, int)
+
+    async def _fetch_pages(self, keys: list[PageKey]) -> dict[PageKey, list[Any]]:
+        found: dict[PageKey, list[Any]] = {}
+        for (first, after, _, _), group in many(keys, PageKey.group).items():
+            cursor = None if after is None else encode_cursor(after)
+            rows = await self._fetch([key.parent for key in group], first, cursor)
+            for key in group:
+                found[key] = [self._convert(row) for row in rows.get(key.parent, ())]
+        return found
+
+    async def _fetch_counts(
+        self, keys: list[tuple[int, tuple[Any, ...]]]
+    ) -> dict[tuple[int, tuple[Any, ...]], int]:
+        counts = await self._count(list(dict.fromkeys(parent for parent, _ in keys)))
+        return {key: counts.get(key[0], 0) for key in keys}

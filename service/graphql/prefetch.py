@@ -69,6 +69,7 @@ RELATIONS: dict[type, dict[str, tuple[Fetch, bool]]] = {
         "kpis": (_many("department_kpis"), False),
         "people": (_pages("department_people"), True),
         "initiatives": (_pages("department_initiatives"), True),
+        "history": (_pages("department_history"), True),
     },
     PersonNode: {
         "department": (_one("department", "department_id"), False),
@@ -76,6 +77,7 @@ RELATIONS: dict[type, dict[str, tuple[Fetch, bool]]] = {
         "reports": (_many("reports"), False),
         "chain": (_many("chain"), False),
         "initiativesOwned": (_pages("owned_initiatives"), True),
+        "history": (_pages("person_history"), True),
     },
     InitiativeNode: {
         "department": (_one("department", "department_id"), False),
@@ -87,6 +89,7 @@ RELATIONS: dict[type, dict[str, tuple[Fetch, bool]]] = {
         "enabledBy": (_linked("links_to"), False),
         "dependedOnBy": (_linked("links_to"), False),
         "updates": (_pages("initiative_updates"), True),
+        "history": (_pages("initiative_history"), True),
     },
     InitiativeKpiNode: {
         "kpi": (_one("kpi", "kpi_id"), False),
@@ -100,6 +103,7 @@ RELATIONS: dict[type, dict[str, tuple[Fetch, bool]]] = {
         "latestMeasurement": (_one("latest_measurement", "database_id"), False),
         "measurements": (_pages("kpi_measurements"), True),
         "initiatives": (_pages("kpi_initiatives"), True),
+        "history": (_pages("kpi_history"), True),
     },
     ProgressUpdateNode: {
         "initiative": (_one("initiative", "initiative_id"), False),

@@ -6,9 +6,11 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 import strawberry
 
+from service.auth import policy
 from service.errors import ValidationFailed
 from service.graphql import batches as t
 from service.graphql.analytics import AnalyticsQuery
+from service.graphql.audit import AuditQuery
 from service.graphql.connections import (
     AFTER,
     FIRST,
@@ -47,7 +49,10 @@ NODE_LOADERS = {
     "Kpi": "kpi",
     "ProgressUpdate": "progress_update",
     "KpiMeasurement": "kpi_measurement",
+    "AuditEvent": "audit_event",
 }
+# The REST rule of the same objects: only the CDO office reads the audit trail.
+NODE_PERMISSIONS = {"AuditEvent": policy.Permission.read_audit}
 
 
 def _node(info: strawberry.Info, global_id: str) -> Any:
@@ -55,6 +60,9 @@ def _node(info: strawberry.Info, global_id: str) -> Any:
     loader = NODE_LOADERS.get(type_name)
     if loader is None:
         raise ValidationFailed(f"No object type {type_name!r}.", code="invalid_id", field="id")
+    permission = NODE_PERMISSIONS.get(type_name)
+    if permission is not None:
+        policy.require(info.context.actor, permission)
     return getattr(info.context.loaders, loader).load(key)
 
 
@@ -128,7 +136,7 @@ def _changed_since(since: datetime) -> Any:
 
 
 @strawberry.type(description="Read the portfolio: lookups, root connections and analytics.")
-class Query(AnalyticsQuery):
+class Query(AnalyticsQuery, AuditQuery):
     @strawberry.field(graphql_type=Node | None, description="Any object by its global id.")
     def node(
         self,

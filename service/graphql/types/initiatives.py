@@ -8,6 +8,7 @@ import strawberry
 
 from service.graphql.connections import AFTER, FIRST, Connection
 from service.graphql.loaders import then
+from service.graphql.types.audit import AuditEventNode
 from service.graphql.types.common import (
     Health,
     InitiativeStatus,
@@ -169,6 +170,15 @@ class InitiativeNode(Node):
     ) -> Any:
         pages = info.context.loaders.initiative_updates
         return pages.page(self.database_id, first, after, descending=order == SortOrder.DESC)
+
+    @strawberry.field(
+        graphql_type=Connection[AuditEventNode],
+        description=(
+            "Recorded changes of the initiative, its links, KPI links and check-ins, oldest first."
+        ),
+    )
+    def history(self, info: strawberry.Info, first: First = None, after: After = None) -> Any:
+        return info.context.loaders.initiative_history.page(self.database_id, first, after)
 
 
 def _get(name: str) -> Any:

@@ -8,6 +8,7 @@ import strawberry
 
 from service.graphql.connections import AFTER, FIRST, Connection
 from service.graphql.loaders import then
+from service.graphql.types.audit import AuditEventNode
 from service.graphql.types.common import Cadence, Direction, Node, Perspective, SortOrder
 
 if TYPE_CHECKING:
@@ -118,6 +119,13 @@ class KpiNode(Node):
     )
     def latest_measurement(self, info: strawberry.Info) -> Any:
         return info.context.loaders.latest_measurement.load(self.database_id)
+
+    @strawberry.field(
+        graphql_type=Connection[AuditEventNode],
+        description="Recorded changes of the KPI, its measurements and drivers, oldest first.",
+    )
+    def history(self, info: strawberry.Info, first: First = None, after: After = None) -> Any:
+        return info.context.loaders.kpi_history.page(self.database_id, first, after)
 
 
 @strawberry.type(name="KpiMeasurement", description="The value of a KPI on one day.")

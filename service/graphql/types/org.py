@@ -7,6 +7,7 @@ import strawberry
 
 from service.graphql.connections import AFTER, FIRST, Connection
 from service.graphql.types.analytics import BalanceWeight, PortfolioBalance
+from service.graphql.types.audit import AuditEventNode
 from service.graphql.types.common import InitiativeStatus, Node
 
 if TYPE_CHECKING:
@@ -76,6 +77,13 @@ class DepartmentNode(Node):
     )
     def kpis(self, info: strawberry.Info) -> Any:
         return info.context.loaders.department_kpis.load(self.database_id)
+
+    @strawberry.field(
+        graphql_type=Connection[AuditEventNode],
+        description="Recorded changes of the department, oldest first.",
+    )
+    def history(self, info: strawberry.Info, first: First = None, after: After = None) -> Any:
+        return info.context.loaders.department_history.page(self.database_id, first, after)
 
 
 @strawberry.type(name="Person", description="Someone in the reporting line.")
@@ -156,3 +164,10 @@ class PersonNode(Node):
         self, info: strawberry.Info, first: First = None, after: After = None
     ) -> Any:
         return info.context.loaders.owned_initiatives.page(self.database_id, first, after)
+
+    @strawberry.field(
+        graphql_type=Connection[AuditEventNode],
+        description="Recorded changes of the person, oldest first.",
+    )
+    def history(self, info: strawberry.Info, first: First = None, after: After = None) -> Any:
+        return info.context.loaders.person_history.page(self.database_id, first, after)
