@@ -86,6 +86,7 @@ class Initiative(Timestamped, table=True):
             "ix_initiative_without_enabler", "orientation = 'client_facing' AND enabler_count = 0"
         ),
         _flag_index("ix_initiative_technology", "origin = 'technology'"),
+        _flag_index("ix_initiative_done_unmoved", "kpi_count > 0 AND moved_kpi_count = 0"),
         # In-progress work by its latest check-in (the STALE_UPDATE flag).
         sa.Index(
             "ix_initiative_in_progress_check_in",
@@ -123,10 +124,12 @@ class Initiative(Timestamped, table=True):
     budget_planned: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
     # Kept current by the database (migration 0003): how many KPIs the initiative is linked
     # to, how many of them are shared, how many internal or hybrid initiatives (not stopped)
-    # enable it, and the day of its latest check-in.
+    # enable it, how many of its KPIs moved toward target since it started, and the day of
+    # its latest check-in.
     kpi_count: int = derived_count()
     shared_kpi_count: int = derived_count()
     enabler_count: int = derived_count()
+    moved_kpi_count: int = derived_count()
     last_check_in_on: date | None = derived_value()
 
 
@@ -163,5 +166,11 @@ class InitiativeKpi(Timestamped, table=True):
     weight: Decimal = Field(default=Decimal("1"), sa_type=sa.Numeric(5, 4))
     rationale: str = Field(default="", sa_type=sa.Text)
     # Kept current by the database (migration 0003): the KPI's last measured value on or
-    # before the initiative's start date (null without one).
+    # before the initiative's start date (null without one), and whether the KPI's latest
+    # value beats it (else the KPI's baseline) in the KPI's direction.
     start_value: Decimal | None = derived_value(sa.Numeric(18, 4))
+    moved: bool = Field(
+        default=False,
+        nullable=False,
+        sa_column_kwargs={"server_default": sa.false(), "info": {"derived": True}},
+    )

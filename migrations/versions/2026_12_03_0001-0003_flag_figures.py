@@ -9,7 +9,9 @@ any surface (ORM, bulk upserts, COPY):
 - initiative.enabler_count: `enables` links from internal or hybrid initiatives that are
   not stopped, and enablers changing orientation or status, or being deleted;
 - initiative.last_check_in_on: the latest reported_on of its (append-only) check-ins;
-- initiative_kpi.start_value: the KPI's last value on or before the initiative's start;
+- initiative_kpi.start_value: the KPI's last value on or before the initiative's start,
+  and moved: whether the KPI's latest value beats it (else its baseline) in the KPI's
+  direction; initiative.moved_kpi_count counts those links;
 - kpi.last_measured_on / last_value: the KPI's latest measurement;
 - department_status_total: per lead department and status, the initiatives' count and
   their summed client share, budget and client-facing budget (the balance and its skews).
@@ -44,6 +46,13 @@ def enabler(alias: str) -> str:
     return f"{alias}.orientation IN ('internal', 'hybrid') AND {alias}.status <> 'stopped'"
 
 
+def moved(start_value: str) -> str:
+    """True when the KPI `k`'s latest value beats `start_value` (else its baseline)."""
+    return f"""coalesce(CASE k.direction
+    WHEN 'increase' THEN k.last_value > coalesce({start_value}, k.baseline_value)
+    ELSE k.last_value < coalesce({start_value}, k.baseline_value) END, false)"""
+
+
 _TOTALS_ADDED = """
         SELECT department_id, status, 1 AS n, client_share AS share, budget_planned AS budget,
             budget_planned * client_share AS client
@@ -75,19 +84,22 @@ def _add_totals(rows: str) -> str:
 
 FUNCTIONS = [
     """
-CREATE FUNCTION initiative_count_kpi_links(initiatives bigint[], kpis bigint[], sign integer)
-RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION initiative_count_kpi_links(
+    initiatives bigint[], kpis bigint[], moved boolean[], sign integer
+) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM kpi WHERE id = ANY(kpis) ORDER BY id FOR SHARE;
     UPDATE initiative i
     SET kpi_count = i.kpi_count + sign * c.links,
-        shared_kpi_count = i.shared_kpi_count + sign * c.shared
+        shared_kpi_count = i.shared_kpi_count + sign * c.shared,
+        moved_kpi_count = i.moved_kpi_count + sign * c.moved
     FROM (
         SELECT l.initiative_id, count(*) AS links,
             count(*) FILTER (WHERE (
                 SELECT count(*) FROM kpi_department kd WHERE kd.kpi_id = l.kpi_id) >= 2
-            ) AS shared
-        FROM unnest(initiatives, kpis) AS l(initiative_id, kpi_id)
+            ) AS shared,
+            count(*) FILTER (WHERE l.moved) AS moved
+        FROM unnest(initiatives, kpis, moved) AS l(initiative_id, kpi_id, moved)
         GROUP BY l.initiative_id
     ) c
     WHERE i.id = c.initiative_id;
@@ -98,24 +110,29 @@ CREATE FUNCTION initiative_kpi_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     initiatives bigint[];
     kpis bigint[];
+    moved boolean[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(initiative_id), array_agg(kpi_id) INTO initiatives, kpis
-        FROM new_link;
-        PERFORM initiative_count_kpi_links(initiatives, kpis, 1);
+        SELECT array_agg(initiative_id), array_agg(kpi_id), array_agg(new_link.moved)
+        INTO initiatives, kpis, moved FROM new_link;
+        PERFORM initiative_count_kpi_links(initiatives, kpis, moved, 1);
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(initiative_id), array_agg(kpi_id) INTO initiatives, kpis
-        FROM old_link;
-        PERFORM initiative_count_kpi_links(initiatives, kpis, -1);
+        SELECT array_agg(initiative_id), array_agg(kpi_id), array_agg(old_link.moved)
+        INTO initiatives, kpis, moved FROM old_link;
+        PERFORM initiative_count_kpi_links(initiatives, kpis, moved, -1);
     ELSE
-        SELECT array_agg(o.initiative_id), array_agg(o.kpi_id) INTO initiatives, kpis
+        SELECT array_agg(o.initiative_id), array_agg(o.kpi_id), array_agg(o.moved)
+        INTO initiatives, kpis, moved
         FROM old_link o JOIN new_link n USING (id)
-        WHERE (o.initiative_id, o.kpi_id) IS DISTINCT FROM (n.initiative_id, n.kpi_id);
-        PERFORM initiative_count_kpi_links(initiatives, kpis, -1);
-        SELECT array_agg(n.initiative_id), array_agg(n.kpi_id) INTO initiatives, kpis
+        WHERE (o.initiative_id, o.kpi_id, o.moved) IS DISTINCT FROM
+            (n.initiative_id, n.kpi_id, n.moved);
+        PERFORM initiative_count_kpi_links(initiatives, kpis, moved, -1);
+        SELECT array_agg(n.initiative_id), array_agg(n.kpi_id), array_agg(n.moved)
+        INTO initiatives, kpis, moved
         FROM old_link o JOIN new_link n USING (id)
-        WHERE (o.initiative_id, o.kpi_id) IS DISTINCT FROM (n.initiative_id, n.kpi_id);
-        PERFORM initiative_count_kpi_links(initiatives, kpis, 1);
+        WHERE (o.initiative_id, o.kpi_id, o.moved) IS DISTINCT FROM
+            (n.initiative_id, n.kpi_id, n.moved);
+        PERFORM initiative_count_kpi_links(initiatives, kpis, moved, 1);
     END IF;
     RETURN NULL;
 END;
@@ -235,12 +252,18 @@ CREATE FUNCTION kpi_value_on(kpi bigint, day date) RETURNS numeric LANGUAGE sql 
     WHERE m.kpi_id = kpi AND m.measured_on <= day
     ORDER BY m.measured_on DESC LIMIT 1
 $$""",
+    f"""
+CREATE FUNCTION kpi_moved_from(kpi bigint, start_value numeric) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT {moved("start_value")} FROM kpi k WHERE k.id = kpi
+$$""",
     """
 CREATE FUNCTION initiative_kpi_start_value() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM kpi WHERE id = NEW.kpi_id FOR SHARE;
     NEW.start_value := kpi_value_on(
         NEW.kpi_id, (SELECT i.start_date FROM initiative i WHERE i.id = NEW.initiative_id));
+    NEW.moved := kpi_moved_from(NEW.kpi_id, NEW.start_value);
     RETURN NEW;
 END;
 $$""",
@@ -250,13 +273,17 @@ BEGIN
     PERFORM 1 FROM kpi
     WHERE id IN (SELECT kpi_id FROM initiative_kpi WHERE initiative_id = NEW.id)
     ORDER BY id FOR SHARE;
-    UPDATE initiative_kpi SET start_value = kpi_value_on(kpi_id, NEW.start_date)
-    WHERE initiative_id = NEW.id;
+    UPDATE initiative_kpi ik SET start_value = s.value, moved = kpi_moved_from(ik.kpi_id, s.value)
+    FROM (
+        SELECT id, kpi_value_on(kpi_id, NEW.start_date) AS value
+        FROM initiative_kpi WHERE initiative_id = NEW.id
+    ) s
+    WHERE ik.id = s.id;
     RETURN NULL;
 END;
 $$""",
     # `first_days`: per KPI, the earliest day whose measurement changed.
-    """
+    f"""
 CREATE FUNCTION kpi_refresh_values(kpis bigint[], first_days date[])
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -269,10 +296,31 @@ BEGIN
     ) l ON true
     WHERE k.id = c.kpi_id
         AND (k.last_measured_on, k.last_value) IS DISTINCT FROM (l.measured_on, l.value);
-    UPDATE initiative_kpi ik SET start_value = kpi_value_on(ik.kpi_id, i.start_date)
-    FROM unnest(kpis, first_days) AS c(kpi_id, first_day), initiative i
-    WHERE ik.kpi_id = c.kpi_id AND i.id = ik.initiative_id AND i.start_date >= c.first_day
-        AND ik.start_value IS DISTINCT FROM kpi_value_on(ik.kpi_id, i.start_date);
+    -- Every link of these KPIs: its value at start (when the start is on or after a changed
+    -- day) and whether the latest measurement moved from it.
+    UPDATE initiative_kpi ik SET start_value = s.start_value, moved = s.moved
+    FROM (
+        SELECT v.id, v.start_value, {moved("v.start_value")} AS moved
+        FROM (
+            SELECT l.id, l.kpi_id, CASE WHEN i.start_date >= c.first_day
+                THEN kpi_value_on(l.kpi_id, i.start_date) ELSE l.start_value END AS start_value
+            FROM unnest(kpis, first_days) AS c(kpi_id, first_day)
+            JOIN initiative_kpi l ON l.kpi_id = c.kpi_id
+            JOIN initiative i ON i.id = l.initiative_id
+        ) v
+        JOIN kpi k ON k.id = v.kpi_id
+    ) s
+    WHERE ik.id = s.id
+        AND (ik.start_value, ik.moved) IS DISTINCT FROM (s.start_value, s.moved);
+END;
+$$""",
+    # The KPI's direction or baseline changed: whether each link moved may change too.
+    """
+CREATE FUNCTION kpi_links_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE initiative_kpi SET moved = kpi_moved_from(kpi_id, start_value)
+    WHERE kpi_id = NEW.id AND moved IS DISTINCT FROM kpi_moved_from(kpi_id, start_value);
+    RETURN NULL;
 END;
 $$""",
     """
@@ -359,6 +407,10 @@ EXECUTE FUNCTION initiative_enabler_counts()""",
     """CREATE TRIGGER initiative_kpi_start_value
 BEFORE INSERT OR UPDATE OF initiative_id, kpi_id ON initiative_kpi
 FOR EACH ROW EXECUTE FUNCTION initiative_kpi_start_value()""",
+    """CREATE TRIGGER kpi_direction_changed AFTER UPDATE OF direction, baseline_value ON kpi
+FOR EACH ROW WHEN ((OLD.direction, OLD.baseline_value) IS DISTINCT FROM
+    (NEW.direction, NEW.baseline_value))
+EXECUTE FUNCTION kpi_links_moved()""",
     """CREATE TRIGGER initiative_start_date_changed AFTER UPDATE OF start_date ON initiative
 FOR EACH ROW WHEN (OLD.start_date IS DISTINCT FROM NEW.start_date)
 EXECUTE FUNCTION initiative_start_values()""",
@@ -383,12 +435,13 @@ TRIGGER_NAMES = [
     ("initiative_enabler_changed", "initiative"),
     ("initiative_enabler_deleted", "initiative"),
     ("initiative_start_date_changed", "initiative"),
+    ("kpi_direction_changed", "kpi"),
     ("initiative_kpi_start_value", "initiative_kpi"),
     ("progress_update_latest", "progress_update"),
 ]
 
 FUNCTION_SIGNATURES = [
-    "initiative_count_kpi_links(bigint[], bigint[], integer)",
+    "initiative_count_kpi_links(bigint[], bigint[], boolean[], integer)",
     "initiative_kpi_counts()",
     "kpi_count_departments(bigint[], integer[])",
     "kpi_department_counts()",
@@ -402,6 +455,8 @@ FUNCTION_SIGNATURES = [
     "initiative_kpi_start_value()",
     "kpi_value_on(bigint, date)",
     "department_status_totals()",
+    "kpi_links_moved()",
+    "kpi_moved_from(bigint, numeric)",
 ]
 
 # The counts of the rows already there.
@@ -431,15 +486,17 @@ SELECT department_id, status, count(*), sum(client_share), sum(budget_planned),
 FROM initiative GROUP BY department_id, status
 """,
     """
-UPDATE initiative_kpi ik SET start_value = kpi_value_on(ik.kpi_id, i.start_date)
-FROM initiative i WHERE i.id = ik.initiative_id AND i.start_date IS NOT NULL
-""",
-    """
 UPDATE kpi k SET last_measured_on = l.measured_on, last_value = l.value
 FROM kpi_measurement l
 WHERE l.kpi_id = k.id AND l.measured_on = (
     SELECT max(m.measured_on) FROM kpi_measurement m WHERE m.kpi_id = k.id)
 """,
+    """
+UPDATE initiative_kpi ik SET start_value = kpi_value_on(ik.kpi_id, i.start_date)
+FROM initiative i WHERE i.id = ik.initiative_id AND i.start_date IS NOT NULL
+""",
+    # The initiative_kpi trigger adds each link that moved to its initiative's count.
+    "UPDATE initiative_kpi SET moved = kpi_moved_from(kpi_id, start_value)",
 ]
 
 FLAG_INDEXES = [
@@ -447,6 +504,7 @@ FLAG_INDEXES = [
     ("ix_initiative_silo_kpi", "kpi_count > 0 AND shared_kpi_count = 0"),
     ("ix_initiative_without_enabler", "orientation = 'client_facing' AND enabler_count = 0"),
     ("ix_initiative_technology", "origin = 'technology'"),
+    ("ix_initiative_done_unmoved", "kpi_count > 0 AND moved_kpi_count = 0"),
 ]
 
 PORTFOLIO_INCLUDE = [
@@ -473,12 +531,16 @@ def _portfolio_index(include: list[str]) -> None:
 
 
 def upgrade() -> None:
-    for name in ("kpi_count", "shared_kpi_count", "enabler_count"):
+    for name in ("kpi_count", "shared_kpi_count", "enabler_count", "moved_kpi_count"):
         op.add_column(
             "initiative", sa.Column(name, sa.Integer(), server_default="0", nullable=False)
         )
     op.add_column("initiative", sa.Column("last_check_in_on", sa.Date(), nullable=True))
     op.add_column("initiative_kpi", sa.Column("start_value", VALUE, nullable=True))
+    op.add_column(
+        "initiative_kpi",
+        sa.Column("moved", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
     op.add_column("kpi", sa.Column("last_measured_on", sa.Date(), nullable=True))
     op.add_column("kpi", sa.Column("last_value", VALUE, nullable=True))
     op.create_table(
@@ -540,8 +602,15 @@ def downgrade() -> None:
     for signature in FUNCTION_SIGNATURES:
         op.execute(f"DROP FUNCTION {signature}")
     op.drop_index("ix_initiative_kpi_start_value", table_name="initiative_kpi")
-    for name in ("last_check_in_on", "enabler_count", "shared_kpi_count", "kpi_count"):
+    for name in (
+        "last_check_in_on",
+        "moved_kpi_count",
+        "enabler_count",
+        "shared_kpi_count",
+        "kpi_count",
+    ):
         op.drop_column("initiative", name)
+    op.drop_column("initiative_kpi", "moved")
     op.drop_table("department_status_total")
     op.drop_column("initiative_kpi", "start_value")
     op.drop_column("kpi", "last_value")

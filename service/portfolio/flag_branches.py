@@ -179,15 +179,27 @@ def _cx_without_ex_driver(line: bool) -> str:
     )
 
 
-def kpi_latest_cte(line: bool) -> str:
-    """Per measured KPI (of the line's done initiatives): its latest value up to today."""
-    in_line = " AND k.id IN (SELECT kpi_id FROM done_pair)" if line else ""
+def done_unsure_cte(line: bool) -> str:
+    """Done initiatives linked to a KPI measured after today: their stored `moved` figures
+    count measurements today does not see yet, so they are judged on the measurements."""
+    return f"""
+done_unsure AS MATERIALIZED (
+    SELECT DISTINCT i.id
+    FROM kpi k
+    JOIN initiative_kpi ik ON ik.kpi_id = k.id
+    JOIN {_source(line)} ON i.id = ik.initiative_id
+    WHERE k.last_measured_on > {TODAY} AND i.status = 'done'
+)"""
+
+
+def kpi_latest_cte() -> str:
+    """Per measured KPI of the `done_pair` links: its latest value up to today."""
     return f"""
 kpi_latest AS MATERIALIZED (
     SELECT l.* FROM (
         SELECT k.id AS kpi_id, k.direction, k.baseline_value, {LAST_VALUE} AS latest
         FROM kpi k
-        WHERE k.last_measured_on IS NOT NULL{in_line}
+        WHERE k.last_measured_on IS NOT NULL AND k.id IN (SELECT kpi_id FROM done_pair)
     ) l
     WHERE l.latest IS NOT NULL
 )"""
@@ -199,14 +211,10 @@ MOVED = """CASE l.direction
     ELSE l.latest < coalesce(p.start_value, l.baseline_value) END"""
 
 
-def done_pair_cte(line: bool) -> str:
-    """The (done initiative, linked KPI, KPI value at its start) triples."""
-    return f"""
+DONE_PAIR_CTE = """
 done_pair AS MATERIALIZED (
-    SELECT i.id, ik.kpi_id, ik.start_value
-    FROM {_source(line)}
-    JOIN initiative_kpi ik ON ik.initiative_id = i.id
-    WHERE i.status = 'done' AND i.kpi_count > 0
+    SELECT ik.initiative_id AS id, ik.kpi_id, ik.start_value
+    FROM done_unsure u JOIN initiative_kpi ik ON ik.initiative_id = u.id
 )"""
 
 
@@ -220,11 +228,18 @@ done_moved AS (
 
 
 def _done_without_movement(line: bool) -> str:
-    return _initiatives(
-        "i.status = 'done' AND i.kpi_count > 0"
+    # From the stored figures, except for the initiatives they cannot judge as of today.
+    stored = _initiatives(
+        "i.status = 'done' AND i.kpi_count > 0 AND i.moved_kpi_count = 0"
+        " AND i.id NOT IN (SELECT id FROM done_unsure)",
+        line,
+    )
+    measured = _initiatives(
+        "i.id IN (SELECT id FROM done_unsure) AND i.kpi_count > 0"
         " AND i.id NOT IN (SELECT initiative_id FROM done_moved)",
         line,
     )
+    return f"{stored}\nUNION ALL{measured}"
 
 
 def _owner_inactive(line: bool) -> str:
@@ -259,7 +274,8 @@ scope AS MATERIALIZED (
     CROSS JOIN LATERAL (
         SELECT i.id, i.code, i.status, i.department_id, i.owner_id, i.orientation,
             i.client_share, i.origin, i.budget_planned, i.start_date, i.created_at,
-            i.kpi_count, i.shared_kpi_count, i.enabler_count, i.last_check_in_on
+            i.kpi_count, i.shared_kpi_count, i.enabler_count, i.moved_kpi_count,
+            i.last_check_in_on
         FROM initiative i WHERE i.owner_id = l.id OFFSET 0
     ) i
 )"""

@@ -40,9 +40,10 @@ from service.portfolio.flag_branches import (
     BRANCHES,
     COLUMNS,
     DONE_MOVED_CTE,
+    DONE_PAIR_CTE,
     LAST_VALUE,
     SCOPE_CTE,
-    done_pair_cte,
+    done_unsure_cte,
     kpi_latest_cte,
     shares_cte,
 )
@@ -115,7 +116,7 @@ def flags_sql(codes: list[FlagCode], *, department: bool, owner_line: bool) -> s
     )
     ctes = [SCOPE_CTE] if owner_line else []
     if FlagCode.DONE_WITHOUT_KPI_MOVEMENT in codes:
-        ctes += [done_pair_cte(owner_line), kpi_latest_cte(owner_line), DONE_MOVED_CTE]
+        ctes += [done_unsure_cte(owner_line), DONE_PAIR_CTE, kpi_latest_cte(), DONE_MOVED_CTE]
     if {FlagCode.PORTFOLIO_CLIENT_SKEW, FlagCode.DEPARTMENT_CLIENT_SKEW} & set(codes):
         ctes.append(shares_cte(owner_line))
     ctes.append(f"""

@@ -406,6 +406,31 @@ async def test_done_movement_follows_direction_and_baseline(session: AsyncSessio
     }
 
 
+async def test_done_movement_ignores_measurements_after_today(session: AsyncSession) -> None:
+    d = await dept(session, "ops")
+    kpi = await make_kpi(session, code="KPI-NPS", direction="increase")
+    await make_measurement(session, kpi, date(2026, 1, 1), "30")
+    await make_measurement(session, kpi, TODAY - timedelta(days=10), "30")
+    await make_measurement(session, kpi, TODAY + timedelta(days=5), "35")  # not yet, as of today
+    flat = await make_initiative(
+        session,
+        department_id=d.id,
+        code="INI-055",
+        title="Survey bot",
+        status="done",
+        start_date=date(2026, 2, 1),
+    )
+    await link_kpi(session, flat, kpi)
+    assert await raised(session, FlagCode.DONE_WITHOUT_KPI_MOVEMENT) == {
+        "INI-055": "INI-055 Survey bot is done but none of its KPIs moved toward target "
+        "since it started (KPI-NPS: 30 → 30)."
+    }
+    after = await service.list_flags(
+        session, codes=[FlagCode.DONE_WITHOUT_KPI_MOVEMENT], today=TODAY + timedelta(days=5)
+    )
+    assert after.items == []
+
+
 # OWNER_INACTIVE
 
 

@@ -36,22 +36,38 @@ SELECT i.id,
         WHERE l.to_id = i.id AND l.kind = 'enables' AND e.status <> 'stopped'
             AND e.orientation <> 'client_facing') AS enabler_count,
     (SELECT max(reported_on) FROM progress_update pu WHERE pu.initiative_id = i.id)
-        AS last_check_in_on
+        AS last_check_in_on,
+    (SELECT count(*) FROM link_values v WHERE v.initiative_id = i.id AND v.moved)
+        AS moved_kpi_count
 FROM initiative i ORDER BY i.id
 """
 STORED = """
-SELECT id, kpi_count, shared_kpi_count, enabler_count, last_check_in_on
+SELECT id, kpi_count, shared_kpi_count, enabler_count, last_check_in_on, moved_kpi_count
 FROM initiative ORDER BY id
 """
-RECOMPUTED_VALUES = """
-SELECT ik.id, (
-    SELECT m.value FROM kpi_measurement m
-    WHERE m.kpi_id = ik.kpi_id AND m.measured_on <= i.start_date
-    ORDER BY m.measured_on DESC LIMIT 1
-) AS start_value
-FROM initiative_kpi ik JOIN initiative i ON i.id = ik.initiative_id ORDER BY ik.id
-"""
-STORED_VALUES = "SELECT id, start_value FROM initiative_kpi ORDER BY id"
+# Per KPI link: the KPI's last value on or before the start, and whether its latest value
+# beats that (else the baseline) in the KPI's direction.
+LINK_VALUES = """
+link_values AS (
+    SELECT ik.id, ik.initiative_id, sv.value AS start_value, coalesce(CASE k.direction
+        WHEN 'increase' THEN lt.value > coalesce(sv.value, k.baseline_value)
+        ELSE lt.value < coalesce(sv.value, k.baseline_value) END, false) AS moved
+    FROM initiative_kpi ik
+    JOIN initiative i ON i.id = ik.initiative_id
+    JOIN kpi k ON k.id = ik.kpi_id
+    LEFT JOIN LATERAL (
+        SELECT m.value FROM kpi_measurement m
+        WHERE m.kpi_id = ik.kpi_id AND m.measured_on <= i.start_date
+        ORDER BY m.measured_on DESC LIMIT 1
+    ) sv ON true
+    LEFT JOIN LATERAL (
+        SELECT m.value FROM kpi_measurement m WHERE m.kpi_id = ik.kpi_id
+        ORDER BY m.measured_on DESC LIMIT 1
+    ) lt ON true
+)"""
+RECOMPUTED = f"WITH {LINK_VALUES} {RECOMPUTED}"
+RECOMPUTED_VALUES = f"WITH {LINK_VALUES} SELECT id, start_value, moved FROM link_values ORDER BY id"
+STORED_VALUES = "SELECT id, start_value, moved FROM initiative_kpi ORDER BY id"
 RECOMPUTED_LATEST = """
 SELECT k.id, l.measured_on, l.value FROM kpi k LEFT JOIN LATERAL (
     SELECT measured_on, value FROM kpi_measurement m WHERE m.kpi_id = k.id
@@ -260,6 +276,36 @@ async def test_department_totals_follow_status_budget_department_and_deletion(
     await session.delete(app)
     await session.flush()
     assert await totals(ops.id) == []
+    await assert_consistent(session)
+
+
+async def test_links_moved_follow_measurements_direction_and_baseline(
+    session: AsyncSession,
+) -> None:
+    d = await make_department(session)
+    kpi = await make_kpi(session, direction="increase", baseline_value=Decimal("10"))
+    initiative = await make_initiative(
+        session, department_id=d.id, status="done", start_date=date(2026, 3, 1)
+    )
+    link = await link_kpi(session, initiative, kpi)
+
+    async def moved() -> tuple[bool, int]:
+        sql = """SELECT ik.moved, i.moved_kpi_count FROM initiative_kpi ik
+            JOIN initiative i ON i.id = ik.initiative_id WHERE ik.id = :id"""
+        row = (await session.execute(text(sql), {"id": link.id})).one()
+        return (row.moved, row.moved_kpi_count)
+
+    assert await moved() == (False, 0)  # never measured
+    await make_measurement(session, kpi, date(2026, 5, 1), "12")  # 10 (baseline) -> 12
+    assert await moved() == (True, 1)
+    kpi.direction = "decrease"
+    await session.flush()
+    assert await moved() == (False, 0)
+    kpi.baseline_value = Decimal("15")
+    await session.flush()
+    assert await moved() == (True, 1)
+    await make_measurement(session, kpi, date(2026, 2, 1), "11")  # before the start: 11 -> 12
+    assert await moved() == (False, 0)
     await assert_consistent(session)
 
 
