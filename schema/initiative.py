@@ -70,6 +70,7 @@ class Initiative(Timestamped, table=True):
                 "created_at",
                 "kpi_count",
                 "shared_kpi_count",
+                "spent_to_date",
             ],
         ),
         # The few initiatives that state no user need (the NO_USER_NEED flag).
@@ -86,7 +87,10 @@ class Initiative(Timestamped, table=True):
             "ix_initiative_without_enabler", "orientation = 'client_facing' AND enabler_count = 0"
         ),
         _flag_index("ix_initiative_technology", "origin = 'technology'"),
-        _flag_index("ix_initiative_done_unmoved", "kpi_count > 0 AND moved_kpi_count = 0"),
+        _flag_index(
+            "ix_initiative_done_unmoved",
+            "status = 'done' AND kpi_count > 0 AND moved_kpi_count = 0",
+        ),
         # In-progress work by its latest check-in (the STALE_UPDATE flag).
         sa.Index(
             "ix_initiative_in_progress_check_in",
@@ -124,13 +128,15 @@ class Initiative(Timestamped, table=True):
     budget_planned: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
     # Kept current by the database (migration 0003): how many KPIs the initiative is linked
     # to, how many of them are shared, how many internal or hybrid initiatives (not stopped)
-    # enable it, how many of its KPIs moved toward target since it started, and the day of
-    # its latest check-in.
+    # enable it, how many of its KPIs moved toward target since it started (counted while it
+    # is done), and its latest check-in (by day, then id): the day, the id and its spend.
     kpi_count: int = derived_count()
     shared_kpi_count: int = derived_count()
     enabler_count: int = derived_count()
     moved_kpi_count: int = derived_count()
     last_check_in_on: date | None = derived_value()
+    last_check_in_id: int | None = derived_value(sa.BigInteger)
+    spent_to_date: Decimal | None = derived_value(MONEY)
 
 
 class InitiativeLink(Timestamped, table=True):

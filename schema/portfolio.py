@@ -60,3 +60,5 @@ class DepartmentStatusTotal(SQLModel, table=True):
     client_share_total: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric())
     budget_total: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric())
     client_budget_total: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric())
+    spent_total: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric())
+    client_spent_total: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric())

@@ -8,13 +8,15 @@ any surface (ORM, bulk upserts, COPY):
   second accountable department;
 - initiative.enabler_count: `enables` links from internal or hybrid initiatives that are
   not stopped, and enablers changing orientation or status, or being deleted;
-- initiative.last_check_in_on: the latest reported_on of its (append-only) check-ins;
+- initiative.last_check_in_on / last_check_in_id / spent_to_date: its latest (append-only)
+  check-in, by reported_on then id, and the spend it reported;
 - initiative_kpi.start_value: the KPI's last value on or before the initiative's start,
-  and moved: whether the KPI's latest value beats it (else its baseline) in the KPI's
-  direction; initiative.moved_kpi_count counts those links;
+  and, while the initiative is done, moved: whether the KPI's latest value beats it (else
+  its baseline) in the KPI's direction; initiative.moved_kpi_count counts those links;
 - kpi.last_measured_on / last_value: the KPI's latest measurement;
 - department_status_total: per lead department and status, the initiatives' count and
-  their summed client share, budget and client-facing budget (the balance and its skews).
+  their summed client share, budget, spend and the client-facing part of both (the balance
+  and its skews).
 
 Counts change by increments, so concurrent writers never overwrite each other's. Where a
 figure depends on another row (a KPI's departments or measurements, an enabler's
@@ -55,11 +57,13 @@ def moved(start_value: str) -> str:
 
 _TOTALS_ADDED = """
         SELECT department_id, status, 1 AS n, client_share AS share, budget_planned AS budget,
-            budget_planned * client_share AS client
+            budget_planned * client_share AS client, coalesce(spent_to_date, 0) AS spent,
+            coalesce(spent_to_date, 0) * client_share AS client_spent
         FROM new_row"""
 _TOTALS_REMOVED = """
         SELECT department_id, status, -1 AS n, -client_share AS share, -budget_planned AS budget,
-            -budget_planned * client_share AS client
+            -budget_planned * client_share AS client, -coalesce(spent_to_date, 0) AS spent,
+            -coalesce(spent_to_date, 0) * client_share AS client_spent
         FROM old_row"""
 
 
@@ -69,71 +73,77 @@ def _add_totals(rows: str) -> str:
     The key order makes concurrent writers lock the rows in the same order.
     """
     return f"""INSERT INTO department_status_total AS t (department_id, status,
-            initiative_count, client_share_total, budget_total, client_budget_total)
-        SELECT c.department_id, c.status, sum(c.n), sum(c.share), sum(c.budget), sum(c.client)
+            initiative_count, client_share_total, budget_total, client_budget_total,
+            spent_total, client_spent_total)
+        SELECT c.department_id, c.status, sum(c.n), sum(c.share), sum(c.budget), sum(c.client),
+            sum(c.spent), sum(c.client_spent)
         FROM ({rows}) c
         GROUP BY c.department_id, c.status
-        HAVING sum(c.n) <> 0 OR sum(c.share) <> 0 OR sum(c.budget) <> 0 OR sum(c.client) <> 0
+        HAVING (sum(c.n), sum(c.share), sum(c.budget), sum(c.client), sum(c.spent),
+            sum(c.client_spent)) <> (0, 0, 0, 0, 0, 0)
         ORDER BY c.department_id, c.status
         ON CONFLICT (department_id, status) DO UPDATE SET
             initiative_count = t.initiative_count + EXCLUDED.initiative_count,
             client_share_total = t.client_share_total + EXCLUDED.client_share_total,
             budget_total = t.budget_total + EXCLUDED.budget_total,
-            client_budget_total = t.client_budget_total + EXCLUDED.client_budget_total"""
+            client_budget_total = t.client_budget_total + EXCLUDED.client_budget_total,
+            spent_total = t.spent_total + EXCLUDED.spent_total,
+            client_spent_total = t.client_spent_total + EXCLUDED.client_spent_total"""
 
 
 FUNCTIONS = [
     """
 CREATE FUNCTION initiative_count_kpi_links(
-    initiatives bigint[], kpis bigint[], moved boolean[], sign integer
+    initiatives bigint[], kpis bigint[], moved boolean[], signs integer[]
 ) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM kpi WHERE id = ANY(kpis) ORDER BY id FOR SHARE;
     UPDATE initiative i
-    SET kpi_count = i.kpi_count + sign * c.links,
-        shared_kpi_count = i.shared_kpi_count + sign * c.shared,
-        moved_kpi_count = i.moved_kpi_count + sign * c.moved
+    SET kpi_count = i.kpi_count + c.links,
+        shared_kpi_count = i.shared_kpi_count + c.shared,
+        moved_kpi_count = i.moved_kpi_count + c.moved
     FROM (
-        SELECT l.initiative_id, count(*) AS links,
-            count(*) FILTER (WHERE (
+        SELECT l.initiative_id, sum(l.sign) AS links,
+            coalesce(sum(l.sign) FILTER (WHERE (
                 SELECT count(*) FROM kpi_department kd WHERE kd.kpi_id = l.kpi_id) >= 2
-            ) AS shared,
-            count(*) FILTER (WHERE l.moved) AS moved
-        FROM unnest(initiatives, kpis, moved) AS l(initiative_id, kpi_id, moved)
+            ), 0) AS shared,
+            coalesce(sum(l.sign) FILTER (WHERE l.moved), 0) AS moved
+        FROM unnest(initiatives, kpis, moved, signs) AS l(initiative_id, kpi_id, moved, sign)
         GROUP BY l.initiative_id
     ) c
-    WHERE i.id = c.initiative_id;
+    WHERE i.id = c.initiative_id AND (c.links, c.shared, c.moved) <> (0, 0, 0);
 END;
 $$""",
+    # Each link counts +1 as inserted (or as it is after an update), -1 as deleted (or as it
+    # was before), so an update that changes nothing the counts see writes nothing.
     """
 CREATE FUNCTION initiative_kpi_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     initiatives bigint[];
     kpis bigint[];
     moved boolean[];
+    signs integer[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(initiative_id), array_agg(kpi_id), array_agg(new_link.moved)
-        INTO initiatives, kpis, moved FROM new_link;
-        PERFORM initiative_count_kpi_links(initiatives, kpis, moved, 1);
+        SELECT array_agg(initiative_id), array_agg(kpi_id), array_agg(new_link.moved),
+            array_agg(1)
+        INTO initiatives, kpis, moved, signs FROM new_link;
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(initiative_id), array_agg(kpi_id), array_agg(old_link.moved)
-        INTO initiatives, kpis, moved FROM old_link;
-        PERFORM initiative_count_kpi_links(initiatives, kpis, moved, -1);
+        SELECT array_agg(initiative_id), array_agg(kpi_id), array_agg(old_link.moved),
+            array_agg(-1)
+        INTO initiatives, kpis, moved, signs FROM old_link;
     ELSE
-        SELECT array_agg(o.initiative_id), array_agg(o.kpi_id), array_agg(o.moved)
-        INTO initiatives, kpis, moved
+        SELECT array_agg(c.initiative_id), array_agg(c.kpi_id), array_agg(c.moved),
+            array_agg(c.sign)
+        INTO initiatives, kpis, moved, signs
         FROM old_link o JOIN new_link n USING (id)
+        CROSS JOIN LATERAL (VALUES
+            (o.initiative_id, o.kpi_id, o.moved, -1), (n.initiative_id, n.kpi_id, n.moved, 1)
+        ) AS c(initiative_id, kpi_id, moved, sign)
         WHERE (o.initiative_id, o.kpi_id, o.moved) IS DISTINCT FROM
             (n.initiative_id, n.kpi_id, n.moved);
-        PERFORM initiative_count_kpi_links(initiatives, kpis, moved, -1);
-        SELECT array_agg(n.initiative_id), array_agg(n.kpi_id), array_agg(n.moved)
-        INTO initiatives, kpis, moved
-        FROM old_link o JOIN new_link n USING (id)
-        WHERE (o.initiative_id, o.kpi_id, o.moved) IS DISTINCT FROM
-            (n.initiative_id, n.kpi_id, n.moved);
-        PERFORM initiative_count_kpi_links(initiatives, kpis, moved, 1);
     END IF;
+    PERFORM initiative_count_kpi_links(initiatives, kpis, moved, signs);
     RETURN NULL;
 END;
 $$""",
@@ -253,17 +263,19 @@ CREATE FUNCTION kpi_value_on(kpi bigint, day date) RETURNS numeric LANGUAGE sql 
     ORDER BY m.measured_on DESC LIMIT 1
 $$""",
     f"""
-CREATE FUNCTION kpi_moved_from(kpi bigint, start_value numeric) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT {moved("start_value")} FROM kpi k WHERE k.id = kpi
+CREATE FUNCTION kpi_moved_from(initiative bigint, kpi bigint, start_value numeric)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT i.status = 'done' AND {moved("start_value")}
+    FROM kpi k, initiative i WHERE k.id = kpi AND i.id = initiative
 $$""",
     """
 CREATE FUNCTION initiative_kpi_start_value() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM kpi WHERE id = NEW.kpi_id FOR SHARE;
+    PERFORM 1 FROM initiative WHERE id = NEW.initiative_id FOR SHARE;
     NEW.start_value := kpi_value_on(
         NEW.kpi_id, (SELECT i.start_date FROM initiative i WHERE i.id = NEW.initiative_id));
-    NEW.moved := kpi_moved_from(NEW.kpi_id, NEW.start_value);
+    NEW.moved := kpi_moved_from(NEW.initiative_id, NEW.kpi_id, NEW.start_value);
     RETURN NEW;
 END;
 $$""",
@@ -273,7 +285,8 @@ BEGIN
     PERFORM 1 FROM kpi
     WHERE id IN (SELECT kpi_id FROM initiative_kpi WHERE initiative_id = NEW.id)
     ORDER BY id FOR SHARE;
-    UPDATE initiative_kpi ik SET start_value = s.value, moved = kpi_moved_from(ik.kpi_id, s.value)
+    UPDATE initiative_kpi ik
+    SET start_value = s.value, moved = kpi_moved_from(NEW.id, ik.kpi_id, s.value)
     FROM (
         SELECT id, kpi_value_on(kpi_id, NEW.start_date) AS value
         FROM initiative_kpi WHERE initiative_id = NEW.id
@@ -300,9 +313,9 @@ BEGIN
     -- day) and whether the latest measurement moved from it.
     UPDATE initiative_kpi ik SET start_value = s.start_value, moved = s.moved
     FROM (
-        SELECT v.id, v.start_value, {moved("v.start_value")} AS moved
+        SELECT v.id, v.start_value, v.done AND {moved("v.start_value")} AS moved
         FROM (
-            SELECT l.id, l.kpi_id, CASE WHEN i.start_date >= c.first_day
+            SELECT l.id, l.kpi_id, i.status = 'done' AS done, CASE WHEN i.start_date >= c.first_day
                 THEN kpi_value_on(l.kpi_id, i.start_date) ELSE l.start_value END AS start_value
             FROM unnest(kpis, first_days) AS c(kpi_id, first_day)
             JOIN initiative_kpi l ON l.kpi_id = c.kpi_id
@@ -318,8 +331,9 @@ $$""",
     """
 CREATE FUNCTION kpi_links_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE initiative_kpi SET moved = kpi_moved_from(kpi_id, start_value)
-    WHERE kpi_id = NEW.id AND moved IS DISTINCT FROM kpi_moved_from(kpi_id, start_value);
+    UPDATE initiative_kpi SET moved = kpi_moved_from(initiative_id, kpi_id, start_value)
+    WHERE kpi_id = NEW.id
+        AND moved IS DISTINCT FROM kpi_moved_from(initiative_id, kpi_id, start_value);
     RETURN NULL;
 END;
 $$""",
@@ -363,13 +377,18 @@ $$""",
     """
 CREATE FUNCTION progress_update_latest() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- The row comparison is re-checked on the locked row, so of two concurrent check-ins
+    -- the later one (by day, then id) wins whichever commits first.
     UPDATE initiative i
-    SET last_check_in_on = greatest(i.last_check_in_on, c.last)
+    SET last_check_in_on = c.reported_on, last_check_in_id = c.id,
+        spent_to_date = c.spent_to_date
     FROM (
-        SELECT initiative_id, max(reported_on) AS last FROM new_check_in GROUP BY initiative_id
+        SELECT DISTINCT ON (initiative_id) initiative_id, reported_on, id, spent_to_date
+        FROM new_check_in ORDER BY initiative_id, reported_on DESC, id DESC
     ) c
     WHERE i.id = c.initiative_id
-        AND (i.last_check_in_on IS NULL OR i.last_check_in_on < c.last);
+        AND (i.last_check_in_id IS NULL
+            OR (i.last_check_in_on, i.last_check_in_id) < (c.reported_on, c.id));
     RETURN NULL;
 END;
 $$""",
@@ -411,8 +430,10 @@ FOR EACH ROW EXECUTE FUNCTION initiative_kpi_start_value()""",
 FOR EACH ROW WHEN ((OLD.direction, OLD.baseline_value) IS DISTINCT FROM
     (NEW.direction, NEW.baseline_value))
 EXECUTE FUNCTION kpi_links_moved()""",
-    """CREATE TRIGGER initiative_start_date_changed AFTER UPDATE OF start_date ON initiative
-FOR EACH ROW WHEN (OLD.start_date IS DISTINCT FROM NEW.start_date)
+    """CREATE TRIGGER initiative_start_date_changed
+AFTER UPDATE OF start_date, status ON initiative
+FOR EACH ROW WHEN (OLD.start_date IS DISTINCT FROM NEW.start_date
+    OR (OLD.status = 'done') <> (NEW.status = 'done'))
 EXECUTE FUNCTION initiative_start_values()""",
     """CREATE TRIGGER progress_update_latest AFTER INSERT ON progress_update
 REFERENCING NEW TABLE AS new_check_in
@@ -441,7 +462,7 @@ TRIGGER_NAMES = [
 ]
 
 FUNCTION_SIGNATURES = [
-    "initiative_count_kpi_links(bigint[], bigint[], boolean[], integer)",
+    "initiative_count_kpi_links(bigint[], bigint[], boolean[], integer[])",
     "initiative_kpi_counts()",
     "kpi_count_departments(bigint[], integer[])",
     "kpi_department_counts()",
@@ -456,9 +477,18 @@ FUNCTION_SIGNATURES = [
     "kpi_value_on(bigint, date)",
     "department_status_totals()",
     "kpi_links_moved()",
-    "kpi_moved_from(bigint, numeric)",
+    "kpi_moved_from(bigint, bigint, numeric)",
 ]
 
+# The totals of the initiatives already there, before any figure of theirs is set: from
+# here on, the initiative trigger adds every change (the spend backfilled next, too).
+BACKFILL_TOTALS = """
+INSERT INTO department_status_total (department_id, status, initiative_count,
+    client_share_total, budget_total, client_budget_total, spent_total, client_spent_total)
+SELECT department_id, status, count(*), sum(client_share), sum(budget_planned),
+    sum(budget_planned * client_share), 0, 0
+FROM initiative GROUP BY department_id, status
+"""
 # The counts of the rows already there.
 BACKFILL = f"""
 UPDATE initiative i SET
@@ -473,18 +503,12 @@ UPDATE initiative i SET
         WHERE l.to_id = i.id AND l.kind = 'enables'
             AND {enabler("e")}
     ),
-    last_check_in_on = (
-        SELECT max(pu.reported_on) FROM progress_update pu WHERE pu.initiative_id = i.id
+    (last_check_in_on, last_check_in_id, spent_to_date) = (
+        SELECT pu.reported_on, pu.id, pu.spent_to_date FROM progress_update pu
+        WHERE pu.initiative_id = i.id ORDER BY pu.reported_on DESC, pu.id DESC LIMIT 1
     )
 """
 BACKFILL_VALUES = [
-    """
-INSERT INTO department_status_total (department_id, status, initiative_count,
-    client_share_total, budget_total, client_budget_total)
-SELECT department_id, status, count(*), sum(client_share), sum(budget_planned),
-    sum(budget_planned * client_share)
-FROM initiative GROUP BY department_id, status
-""",
     """
 UPDATE kpi k SET last_measured_on = l.measured_on, last_value = l.value
 FROM kpi_measurement l
@@ -496,7 +520,7 @@ UPDATE initiative_kpi ik SET start_value = kpi_value_on(ik.kpi_id, i.start_date)
 FROM initiative i WHERE i.id = ik.initiative_id AND i.start_date IS NOT NULL
 """,
     # The initiative_kpi trigger adds each link that moved to its initiative's count.
-    "UPDATE initiative_kpi SET moved = kpi_moved_from(kpi_id, start_value)",
+    "UPDATE initiative_kpi SET moved = kpi_moved_from(initiative_id, kpi_id, start_value)",
 ]
 
 FLAG_INDEXES = [
@@ -504,7 +528,7 @@ FLAG_INDEXES = [
     ("ix_initiative_silo_kpi", "kpi_count > 0 AND shared_kpi_count = 0"),
     ("ix_initiative_without_enabler", "orientation = 'client_facing' AND enabler_count = 0"),
     ("ix_initiative_technology", "origin = 'technology'"),
-    ("ix_initiative_done_unmoved", "kpi_count > 0 AND moved_kpi_count = 0"),
+    ("ix_initiative_done_unmoved", "status = 'done' AND kpi_count > 0 AND moved_kpi_count = 0"),
 ]
 
 PORTFOLIO_INCLUDE = [
@@ -536,6 +560,8 @@ def upgrade() -> None:
             "initiative", sa.Column(name, sa.Integer(), server_default="0", nullable=False)
         )
     op.add_column("initiative", sa.Column("last_check_in_on", sa.Date(), nullable=True))
+    op.add_column("initiative", sa.Column("last_check_in_id", sa.BigInteger(), nullable=True))
+    op.add_column("initiative", sa.Column("spent_to_date", sa.Numeric(14, 2), nullable=True))
     op.add_column("initiative_kpi", sa.Column("start_value", VALUE, nullable=True))
     op.add_column(
         "initiative_kpi",
@@ -551,6 +577,8 @@ def upgrade() -> None:
         sa.Column("client_share_total", sa.Numeric(), nullable=False),
         sa.Column("budget_total", sa.Numeric(), nullable=False),
         sa.Column("client_budget_total", sa.Numeric(), nullable=False),
+        sa.Column("spent_total", sa.Numeric(), nullable=False),
+        sa.Column("client_spent_total", sa.Numeric(), nullable=False),
         sa.ForeignKeyConstraint(
             ["department_id"],
             ["department.id"],
@@ -561,7 +589,7 @@ def upgrade() -> None:
     )
     for statement in FUNCTIONS + TRIGGERS:
         op.execute(statement)
-    for statement in [BACKFILL, *BACKFILL_VALUES]:
+    for statement in [BACKFILL_TOTALS, BACKFILL, *BACKFILL_VALUES]:
         op.execute(statement)
     op.create_index(
         "ix_initiative_kpi_start_value",
@@ -571,7 +599,7 @@ def upgrade() -> None:
         postgresql_include=["kpi_id", "start_value"],
     )
     op.drop_index("ix_initiative_portfolio", table_name="initiative")
-    _portfolio_index([*PORTFOLIO_INCLUDE, "kpi_count", "shared_kpi_count"])
+    _portfolio_index([*PORTFOLIO_INCLUDE, "kpi_count", "shared_kpi_count", "spent_to_date"])
     for name, where in FLAG_INDEXES:
         op.create_index(
             name,
@@ -603,6 +631,8 @@ def downgrade() -> None:
         op.execute(f"DROP FUNCTION {signature}")
     op.drop_index("ix_initiative_kpi_start_value", table_name="initiative_kpi")
     for name in (
+        "spent_to_date",
+        "last_check_in_id",
         "last_check_in_on",
         "moved_kpi_count",
         "enabler_count",

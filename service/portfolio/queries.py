@@ -22,18 +22,10 @@ line(id, depth) AS (
 
 IN_LINE = " AND i.owner_id IN (SELECT id FROM line)"
 
-# The latest check-in's spend (0 when none).
-LATEST_SPENT_JOIN = """
-LEFT JOIN LATERAL (
-    SELECT pu.spent_to_date FROM progress_update pu
-    WHERE pu.initiative_id = i.id
-    ORDER BY pu.reported_on DESC, pu.id DESC
-    LIMIT 1
-) latest ON true"""
-
+# Spend is the latest check-in's, kept on the initiative (0 before the first one).
 WEIGHTS = {
     "budget": "i.budget_planned",
-    "spent": "coalesce(latest.spent_to_date, 0)",
+    "spent": "coalesce(i.spent_to_date, 0)",
     "count": "1::numeric",
 }
 
@@ -44,9 +36,10 @@ def with_line(owner_line: bool, *ctes: str) -> str:
     return "WITH RECURSIVE " + ",\n".join(parts) if parts else ""
 
 
-# The balance weighted by budget or count, summed from department_status_total.
+# The balance under each weight, summed from department_status_total.
 TOTALS = {
     "budget": ("t.budget_total", "t.client_budget_total"),
+    "spent": ("t.spent_total", "t.client_spent_total"),
     "count": ("t.initiative_count", "t.client_share_total"),
 }
 
@@ -54,12 +47,11 @@ TOTALS = {
 def balance(weight: str, *, department: bool, owner_line: bool) -> str:
     """Portfolio total (is_total) and per-department rows of the client-facing share.
 
-    Weighted by budget or count with no filter, it sums the maintained per-department
-    totals; otherwise it reads the initiatives.
+    With no filter, it sums the maintained per-department totals; otherwise it reads the
+    initiatives.
     """
-    if weight in TOTALS and not department and not owner_line:
+    if not department and not owner_line:
         return _balance_sql(_totals_cte(*TOTALS[weight]), owner_line=False)
-    spent_join = LATEST_SPENT_JOIN if weight == "spent" else ""
     restrict = (
         " AND i.department_id = (SELECT id FROM department WHERE code = :department)"
         if department
@@ -72,7 +64,7 @@ totals AS (
         count(*) AS initiative_count,
         round(sum({WEIGHTS[weight]} * i.client_share)
             / nullif(sum({WEIGHTS[weight]}), 0), 4) AS client_share
-    FROM initiative i{spent_join}
+    FROM initiative i
     WHERE i.status = ANY(CAST(:statuses AS text[])){restrict}
     GROUP BY GROUPING SETS ((i.department_id), ())
 )"""

@@ -1,5 +1,6 @@
 """Balance index: exact shares on hand-built portfolios."""
 
+from datetime import date
 from decimal import Decimal
 
 import httpx
@@ -54,8 +55,6 @@ async def test_hybrid_override(session: AsyncSession) -> None:
 
 async def test_spent_uses_latest_checkin(session: AsyncSession) -> None:
     rows = await _three(session)
-    from datetime import date
-
     await make_update(session, rows["client"], reported_on=date(2026, 3, 1), spent_to_date=900)
     await make_update(session, rows["client"], reported_on=date(2026, 4, 1), spent_to_date=30)
     await make_update(session, rows["internal"], reported_on=date(2026, 4, 1), spent_to_date=70)
@@ -63,6 +62,16 @@ async def test_spent_uses_latest_checkin(session: AsyncSession) -> None:
     # 30 client-facing, 70 internal, the hybrid has no check-in (0).
     assert balance.client_share == Decimal("0.3000")
     assert balance.total_weight == Decimal("100.00")
+    await make_update(session, rows["hybrid"], reported_on=date(2026, 4, 2), spent_to_date=100)
+    balance = await service.compute_balance(session, weight="spent")
+    # (30 + 100 x 0.5) / 200
+    assert (balance.client_share, balance.total_weight) == (Decimal("0.4000"), Decimal("200.00"))
+    marketing = await service.compute_balance(session, weight="spent", department="marketing")
+    # (30 + 100 x 0.5) / 130
+    assert (marketing.client_share, marketing.total_weight) == (
+        Decimal("0.6154"),
+        Decimal("130.00"),
+    )
 
 
 async def test_wire_shape(client: httpx.AsyncClient, session: AsyncSession) -> None:

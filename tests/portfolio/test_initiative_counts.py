@@ -35,23 +35,29 @@ SELECT i.id,
     (SELECT count(*) FROM initiative_link l JOIN initiative e ON e.id = l.from_id
         WHERE l.to_id = i.id AND l.kind = 'enables' AND e.status <> 'stopped'
             AND e.orientation <> 'client_facing') AS enabler_count,
-    (SELECT max(reported_on) FROM progress_update pu WHERE pu.initiative_id = i.id)
-        AS last_check_in_on,
+    latest.reported_on AS last_check_in_on, latest.id AS last_check_in_id,
+    latest.spent_to_date,
     (SELECT count(*) FROM link_values v WHERE v.initiative_id = i.id AND v.moved)
         AS moved_kpi_count
-FROM initiative i ORDER BY i.id
+FROM initiative i LEFT JOIN LATERAL (
+    SELECT pu.reported_on, pu.id, pu.spent_to_date FROM progress_update pu
+    WHERE pu.initiative_id = i.id ORDER BY pu.reported_on DESC, pu.id DESC LIMIT 1
+) latest ON true
+ORDER BY i.id
 """
 STORED = """
-SELECT id, kpi_count, shared_kpi_count, enabler_count, last_check_in_on, moved_kpi_count
+SELECT id, kpi_count, shared_kpi_count, enabler_count, last_check_in_on, last_check_in_id,
+    spent_to_date, moved_kpi_count
 FROM initiative ORDER BY id
 """
-# Per KPI link: the KPI's last value on or before the start, and whether its latest value
-# beats that (else the baseline) in the KPI's direction.
+# Per KPI link: the KPI's last value on or before the start, and, for a done initiative,
+# whether its latest value beats that (else the baseline) in the KPI's direction.
 LINK_VALUES = """
 link_values AS (
-    SELECT ik.id, ik.initiative_id, sv.value AS start_value, coalesce(CASE k.direction
-        WHEN 'increase' THEN lt.value > coalesce(sv.value, k.baseline_value)
-        ELSE lt.value < coalesce(sv.value, k.baseline_value) END, false) AS moved
+    SELECT ik.id, ik.initiative_id, sv.value AS start_value,
+        i.status = 'done' AND coalesce(CASE k.direction
+            WHEN 'increase' THEN lt.value > coalesce(sv.value, k.baseline_value)
+            ELSE lt.value < coalesce(sv.value, k.baseline_value) END, false) AS moved
     FROM initiative_kpi ik
     JOIN initiative i ON i.id = ik.initiative_id
     JOIN kpi k ON k.id = ik.kpi_id
@@ -77,12 +83,13 @@ SELECT k.id, l.measured_on, l.value FROM kpi k LEFT JOIN LATERAL (
 STORED_LATEST = "SELECT id, last_measured_on, last_value FROM kpi ORDER BY id"
 RECOMPUTED_TOTALS = """
 SELECT department_id, status, count(*), sum(client_share), sum(budget_planned),
-    sum(budget_planned * client_share)
+    sum(budget_planned * client_share), coalesce(sum(spent_to_date), 0),
+    coalesce(sum(spent_to_date * client_share), 0)
 FROM initiative GROUP BY department_id, status ORDER BY department_id, status
 """
 STORED_TOTALS = """
 SELECT department_id, status, initiative_count, client_share_total, budget_total,
-    client_budget_total
+    client_budget_total, spent_total, client_spent_total
 FROM department_status_total WHERE initiative_count > 0 ORDER BY department_id, status
 """
 
@@ -187,14 +194,26 @@ async def test_enablers_follow_orientation_status_links_and_deletion(
     await assert_consistent(session)
 
 
-async def test_latest_check_in_day(session: AsyncSession) -> None:
-    initiative = await make_initiative(session, department_id=(await make_department(session)).id)
-    await make_update(session, initiative, reported_on=date(2026, 11, 10))
-    await make_update(session, initiative, reported_on=date(2026, 11, 5))
-    day = await session.scalar(
-        text("SELECT last_check_in_on FROM initiative WHERE id = :id"), {"id": initiative.id}
-    )
-    assert day == date(2026, 11, 10)
+async def test_latest_check_in_and_its_spend(session: AsyncSession) -> None:
+    department = await make_department(session)
+    initiative = await make_initiative(session, department_id=department.id, budget_planned=500)
+
+    async def latest() -> tuple[date | None, Decimal | None, Decimal]:
+        sql = """SELECT i.last_check_in_on, i.spent_to_date, t.spent_total
+            FROM initiative i JOIN department_status_total t
+                ON t.department_id = i.department_id AND t.status = i.status
+            WHERE i.id = :id"""
+        row = (await session.execute(text(sql), {"id": initiative.id})).one()
+        return (row.last_check_in_on, row.spent_to_date, row.spent_total)
+
+    assert await latest() == (None, None, Decimal("0"))
+    await make_update(session, initiative, reported_on=date(2026, 11, 10), spent_to_date=120)
+    assert await latest() == (date(2026, 11, 10), Decimal("120.00"), Decimal("120.00"))
+    # A backdated check-in is not the latest; a second one the same day is.
+    await make_update(session, initiative, reported_on=date(2026, 11, 5), spent_to_date=999)
+    assert await latest() == (date(2026, 11, 10), Decimal("120.00"), Decimal("120.00"))
+    await make_update(session, initiative, reported_on=date(2026, 11, 10), spent_to_date=150)
+    assert await latest() == (date(2026, 11, 10), Decimal("150.00"), Decimal("150.00"))
     await assert_consistent(session)
 
 
@@ -304,7 +323,15 @@ async def test_links_moved_follow_measurements_direction_and_baseline(
     kpi.baseline_value = Decimal("15")
     await session.flush()
     assert await moved() == (True, 1)
-    await make_measurement(session, kpi, date(2026, 2, 1), "11")  # before the start: 11 -> 12
+    await make_measurement(session, kpi, date(2026, 2, 1), "16")  # before the start: 16 -> 12
+    assert await moved() == (True, 1)
+    initiative.status = "in_progress"  # tracked while done only
+    await session.flush()
+    assert await moved() == (False, 0)
+    initiative.status = "done"
+    await session.flush()
+    assert await moved() == (True, 1)
+    await make_measurement(session, kpi, date(2026, 6, 1), "17")  # latest: 16 -> 17, not down
     assert await moved() == (False, 0)
     await assert_consistent(session)
 
@@ -424,3 +451,45 @@ async def test_measuring_before_a_start_while_the_kpi_is_linked(
     await _race(committed, LINK_KPI, measure, ids, second_first)
     sql = "SELECT start_value FROM initiative_kpi WHERE kpi_id = :k"
     assert await _scalar(committed, sql, k=ids["kpi"]) == Decimal("7.0000")
+
+
+@BOTH_ORDERS
+async def test_linking_a_kpi_while_the_initiative_is_done(
+    committed: AsyncEngine, second_first: bool
+) -> None:
+    ids = await _seed(committed, f"d{int(second_first)}")
+    async with committed.begin() as connection:
+        setup = [
+            "UPDATE initiative SET start_date = '2026-03-01' WHERE id = :promise",
+            "INSERT INTO kpi_measurement (kpi_id, measured_on, value, source)"
+            " VALUES (:kpi, '2026-02-01', 5, ''), (:kpi, '2026-06-01', 9, '')",
+        ]
+        for sql in setup:
+            await connection.execute(text(sql), ids)
+    done = "UPDATE initiative SET status = 'done' WHERE id = :promise"
+    await _race(committed, LINK_KPI, done, ids, second_first)
+    sql = "SELECT moved_kpi_count FROM initiative WHERE id = :i"
+    assert await _scalar(committed, sql, i=ids["promise"]) == 1
+
+
+@BOTH_ORDERS
+async def test_two_check_ins_at_once_leave_the_later_spend_in_the_totals(
+    committed: AsyncEngine, second_first: bool
+) -> None:
+    ids = await _seed(committed, f"c{int(second_first)}")
+    check_in = (
+        "INSERT INTO progress_update (initiative_id, reported_on, percent_complete, health,"
+        " confidence, spent_to_date, summary, blockers, next_steps)"
+        " VALUES (:promise, '2026-11-10', 50, 'green', 7, {spent}, 'On track.', '', '')"
+    )
+    await _race(committed, check_in.format(spent=30), check_in.format(spent=45), ids, second_first)
+    sql = """SELECT i.spent_to_date, t.spent_total, t.client_spent_total
+        FROM initiative i JOIN department_status_total t
+            ON t.department_id = i.department_id AND t.status = i.status
+        WHERE i.id = :i"""
+    async with committed.connect() as connection:
+        row = (await connection.execute(text(sql), {"i": ids["promise"]})).one()
+    # Same day, so the one inserted last (the higher id) is the latest: it waits for the other
+    # to commit, then replaces its spend in the totals. The enabler has no check-in.
+    latest = Decimal("30.00") if second_first else Decimal("45.00")
+    assert tuple(row) == (latest, latest, latest)
