@@ -102,5 +102,12 @@ def print_demo_logins(console: Console, logins: list[DemoLogin]) -> None:
         table.add_row(
             login.email, login.role.value, login.department or "", login.person or "", login.secret
         )
-    # Wide enough for full emails and tokens even when the terminal is narrow or absent.
-    console.print(table, width=max(console.width, 170))
+    # Wide enough for full emails and tokens even when the terminal is narrow or absent: a
+    # print cannot be wider than its console, so the table goes through a wider one.
+    wide = Console(
+        file=console.file,
+        width=max(console.width, 170),
+        force_terminal=console.is_terminal,
+        no_color=console.no_color,
+    )
+    wide.print(table)

@@ -1,16 +1,22 @@
 """Demo accounts: one per role and one per department head, on the demo company."""
 
+import io
 from datetime import date
 
 import httpx
+from rich.console import Console
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema import Account, ApiToken, Department, Initiative
 from service.actor import Role
-from service.auth.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts
+from service.auth.commands import print_demo_logins
+from service.auth.demo_accounts import DEMO_PASSWORD, DemoLogin, ensure_demo_accounts
 from service.demo.builder import load_company
 from tests.auth.helpers import bearer
+
+# The shape of a BI token as `create_token` makes it.
+TOKEN = "cdo_YvGXjCSuNqWH8TEbnD0VOUo6FAUq1w2e3r4t5y6u7i8"
 
 HEADS = ("marketing", "it", "hr", "finance", "operations", "sales", "customer-service")
 
@@ -77,3 +83,23 @@ async def test_a_demo_head_writes_for_their_department_only(
     own = await anon.post(f"/api/v1/initiatives/{ours}/updates", json=checkin, headers=csrf)
     other = await anon.post(f"/api/v1/initiatives/{theirs}/updates", json=checkin, headers=csrf)
     assert (own.status_code, other.status_code) == (201, 403)
+
+
+def test_printed_logins_keep_every_email_and_token_whole_on_a_narrow_console() -> None:
+    logins = [
+        DemoLogin(
+            "customer-service.head@northbridge-home.example",
+            Role.department_head,
+            "customer-service",
+            "Lucia Ferraro",
+            DEMO_PASSWORD,
+        ),
+        DemoLogin("bi-reader@northbridge-home.example", Role.bi_reader, None, None, TOKEN),
+    ]
+    out = io.StringIO()
+    print_demo_logins(Console(file=out, width=80), logins)
+    text = out.getvalue()
+    for login in logins:
+        assert login.email in text
+        assert login.secret in text
+    assert "customer-service" in text
