@@ -85,7 +85,7 @@ async def load_company(
         "progress_update": [
             update
             for (code, initiative_id), spec in zip(initiatives.items(), INITIATIVES, strict=True)
-            for update in _checkins(code, initiative_id, spec, people[spec.owner], today, rng)
+            for update in story_checkins(code, initiative_id, spec, people[spec.owner], today, rng)
         ],
     }
     for rows in tables.values():
@@ -238,7 +238,7 @@ def _initiative_kpis(initiatives: dict[str, int], kpis: dict[str, int]) -> list[
     ]
 
 
-def _checkins(
+def story_checkins(
     code: str,
     initiative_id: int,
     spec: InitiativeSpec,

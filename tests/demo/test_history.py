@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.actor import SYSTEM
-from service.demo.builder import DEMO_SEED, _checkins, add_months, load_company
+from service.demo.builder import DEMO_SEED, add_months, load_company, story_checkins
 from service.demo.portfolio import INITIATIVES
 from service.portfolio import service as analytics
 from service.portfolio import snapshots
@@ -68,7 +68,7 @@ def test_check_ins_never_precede_the_start_whatever_the_day() -> None:
         today = first_day + timedelta(days=offset)
         rng = random.Random(DEMO_SEED + offset)
         for number, spec in enumerate(INITIATIVES, start=1):
-            updates = _checkins(f"INI-{number:03d}", number, spec, 1, today, rng)
+            updates = story_checkins(f"INI-{number:03d}", number, spec, 1, today, rng)
             if not updates:
                 continue
             days = [update.reported_on for update in updates]
