@@ -308,8 +308,9 @@ class Loaders:
         return balances
 
     async def _latest_update(self, keys: list[int]) -> dict[int, ProgressUpdateNode]:
-        latest = [update.c.reported_on.desc(), update.c.id.desc()]
-        rows = await self._rows(per_key(UPDATES, update.c.initiative_id, keys, latest, 1))
+        # The database keeps the id of each initiative's latest check-in on the initiative.
+        stmt = UPDATES.where(any_of(initiative.c.id, keys))
+        rows = await self._rows(stmt.where(update.c.id == initiative.c.last_check_in_id))
         return {row.initiative_id: ProgressUpdateNode.from_row(row) for row in rows}
 
     async def _latest_measurement(self, keys: list[int]) -> dict[int, KpiMeasurementNode]:

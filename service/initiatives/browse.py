@@ -1,8 +1,9 @@
 """The initiative list people browse: filters, sorting and numbered pages, names joined.
 
 One statement per page, whatever the number of rows: the latest check-in comes through
-the same LEFT JOIN LATERAL as every initiative read, the department, owner and sponsor
-names through joins, and the number of matching rows through a window count.
+the same join as every initiative read (on the id kept on the initiative), the department,
+owner and sponsor names through joins, and the number of matching rows through a window
+count.
 """
 
 from collections.abc import Sequence
@@ -58,19 +59,15 @@ class BrowsePage:
 def _named() -> sa.Select[Any]:
     """Every initiative column, the latest check-in's figures and the names around it."""
     owner, sponsor = aliased(Person), aliased(Person)
-    latest = initiatives._LATEST  # the same latest check-in as every initiative read
     joined = (
-        sa.outerjoin(Initiative, latest, sa.true())
+        sa.outerjoin(Initiative, initiatives.LATEST, initiatives.LATEST_ON)
         .join(Department, col(Department.id) == col(Initiative.department_id))
         .join(owner, col(owner.id) == col(Initiative.owner_id))
         .outerjoin(sponsor, col(sponsor.id) == col(Initiative.sponsor_id))
     )
     return sa.select(
         *Initiative.__table__.columns,  # type: ignore[attr-defined]
-        latest.c.health,
-        latest.c.percent_complete,
-        latest.c.spent_to_date,
-        latest.c.last_update_on,
+        *initiatives.LATEST_FIGURES,
         col(Department.code).label("department_code"),
         col(Department.name).label("department_name"),
         col(owner.name).label("owner_name"),

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from schema import Person, ProgressUpdate
+from schema import Initiative, Person, ProgressUpdate
 from service import audit, crud
 from service.actor import Actor
 from service.auth import policy
@@ -96,11 +96,9 @@ async def create_checkin(
 
 
 async def _latest_spent(session: AsyncSession, initiative_id: int) -> Decimal:
-    """Spending is cumulative: a check-in that omits it keeps the latest figure."""
+    """Spending is cumulative: a check-in that omits it keeps the latest figure (which the
+    database keeps on the initiative)."""
     spent = await session.scalar(
-        sa.select(col(ProgressUpdate.spent_to_date))
-        .where(col(ProgressUpdate.initiative_id) == initiative_id)
-        .order_by(*_NEWEST_FIRST)
-        .limit(1)
+        sa.select(col(Initiative.spent_to_date)).where(col(Initiative.id) == initiative_id)
     )
     return spent if spent is not None else Decimal("0")

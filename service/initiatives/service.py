@@ -1,8 +1,8 @@
 """Initiatives: create, read, update, delete, status changes and the list.
 
 Reads return rows of every initiative column plus the figures of the latest check-in
-(`health`, `percent_complete`, `spent_to_date`, `last_update_on`), fetched in the same
-statement through a LEFT JOIN LATERAL.
+(`health`, `percent_complete`, `last_update_on`; its `spent_to_date` is on the initiative),
+fetched in the same statement by the check-in id the database keeps on the initiative.
 """
 
 from collections.abc import Sequence
@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from schema import Department, Initiative, Person, ProgressUpdate
@@ -32,18 +33,13 @@ DEFAULT_CLIENT_SHARE: dict[str, Decimal] = {
 STARTING_STATUSES = (InitiativeStatus.proposed, InitiativeStatus.approved)
 CLOSED_STATUSES = (InitiativeStatus.done, InitiativeStatus.stopped)
 
-_LATEST = (
-    sa.select(
-        col(ProgressUpdate.health),
-        col(ProgressUpdate.percent_complete),
-        col(ProgressUpdate.spent_to_date),
-        col(ProgressUpdate.reported_on).label("last_update_on"),
-        col(ProgressUpdate.created_at).label("recorded_at"),
-    )
-    .where(col(ProgressUpdate.initiative_id) == col(Initiative.id))
-    .order_by(col(ProgressUpdate.reported_on).desc(), col(ProgressUpdate.id).desc())
-    .limit(1)
-    .lateral("latest")
+# The latest check-in (by day, then id), outer-joined on the id kept on the initiative.
+LATEST = aliased(ProgressUpdate, name="latest")
+LATEST_ON = col(LATEST.id) == col(Initiative.last_check_in_id)
+LATEST_FIGURES: tuple[Any, ...] = (
+    col(LATEST.health),
+    col(LATEST.percent_complete),
+    col(LATEST.reported_on).label("last_update_on"),
 )
 
 
@@ -51,11 +47,8 @@ def _view() -> sa.Select[Any]:
     """Every initiative column and the latest check-in's figures (null when none)."""
     return sa.select(
         *Initiative.__table__.columns,  # type: ignore[attr-defined]
-        _LATEST.c.health,
-        _LATEST.c.percent_complete,
-        _LATEST.c.spent_to_date,
-        _LATEST.c.last_update_on,
-    ).outerjoin(_LATEST, sa.true())
+        *LATEST_FIGURES,
+    ).outerjoin(LATEST, LATEST_ON)
 
 
 async def list_initiatives(
@@ -88,7 +81,7 @@ async def list_initiatives(
         stmt = stmt.where(
             sa.or_(
                 col(Initiative.updated_at) >= filters.updated_since,
-                _LATEST.c.recorded_at >= filters.updated_since,
+                col(LATEST.created_at) >= filters.updated_since,
             )
         )
     return (await session.execute(keyset(stmt, col(Initiative.id), cursor, limit))).all()

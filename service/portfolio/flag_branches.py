@@ -11,7 +11,7 @@ through a partial index, rather than a join of every initiative with its links.
 """
 
 from service.portfolio.payloads import FlagCode
-from service.portfolio.queries import ACTIVE, TODAY
+from service.portfolio.queries import ACTIVE, TODAY, totals_cte
 
 # Spelled as a list (not `<> 'stopped'`) so that it is an index condition on status.
 NOT_STOPPED = "i.status IN ('proposed', 'approved', 'in_progress', 'on_hold', 'done')"
@@ -38,19 +38,12 @@ WHERE {where}"""
 def shares_cte(line: bool) -> str:
     """Budget-weighted shares of the active initiatives: per department and in total."""
     if not line:
-        return f"""
-shares AS (
-    SELECT t.department_id, GROUPING(t.department_id) = 1 AS is_total,
-        round(sum(t.client_budget_total) / nullif(sum(t.budget_total), 0), 4) AS share
-    FROM department_status_total t
-    WHERE t.status IN {ACTIVE} AND t.initiative_count > 0
-    GROUP BY GROUPING SETS ((t.department_id), ())
-)"""
+        return totals_cte("shares", "budget", f"IN {ACTIVE}")
     return f"""
 shares AS (
     SELECT i.department_id, GROUPING(i.department_id) = 1 AS is_total,
         round(sum(i.budget_planned * i.client_share) / nullif(sum(i.budget_planned), 0), 4)
-            AS share
+            AS client_share
     FROM scope i
     WHERE i.status IN {ACTIVE}
     GROUP BY GROUPING SETS ((i.department_id), ())
@@ -59,16 +52,16 @@ shares AS (
 
 def _portfolio_skew(line: bool) -> str:
     return f"""
-SELECT 'portfolio', NULL::bigint, '', NULL::bigint, b.share, {BAND}
+SELECT 'portfolio', NULL::bigint, '', NULL::bigint, b.client_share, {BAND}
 FROM shares b
-WHERE b.is_total AND b.share > {BAND}"""
+WHERE b.is_total AND b.client_share > {BAND}"""
 
 
 def _department_skew(line: bool) -> str:
     return f"""
-SELECT 'department', d.id, d.code::text, d.id, b.share, {BAND}
+SELECT 'department', d.id, d.code::text, d.id, b.client_share, {BAND}
 FROM shares b JOIN department d ON d.id = b.department_id
-WHERE NOT b.is_total AND b.share > {BAND}"""
+WHERE NOT b.is_total AND b.client_share > {BAND}"""
 
 
 def _department_uncovered(line: bool) -> str:

@@ -51,7 +51,8 @@ def balance(weight: str, *, department: bool, owner_line: bool) -> str:
     initiatives.
     """
     if not department and not owner_line:
-        return _balance_sql(_totals_cte(*TOTALS[weight]), owner_line=False)
+        totals = totals_cte("totals", weight, "= ANY(CAST(:statuses AS text[]))")
+        return _balance_sql(totals, owner_line=False)
     restrict = (
         " AND i.department_id = (SELECT id FROM department WHERE code = :department)"
         if department
@@ -71,15 +72,18 @@ totals AS (
     return _balance_sql(totals, owner_line=owner_line)
 
 
-def _totals_cte(weight: str, client: str) -> str:
+def totals_cte(name: str, weight: str, statuses: str) -> str:
+    """A CTE `name`: per department and in total (is_total), the balance under `weight` of
+    the initiatives whose status matches `statuses` (SQL), from department_status_total."""
+    total, client = TOTALS[weight]
     return f"""
-totals AS (
+{name} AS (
     SELECT t.department_id, GROUPING(t.department_id) = 1 AS is_total,
-        coalesce(sum({weight}), 0)::numeric(16, 2) AS total_weight,
+        coalesce(sum({total}), 0)::numeric(16, 2) AS total_weight,
         coalesce(sum(t.initiative_count), 0) AS initiative_count,
-        round(sum({client}) / nullif(sum({weight}), 0), 4) AS client_share
+        round(sum({client}) / nullif(sum({total}), 0), 4) AS client_share
     FROM department_status_total t
-    WHERE t.status = ANY(CAST(:statuses AS text[])) AND t.initiative_count > 0
+    WHERE t.status {statuses} AND t.initiative_count > 0
     GROUP BY GROUPING SETS ((t.department_id), ())
 )"""
 
