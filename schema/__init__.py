@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from schema.account import Account, ApiToken
+from schema.account import Account, AccountSession, ApiToken, InstallationSecret
 from schema.audit import AuditEvent, IdempotencyKey, LoginAttempt
 from schema.department import Department
 from schema.initiative import Initiative, InitiativeKpi, InitiativeLink
@@ -15,6 +15,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Account",
+    "AccountSession",
     "ApiToken",
     "AuditEvent",
     "Department",
@@ -23,6 +24,7 @@ __all__ = [
     "Initiative",
     "InitiativeKpi",
     "InitiativeLink",
+    "InstallationSecret",
     "Kpi",
     "KpiDepartment",
     "KpiDriver",

@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from schema.base import Timestamped, check_in, fk_field, id_field, now_column
 from schema.enums import Role
+from schema.text import EMAIL_MAX, NAME_MAX
 
 
 class Account(Timestamped, table=True):
@@ -22,7 +23,7 @@ class Account(Timestamped, table=True):
     )
 
     id: int | None = id_field()
-    email: str = Field(max_length=320, unique=True)
+    email: str = Field(max_length=EMAIL_MAX, unique=True)
     person_id: int | None = fk_field("person.id", ondelete="SET NULL", nullable=True)
     role: str = Field(max_length=20)
     # The department a department_head writes for; accounts are disabled, never deleted
@@ -39,10 +40,41 @@ class ApiToken(SQLModel, table=True):
 
     id: int | None = id_field()
     account_id: int = fk_field("account.id", ondelete="CASCADE")
-    name: str = Field(default="", max_length=200)
+    name: str = Field(default="", max_length=NAME_MAX)
     prefix: str = Field(max_length=16)
     token_hash: str = Field(max_length=64, unique=True)
     expires_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     last_used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = now_column()
+
+
+class AccountSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds a random token, only its SHA-256 is stored.
+
+    Deleting the row ends the session at once (sign-out, password change, disabling).
+    """
+
+    __tablename__ = "account_session"
+
+    id: int | None = id_field()
+    account_id: int = fk_field("account.id", ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = now_column()
+    last_seen_at: datetime = now_column()
+
+
+class InstallationSecret(SQLModel, table=True):
+    """The installation's own key (one row), used when SECRET_KEY is not set."""
+
+    __tablename__ = "installation_secret"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
+
+    id: int = Field(
+        default=1,
+        primary_key=True,
+        sa_type=sa.SmallInteger,
+        sa_column_kwargs={"autoincrement": False},
+    )
+    key: str = Field(max_length=100)
     created_at: datetime = now_column()

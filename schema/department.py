@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlmodel import Field
 
 from schema.base import Timestamped, id_field
+from schema.text import CODE_MAX, NAME_MAX
 
 
 class Department(Timestamped, table=True):
@@ -11,8 +12,8 @@ class Department(Timestamped, table=True):
     __table_args__ = (sa.CheckConstraint("code ~ '^[a-z0-9_-]+$'", name="code_slug"),)
 
     id: int | None = id_field()
-    code: str = Field(max_length=40, unique=True)
-    name: str = Field(max_length=200)
+    code: str = Field(max_length=CODE_MAX, unique=True)
+    name: str = Field(max_length=NAME_MAX)
     # use_alter: department.head_id and person.department_id reference each other.
     head_id: int | None = Field(
         default=None,

@@ -16,6 +16,7 @@ from schema.base import (
     id_field,
 )
 from schema.enums import InitiativeStatus, LinkKind, Orientation, Origin
+from schema.text import CODE_MAX, LONG_TEXT_MAX, NOTE_MAX, TITLE_MAX
 
 
 def _flag_index(name: str, where: str) -> sa.Index:
@@ -108,9 +109,9 @@ class Initiative(Timestamped, table=True):
     )
 
     id: int | None = id_field()
-    code: str = Field(max_length=40, unique=True)
-    title: str = Field(max_length=300)
-    description: str = Field(default="", sa_type=sa.Text)
+    code: str = Field(max_length=CODE_MAX, unique=True)
+    title: str = Field(max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=LONG_TEXT_MAX)
     department_id: int = fk_field("department.id", ondelete="RESTRICT")
     owner_id: int = fk_field("person.id", ondelete="RESTRICT")
     sponsor_id: int | None = fk_field("person.id", ondelete="SET NULL", nullable=True)
@@ -118,11 +119,11 @@ class Initiative(Timestamped, table=True):
     orientation: str = Field(max_length=20, index=True)
     client_share: Decimal = Field(sa_type=sa.Numeric(5, 4))
     origin: str = Field(default=Origin.user_need, max_length=20)
-    user_need: str = Field(default="", sa_type=sa.Text)
-    target_users: str = Field(default="", sa_type=sa.Text)
+    user_need: str = Field(default="", max_length=LONG_TEXT_MAX)
+    target_users: str = Field(default="", max_length=LONG_TEXT_MAX)
     is_experiment: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
-    hypothesis: str = Field(default="", sa_type=sa.Text)
-    lessons_learned: str = Field(default="", sa_type=sa.Text)
+    hypothesis: str = Field(default="", max_length=LONG_TEXT_MAX)
+    lessons_learned: str = Field(default="", max_length=LONG_TEXT_MAX)
     start_date: date | None = None
     target_date: date | None = None
     budget_planned: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
@@ -170,7 +171,7 @@ class InitiativeKpi(Timestamped, table=True):
     initiative_id: int = fk_field("initiative.id", ondelete="CASCADE", index=False)
     kpi_id: int = fk_field("kpi.id", ondelete="RESTRICT")
     weight: Decimal = Field(default=Decimal("1"), sa_type=sa.Numeric(5, 4))
-    rationale: str = Field(default="", sa_type=sa.Text)
+    rationale: str = Field(default="", max_length=NOTE_MAX)
     # Kept current by the database (migration 0003): the KPI's last measured value on or
     # before the initiative's start date (null without one), and whether the KPI's latest
     # value beats it (else the KPI's baseline) in the KPI's direction.

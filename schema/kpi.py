@@ -8,6 +8,7 @@ from sqlmodel import Field
 
 from schema.base import Timestamped, check_in, derived_value, fk_field, id_field
 from schema.enums import Cadence, Direction, Perspective
+from schema.text import CODE_MAX, LONG_TEXT_MAX, NAME_MAX
 
 VALUE = sa.Numeric(18, 4)
 
@@ -21,10 +22,10 @@ class Kpi(Timestamped, table=True):
     )
 
     id: int | None = id_field()
-    code: str = Field(max_length=40, unique=True)
-    name: str = Field(max_length=200)
-    definition: str = Field(default="", sa_type=sa.Text)
-    unit: str = Field(default="", max_length=40)
+    code: str = Field(max_length=CODE_MAX, unique=True)
+    name: str = Field(max_length=NAME_MAX)
+    definition: str = Field(default="", max_length=LONG_TEXT_MAX)
+    unit: str = Field(default="", max_length=CODE_MAX)
     direction: str = Field(max_length=20)
     perspective: str = Field(max_length=20, index=True)
     baseline_value: Decimal | None = Field(default=None, sa_type=VALUE)
@@ -80,5 +81,5 @@ class KpiMeasurement(Timestamped, table=True):
     kpi_id: int = fk_field("kpi.id", ondelete="CASCADE", index=False)
     measured_on: date
     value: Decimal = Field(sa_type=VALUE)
-    source: str = Field(default="", max_length=200)
+    source: str = Field(default="", max_length=NAME_MAX)
     recorded_by_id: int | None = fk_field("person.id", ondelete="SET NULL", nullable=True)

@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from schema.base import MONEY, check_in, fk_field, id_field, now_column
 from schema.enums import Health
+from schema.text import NOTE_MAX
 
 
 class ProgressUpdate(SQLModel, table=True):
@@ -22,6 +23,15 @@ class ProgressUpdate(SQLModel, table=True):
         sa.CheckConstraint("length(trim(summary)) > 0", name="summary_required"),
         sa.Index("ix_progress_update_initiative_latest", "initiative_id", "reported_on", "id"),
         sa.Index("ix_progress_update_created_at_id", "created_at", "id"),
+        # The natural key, shared with the import: one check-in per initiative, day and
+        # summary (hashed, as a summary can be longer than an index entry may be).
+        sa.Index(
+            "uq_progress_update_natural_key",
+            "initiative_id",
+            "reported_on",
+            sa.func.md5(sa.column("summary")),
+            unique=True,
+        ),
         # Recent check-ins by day (the STALE_UPDATE flag).
         sa.Index(
             "ix_progress_update_reported_on", "reported_on", postgresql_include=["initiative_id"]
@@ -36,7 +46,7 @@ class ProgressUpdate(SQLModel, table=True):
     health: str = Field(max_length=10)
     confidence: int | None = None
     spent_to_date: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
-    summary: str = Field(sa_type=sa.Text)
-    blockers: str = Field(default="", sa_type=sa.Text)
-    next_steps: str = Field(default="", sa_type=sa.Text)
+    summary: str = Field(max_length=NOTE_MAX)
+    blockers: str = Field(default="", max_length=NOTE_MAX)
+    next_steps: str = Field(default="", max_length=NOTE_MAX)
     created_at: datetime = now_column()

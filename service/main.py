@@ -8,11 +8,15 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from service import api, migrate, pages, problems
+from service.auth import proxies, secret
 from service.config import Settings, get_settings
 from service.db import make_engine, make_sessionmaker
 from service.embedded_db import EmbeddedPostgres
 from service.graphql.schema import make_router as graphql_router
+from service.pages import api_docs
+from service.request_guard import RequestGuardMiddleware
 from service.request_id import RequestIdMiddleware
+from service.security_headers import SecurityHeadersMiddleware
 
 
 async def resolve_database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
@@ -28,6 +32,8 @@ async def resolve_database_url(settings: Settings) -> tuple[str, EmbeddedPostgre
 def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None) -> FastAPI:
     """Build the application; `engine` lets tests and tools bring their own database."""
     settings = settings or get_settings()
+    secret.configured_key(settings)  # InsecureSecret: refuse to start with a guessable key
+    proxies.trusted_networks(settings.trusted_proxies)  # InvalidProxySetting when malformed
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,6 +44,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             own_engine = make_engine(url, settings)
         app.state.engine = own_engine
         app.state.sessionmaker = make_sessionmaker(own_engine)
+        async with app.state.sessionmaker() as session, session.begin():
+            await secret.load_into(app.state, session)  # every process shares the stored key
         try:
             yield
         finally:
@@ -51,14 +59,19 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         summary="Digital initiatives, shared KPIs and the client-facing/internal balance.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     if engine is not None:
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
     problems.install(app)
+    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(api.health_router)
+    app.include_router(api_docs.router)
     app.include_router(api.public_router)
     app.include_router(api.router)
     app.include_router(

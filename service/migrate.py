@@ -1,18 +1,23 @@
-"""Apply the Alembic migrations programmatically (no alembic.ini needed)."""
+"""Apply the Alembic migrations programmatically (no alembic.ini needed).
+
+Alembic is imported inside the functions, so importing this module (the command line does)
+stays cheap.
+"""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine import Connection
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str) -> "Config":
     """An Alembic config pointing at our migrations and `url`."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -21,16 +26,23 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Migrate the database at `url` up to `revision`."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 
 def downgrade(url: str, revision: str) -> None:
     """Migrate the database at `url` down to `revision`."""
+    from alembic import command
+
     command.downgrade(alembic_config(url), revision)
 
 
-def is_current(connection: Connection, url: str) -> bool:
+def is_current(connection: "Connection", url: str) -> bool:
     """True when the database is migrated to the latest revision."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
     current = set(MigrationContext.configure(connection).get_current_heads())
     return current == heads

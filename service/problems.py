@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
@@ -32,6 +32,7 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
     current_version: int | None = None
     retry_after: int | None = None
+    limit: int | None = None
 
 
 def _documented(description: str) -> dict[str, Any]:
@@ -51,6 +52,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _documented("Not found"),
     409: _documented("Conflict: duplicate, refused transition, cycle, resource in use"),
     412: _documented("Stale If-Match version"),
+    413: _documented("Request body over the size limit (MAX_BODY_BYTES)"),
     422: _documented("Invalid input"),
     428: _documented("If-Match required"),
     429: _documented("Too many attempts"),
@@ -112,6 +114,20 @@ def validation_problem(request: Request, exc: RequestValidationError) -> JSONRes
 # SQLSTATE classes the database raises for constraint and value violations.
 _UNIQUE, _FOREIGN_KEY, _CHECK, _NOT_NULL = "23505", "23503", "23514", "23502"
 _RESTRICT = "23001"
+# Data exceptions about text: too long for its column, not valid in the encoding.
+_TOO_LONG, _BAD_BYTES, _UNTRANSLATABLE = "22001", "22021", "22P05"
+
+
+def _text_error(exc: DBAPIError, sqlstate: str, message: str) -> DomainError | None:
+    """Text the database (or its driver) cannot store: 422, never an outage."""
+    if sqlstate == _TOO_LONG:
+        return ValidationFailed(f"A text is too long: {message}", code="too_long")
+    if sqlstate in (_BAD_BYTES, _UNTRANSLATABLE):
+        return ValidationFailed(f"A text cannot be stored: {message}", code="invalid_text")
+    if isinstance(exc, DataError) and not sqlstate:
+        # Refused by the driver before sending, e.g. a NUL character.
+        return ValidationFailed(f"A text cannot be stored: {message}", code="invalid_text")
+    return None
 
 
 def database_error(exc: DBAPIError) -> DomainError | None:
@@ -121,6 +137,9 @@ def database_error(exc: DBAPIError) -> DomainError | None:
     diag = getattr(orig, "diag", None)
     constraint = getattr(diag, "constraint_name", None) or ""
     message = (getattr(diag, "message_primary", None) or str(orig)).split("\n")[0]
+    text_error = _text_error(exc, sqlstate, message)
+    if text_error is not None:
+        return text_error
     if sqlstate == _UNIQUE:
         return Conflict(
             f"A row with the same value already exists ({constraint}).",

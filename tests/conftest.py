@@ -1,6 +1,7 @@
 """One real PostgreSQL per test session, migrated once; every test rolls back."""
 
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -19,6 +20,13 @@ from service.embedded_db import EmbeddedPostgres
 from service.main import create_app
 
 
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
+    """Name the random order's seed (pytest-randomly), so a failing order can be replayed."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int) and getattr(config.option, "randomly_reorganize", True):
+        terminalreporter.write_line(f"Random order: replay it with --randomly-seed={seed}")
+
+
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     """TEST_DATABASE_URL when set (e.g. a PostgreSQL 15), else a fresh embedded server."""
@@ -27,12 +35,17 @@ def database_url() -> Iterator[str]:
         migrate.upgrade(external)
         yield external
         return
-    data_dir = Path(tempfile.mkdtemp(prefix="cdo-test-")) / "pgdata"
-    server = EmbeddedPostgres(data_dir, cleanup="delete")
-    url = server.start()
-    migrate.upgrade(url)
-    yield url
-    server.stop()
+    folder = Path(tempfile.mkdtemp(prefix="cdo-test-"))
+    server = EmbeddedPostgres(folder / "pgdata", cleanup="delete")
+    try:
+        server.start()
+        # Tests create scratch databases beside this one: they connect as the superuser.
+        url = server.admin_url()
+        migrate.upgrade(url)
+        yield url
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

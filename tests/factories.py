@@ -121,6 +121,7 @@ async def make_measurement(
 async def make_update(
     session: AsyncSession, initiative: Initiative, **fields: Any
 ) -> ProgressUpdate:
+    n = next(_seq)
     values: dict[str, Any] = {
         "initiative_id": initiative.id,
         "reported_on": date(2026, 11, 1),
@@ -128,13 +129,13 @@ async def make_update(
         "health": "green",
         "confidence": 7,
         "spent_to_date": Decimal("10.00"),
-        "summary": "On track.",
+        "summary": f"On track ({n}).",  # unique: a check-in's natural key holds it
     } | fields
     return await _save(session, ProgressUpdate(**values))
 
 
 async def make_account(session: AsyncSession, role: str = "viewer", **fields: Any) -> Any:
-    """An account (password "password-1" when `with_password`), flushed."""
+    """An account (password "correct-horse-1" when `with_password`), flushed."""
     from schema import Account
     from service.auth.passwords import hash_password
 
@@ -142,7 +143,7 @@ async def make_account(session: AsyncSession, role: str = "viewer", **fields: An
     with_password = fields.pop("with_password", False)
     values: dict[str, Any] = {"email": f"account{n}@example.com", "role": role} | fields
     if with_password:
-        values["password_hash"] = hash_password("password-1")
+        values["password_hash"] = hash_password("correct-horse-1")
     return await _save(session, Account(**values))
 
 

@@ -10,7 +10,7 @@ from sqlmodel import col
 from schema import Account, Department, Person
 from service import audit, crud
 from service.actor import Actor, Role
-from service.auth import policy
+from service.auth import policy, sessions
 from service.auth.passwords import hash_password
 from service.auth.payloads import AccountCreate, AccountUpdate
 from service.errors import Conflict, NotFound, ValidationFailed
@@ -136,6 +136,9 @@ async def update_account(
     if data.password is not None:
         account.password_hash = hash_password(data.password)
         changed["password_changed"] = (False, True)
+    if data.password is not None or account.is_disabled:
+        # A new password or a disabled account ends every session at once.
+        await sessions.end_sessions_of(session, account_id)
     await audit.record_changes(session, actor, "account", account, changed)
     return account
 

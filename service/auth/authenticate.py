@@ -1,11 +1,11 @@
-"""Credentials to Actor: an API token or a signed session cookie."""
+"""Credentials to Actor: an API token or a session cookie."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema import Account
 from service.actor import Actor
 from service.auth import sessions, tokens
 from service.auth.accounts import actor_for
+from service.config import Settings
 from service.errors import Unauthorized
 
 
@@ -18,15 +18,12 @@ async def actor_from_token(
 
 
 async def actor_from_cookie(
-    session: AsyncSession, cookie: str, secret: str, *, request_id: str | None = None
+    session: AsyncSession, cookie: str, settings: Settings, *, request_id: str | None = None
 ) -> Actor:
-    """The actor behind a session cookie; 401 when forged, expired or disabled."""
-    account_id = sessions.read_session(cookie, secret)
-    if account_id is None:
-        raise Unauthorized("The session has expired; sign in again.", code="session_expired")
-    account = await session.get(Account, account_id)
+    """The actor behind a session cookie; 401 when ended, idle too long, too old or disabled."""
+    account = await sessions.account_for_session(session, cookie, settings)
     if account is None:
-        raise Unauthorized("The session has expired; sign in again.", code="session_expired")
+        raise Unauthorized("The session has ended; sign in again.", code="session_expired")
     if account.is_disabled:
         raise Unauthorized("The account is disabled.", code="account_disabled")
     return actor_for(account, request_id)

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
+import pydantic
 import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
@@ -57,14 +58,26 @@ async def create_account(
             person_id = await session.scalar(stmt)
             if person_id is None:
                 raise NotFound(f"No person has email '{person_email}'.", field="person")
-        data = AccountCreate(
-            email=email,
-            role=role,
-            department_id=department_id,
-            person_id=person_id,
-            password=password,
-        )
+        try:
+            data = AccountCreate(
+                email=email,
+                role=role,
+                department_id=department_id,
+                person_id=person_id,
+                password=password,
+            )
+        except pydantic.ValidationError as invalid:
+            raise refusal_without_input(invalid) from None
         return await accounts.create_account(session, SYSTEM, data)
+
+
+def refusal_without_input(invalid: pydantic.ValidationError) -> ValidationFailed:
+    """The first problem of `invalid` as a ValidationFailed that never repeats the input
+    (pydantic's own message quotes it, and it may be a password)."""
+    first = invalid.errors(include_input=False, include_url=False)[0]
+    field = ".".join(str(part) for part in first["loc"]) or None
+    detail = f"{field}: {first['msg']}." if field else f"{first['msg']}."
+    return ValidationFailed(detail, field=field)
 
 
 async def create_token(

@@ -10,9 +10,10 @@ from sqlmodel import col
 from schema import ApiToken, Department, Initiative, Person
 from service.actor import SYSTEM, Role
 from service.auth import accounts, tokens
+from service.auth.passwords import DEMO_ACCOUNTS, DEMO_PASSWORD
 from service.auth.payloads import AccountCreate
+from service.demo import guard
 
-DEMO_PASSWORD = "demo-password"
 DEMO_TOKEN_NAME = "demo"
 FALLBACK_DOMAIN = "demo.example"
 
@@ -92,20 +93,28 @@ async def _bi_token(session: AsyncSession, account_id: int) -> str:
 
 async def ensure_demo_accounts(session: AsyncSession) -> list[DemoLogin]:
     """Create the demo accounts that do not exist yet (flushed, not committed); return
-    every demo login. Run after the demo company is loaded."""
+    every demo login. Run after the demo company is loaded.
+
+    Raises Conflict (code `not_the_demo`) unless the database holds exactly the demo company:
+    accounts with a published password never go into a database with real data.
+    """
+    if not await guard.holds_only_the_demo(session):
+        raise guard.not_the_demo()
     wanted = await _people(session)
     domain = wanted[0].email.split("@")[1] if wanted and wanted[0].person_id else FALLBACK_DOMAIN
     logins: list[DemoLogin] = []
     for want in wanted:
         account = await accounts.get_account_by_email(session, want.email)
         if account is None:
-            data = AccountCreate(
-                email=want.email,
-                role=want.role,
-                department_id=want.department_id,
-                person_id=want.person_id,
-                password=DEMO_PASSWORD,
-            )
+            given = {
+                "email": want.email,
+                "role": want.role,
+                "department_id": want.department_id,
+                "person_id": want.person_id,
+                "password": DEMO_PASSWORD,
+            }
+            # The one place the published password is allowed: the demo's own accounts.
+            data = AccountCreate.model_validate(given, context=DEMO_ACCOUNTS)
             account = await accounts.create_account(session, SYSTEM, data)
         logins.append(
             DemoLogin(account.email, want.role, want.department, want.person, DEMO_PASSWORD)

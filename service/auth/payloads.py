@@ -1,28 +1,33 @@
 """Wire shapes of accounts, tokens and sign-in."""
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from schema.enums import Role
+from schema.text import Email, Name, Password
+from service.auth.passwords import check_new_password
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+
+# A password an account is given (creation or change); signing in takes any Password.
+NewPassword = Annotated[Password, AfterValidator(check_new_password)]
 
 
 class AccountCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN)
+    email: Email = Field(min_length=3, pattern=EMAIL_PATTERN)
     role: Role
     department_id: int | None = Field(
         default=None, description="The department a department_head writes for."
     )
     person_id: int | None = Field(default=None, description="The person behind the account.")
-    password: str | None = Field(
+    password: NewPassword | None = Field(
         default=None,
-        min_length=8,
-        max_length=200,
-        description="Omit for service accounts, which sign in with API tokens only.",
+        description="At least 12 characters. Omit for service accounts, which sign in with "
+        "API tokens only.",
     )
 
 
@@ -33,7 +38,7 @@ class AccountUpdate(BaseModel):
     department_id: int | None = None
     person_id: int | None = None
     is_disabled: bool | None = None
-    password: str | None = Field(default=None, min_length=8, max_length=200)
+    password: NewPassword | None = Field(default=None, description="At least 12 characters.")
 
 
 class AccountPublic(BaseModel):
@@ -53,14 +58,14 @@ class AccountPublic(BaseModel):
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=1, max_length=320)
-    password: str = Field(min_length=1, max_length=200)
+    email: Email = Field(min_length=1)
+    password: Password = Field(min_length=1)
 
 
 class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(default="", max_length=200, description="What the token is for.")
+    name: Name = Field(default="", description="What the token is for.")
     expires_at: datetime | None = Field(default=None, description="Omit for no expiry.")
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from service.auth import accounts, login, sessions, tokens
+from service.auth import accounts, cookies, login, proxies, secret, sessions, tokens
 from service.auth.payloads import (
     AccountCreate,
     AccountPublic,
@@ -29,31 +29,37 @@ router = APIRouter(tags=["auth"])
 async def sign_in(
     request: Request, response: Response, session: SessionDep, data: LoginRequest
 ) -> SessionPublic | JSONResponse:
-    """Check email and password and set the session cookie (5 failures in 15 minutes: 429)."""
-    address = request.client.host if request.client else None
+    """Check email and password and set the session cookie (repeated failures: 429)."""
+    address = proxies.client_address(request)
     account = await login.login(session, data.email, data.password, address=address)
     if account is None:  # answered, not raised: the failed attempt must be committed
         detail = "Wrong email or password."
         return problem(401, "invalid_credentials", "Sign-in failed", detail, request.url.path)
-    secret = request.app.state.settings.secret_key
-    cookie = sessions.issue_session(accounts.account_id(account), secret)
-    response.set_cookie(
-        sessions.SESSION_COOKIE,
-        cookie,
-        max_age=sessions.SESSION_MAX_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
-    csrf = sessions.csrf_token(cookie, secret)
+    key = await secret.load_into(request.app.state, session)
+    settings = request.app.state.settings
+    cookie = await sessions.start_session(session, accounts.account_id(account), settings)
+    cookies.set_session_cookie(response, request, cookie)
+    csrf = sessions.csrf_token(cookie, key)
     return SessionPublic(account=AccountPublic.model_validate(account), csrf_token=csrf)
 
 
 @public_router.post("/logout", status_code=204, summary="Sign out")
-async def sign_out() -> Response:
-    """Clear the session cookie."""
+async def sign_out(request: Request, session: SessionDep) -> Response:
+    """End this session and clear its cookie."""
+    cookie = request.cookies.get(sessions.SESSION_COOKIE)
+    if cookie:
+        await sessions.end_session(session, cookie)
     response = Response(status_code=204)
-    response.delete_cookie(sessions.SESSION_COOKIE, httponly=True, samesite="lax")
+    cookies.clear_session_cookie(response)
+    return response
+
+
+@router.delete("/auth/sessions", status_code=204, summary="Sign out everywhere")
+async def sign_out_everywhere(session: SessionDep, actor: ActorDep) -> Response:
+    """End every session of the signed-in account, on every browser (tokens stay valid)."""
+    await sessions.sign_out_everywhere(session, actor)
+    response = Response(status_code=204)
+    cookies.clear_session_cookie(response)
     return response
 
 

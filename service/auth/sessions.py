@@ -1,64 +1,138 @@
-"""Signed session cookies for the pages, and CSRF tokens for their forms.
+"""Server-side sessions for the pages, and CSRF tokens for their forms.
 
-The cookie holds the account id and an expiry, signed with HMAC-SHA256 under the
-settings' `secret_key`: no server-side session state, so any replica can verify it.
+The cookie holds a random token (256 bits); the database keeps only its SHA-256 in an
+`account_session` row, so deleting the row ends the session at once, on every replica.
+A session ends after `session_idle_minutes` unused or `session_max_hours` after sign-in.
 """
 
-import base64
 import hashlib
 import hmac
-import json
 import secrets
-import time
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from schema import Account, AccountSession
+from service.actor import Actor
+from service.config import Settings
+from service.errors import NotFound
 
 SESSION_COOKIE = "cdo_session"
-SESSION_MAX_AGE = 12 * 3600
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
+# Last-seen is written at most this often, so reading a page costs no write.
+TOUCH_EVERY = timedelta(minutes=1)
 
 
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def max_age(settings: Settings) -> int:
+    """The cookie's lifetime in seconds: the session's absolute lifetime."""
+    return settings.session_max_hours * 3600
+
+
+async def start_session(session: AsyncSession, account_id: int, settings: Settings) -> str:
+    """A new session of `account_id`; returns the cookie value (shown only here)."""
+    await end_expired_sessions(session, account_id, settings)
+    token = secrets.token_urlsafe(32)
+    session.add(AccountSession(account_id=account_id, token_hash=_hash(token)))
+    await session.flush()
+    return token
+
+
+async def account_for_session(
+    session: AsyncSession, token: str, settings: Settings
+) -> Account | None:
+    """The account of a live session (one statement); None when unknown, idle or too old.
+
+    Marks the session seen, writing only when the last mark is over a minute old.
+    """
+    now = sa.func.now()
+    stale = col(AccountSession.last_seen_at) < now - TOUCH_EVERY
+    stmt = (
+        sa.select(Account, col(AccountSession.id), stale)
+        .join(AccountSession, col(AccountSession.account_id) == col(Account.id))
+        .where(
+            col(AccountSession.token_hash) == _hash(token),
+            col(AccountSession.created_at) > now - timedelta(hours=settings.session_max_hours),
+            col(AccountSession.last_seen_at)
+            > now - timedelta(minutes=settings.session_idle_minutes),
+        )
+    )
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    account, session_id, needs_touch = row
+    if needs_touch:
+        await session.execute(
+            sa.update(AccountSession)
+            .where(col(AccountSession.id) == session_id)
+            .values(last_seen_at=now)
+        )
+    return account  # type: ignore[no-any-return]
+
+
+async def end_session(session: AsyncSession, token: str) -> None:
+    """End the session this cookie names (nothing when it names none)."""
+    await session.execute(
+        sa.delete(AccountSession).where(col(AccountSession.token_hash) == _hash(token))
+    )
+
+
+async def end_sessions_of(session: AsyncSession, account_id: int) -> int:
+    """End every session of one account (sign out everywhere); how many ended."""
+    result = await session.execute(
+        sa.delete(AccountSession).where(col(AccountSession.account_id) == account_id)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def sign_out_everywhere(session: AsyncSession, actor: Actor) -> int:
+    """End every session of the actor's own account; how many ended."""
+    if actor.account_id is None:
+        raise NotFound(f"{actor.label} acts without an account.", code="account_not_found")
+    return await end_sessions_of(session, actor.account_id)
+
+
+async def end_every_session(session: AsyncSession) -> int:
+    """End every session of every account; how many ended."""
+    result = await session.execute(sa.delete(AccountSession))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def end_expired_sessions(session: AsyncSession, account_id: int, settings: Settings) -> None:
+    """Forget the account's sessions that can no longer be used (at each sign-in)."""
+    now = sa.func.now()
+    await session.execute(
+        sa.delete(AccountSession).where(
+            col(AccountSession.account_id) == account_id,
+            (col(AccountSession.created_at) <= now - timedelta(hours=settings.session_max_hours))
+            | (
+                col(AccountSession.last_seen_at)
+                <= now - timedelta(minutes=settings.session_idle_minutes)
+            ),
+        )
+    )
 
 
 def _sign(purpose: str, payload: str, secret: str) -> str:
     mac = hmac.new(secret.encode(), f"{purpose}|{payload}".encode(), hashlib.sha256)
-    return _b64(mac.digest())
+    return mac.hexdigest()
 
 
-def issue_session(account_id: int, secret: str, *, max_age: int = SESSION_MAX_AGE) -> str:
-    """A signed cookie value naming `account_id`, valid for `max_age` seconds."""
-    body = {"a": account_id, "exp": int(time.time()) + max_age, "n": secrets.token_hex(8)}
-    payload = _b64(json.dumps(body, separators=(",", ":")).encode())
-    return f"{payload}.{_sign('session', payload, secret)}"
-
-
-def read_session(value: str, secret: str) -> int | None:
-    """The account id of a valid, unexpired cookie; None when forged, damaged or expired."""
-    payload, _, signature = value.partition(".")
-    if not payload or not hmac.compare_digest(signature, _sign("session", payload, secret)):
-        return None
-    try:
-        body = json.loads(_unb64(payload))
-        account_id, expires = body["a"], body["exp"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    if not isinstance(account_id, int) or not isinstance(expires, int):
-        return None
-    return account_id if expires > time.time() else None
-
-
-def csrf_token(seed: str, secret: str) -> str:
+def csrf_token(seed: str, secret: str | None) -> str:
     """The CSRF token of a form shown to the holder of `seed` (their session cookie)."""
+    if not secret:  # the key is not loaded yet: a form that cannot be posted
+        return ""
     return _sign("csrf", seed, secret)
 
 
-def verify_csrf(seed: str | None, token: str | None, secret: str) -> bool:
+def verify_csrf(seed: str | None, token: str | None, secret: str | None) -> bool:
     """True when `token` is the CSRF token of `seed`."""
-    if not seed or not token:
+    if not seed or not token or not secret:
         return False
     return hmac.compare_digest(token, csrf_token(seed, secret))

@@ -13,7 +13,7 @@ from schema import Account, ApiToken
 from service import audit, crud
 from service.actor import Actor
 from service.auth import policy
-from service.errors import Unauthorized
+from service.errors import Unauthorized, ValidationFailed
 
 TOKEN_PREFIX = "cdo_"
 VISIBLE_CHARS = 12  # "cdo_" and the first 8 random characters
@@ -53,6 +53,8 @@ async def create_token(
     if actor.account_id != account_id:
         policy.require(actor, policy.Permission.manage_accounts)
     await crud.get_or_404(session, Account, account_id)
+    if expires_at is not None:
+        await _require_future(session, expires_at)
     plaintext = new_token()
     token = ApiToken(
         account_id=account_id,
@@ -65,6 +67,18 @@ async def create_token(
     await session.flush()
     await audit.record(session, actor, "create", "api_token", _id(token), after=_public(token))
     return token, plaintext
+
+
+async def _require_future(session: AsyncSession, expires_at: datetime) -> None:
+    """A token's expiry is in the future, as the database reads it (the way it stores it)."""
+    given = sa.literal(expires_at, sa.DateTime(timezone=True))
+    if await session.scalar(sa.select(given <= sa.func.now())):
+        raise ValidationFailed(
+            f"expires_at: {expires_at.isoformat()} is not in the future; a token must expire "
+            "later than now, or be created without expiry.",
+            code="expiry_in_past",
+            field="expires_at",
+        )
 
 
 async def list_tokens(session: AsyncSession, account_id: int) -> Sequence[ApiToken]:

@@ -1,5 +1,10 @@
 """Demo data goes into an empty database only; one loader at a time."""
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.demo.builder import email_of
+from service.demo.company import DEPARTMENTS, PEOPLE
 from service.errors import Conflict
 
 # Serialises concurrent loaders (two replicas started with --demo, say): the second one
@@ -15,6 +20,12 @@ SELECT (SELECT count(*) FROM initiative) AS initiatives,
 
 COUNT_NAMES = ("initiatives", "departments", "people", "KPIs")
 
+# `serve --demo` loads the demo only when there is nothing at all, accounts included.
+ACCOUNTS_SQL = "SELECT count(*) FROM account"
+
+DEMO_DEPARTMENTS = frozenset(code for code, _, _ in DEPARTMENTS)
+DEMO_PEOPLE = frozenset(email_of(person.name) for person in PEOPLE)
+
 
 def refusal(counts: tuple[int, ...]) -> Conflict | None:
     """The error to raise when the portfolio tables already hold rows, else None."""
@@ -25,4 +36,19 @@ def refusal(counts: tuple[int, ...]) -> Conflict | None:
         f"The database is not empty (it holds {', '.join(held)}); demo data is only "
         "loaded into an empty database.",
         code="database_not_empty",
+    )
+
+
+async def holds_only_the_demo(session: AsyncSession) -> bool:
+    """True when the departments and people are exactly those of the demo company."""
+    departments = set((await session.scalars(text("SELECT code FROM department"))).all())
+    people = set((await session.scalars(text("SELECT email FROM person"))).all())
+    return departments == DEMO_DEPARTMENTS and people == DEMO_PEOPLE
+
+
+def not_the_demo() -> Conflict:
+    """The error of demo accounts asked for on a database that holds other data."""
+    return Conflict(
+        "The database holds data other than the demo company: no demo account is created.",
+        code="not_the_demo",
     )

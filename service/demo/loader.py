@@ -6,12 +6,10 @@ from contextlib import asynccontextmanager
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
-from sqlmodel import col
 
-from schema import Department
 from service.demo import guard, synthetic
 from service.demo.builder import load_company
 from service.portfolio import snapshots as portfolio_snapshots
@@ -51,17 +49,30 @@ async def load(url: str, console: Console, *, scale: int = 0, seed: int = 42) ->
     return loaded
 
 
-async def load_demo_if_empty(url: str, console: Console) -> dict[str, int]:
-    """Load the demo company unless a department already exists (then keep the data)."""
+async def load_demo_if_empty(url: str, console: Console) -> bool:
+    """Load the demo company into an empty database (no portfolio data, no account).
+
+    Return whether the database now holds exactly the demo company (loaded now or before);
+    a database holding anything else is left untouched.
+    """
     async with _transaction(url) as session:
-        if await session.scalar(select(col(Department.id)).limit(1)) is not None:
-            console.print("The database already holds data: keeping it (no demo loaded).")
-            return {}
+        counts = tuple((await session.execute(text(guard.COUNTS_SQL))).one())
+        accounts = await session.scalar(text(guard.ACCOUNTS_SQL))
+        if guard.refusal(counts) is not None or accounts:
+            is_demo = await guard.holds_only_the_demo(session)
+            if is_demo:
+                console.print("The database holds the demo company: keeping it.")
+            else:
+                console.print(
+                    "The database already holds data other than the demo company: serving it "
+                    "unchanged (no demo data and no demo account added)."
+                )
+            return is_demo
         with console.status("Loading the demo company..."):
             loaded = await load_company(session)
             await portfolio_snapshots.backfill_snapshots(session, months=18)
     print_counts(console, "Demo company loaded", loaded)
-    return loaded
+    return True
 
 
 def print_counts(console: Console, title: str, counts: dict[str, int]) -> None:

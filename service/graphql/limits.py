@@ -1,4 +1,7 @@
-"""Limits checked before execution: tokens, depth, aliases, page size and cost.
+"""Limits checked before execution: depth, aliases, page size and cost.
+
+The document's size, tokens and fields are bounded earlier, before validation
+(`service.graphql.bounds`).
 
 Cost is GitHub's node count: every connection multiplies what is below it by its
 `first` (100 when omitted), every plain list by an estimate, and the cost of a query
@@ -29,7 +32,6 @@ from strawberry.extensions import SchemaExtension
 
 from service.graphql.connections import DEFAULT_PAGE, MAX_PAGE
 
-MAX_TOKENS = 5000
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_COST = 100_000
@@ -221,10 +223,6 @@ def check(
 
 class QueryLimits(SchemaExtension):
     """Refuse, before running anything, a query that breaks a limit."""
-
-    def on_operation(self) -> Iterator[None]:
-        self.execution_context.parse_options["max_tokens"] = MAX_TOKENS
-        yield
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context

@@ -4,7 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from service import migrate
+from service import migrate, problems
+from service.pages import render as pages
 
 router = APIRouter(tags=["health"])
 
@@ -15,9 +16,10 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="The database is reachable and migrated")
+@router.get("/readyz", summary="The database is reachable and migrated; the pages can render")
 async def readyz(request: Request) -> JSONResponse:
-    """Answer 200 when the database answers and is at the latest migration, else 503."""
+    """Answer 200 when the database answers and is at the latest migration and the pages'
+    templates and static files load, else 503."""
     engine = request.app.state.engine
     try:
         async with engine.connect() as connection:
@@ -28,4 +30,8 @@ async def readyz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "unavailable", "detail": type(exc).__name__}, 503)
     if not current:
         return JSONResponse({"status": "unavailable", "detail": "migrations pending"}, 503)
+    if (missing := pages.unavailable()) is not None:
+        return problems.problem(
+            503, "pages_unavailable", "Pages cannot render", missing, request.url.path
+        )
     return JSONResponse({"status": "ready"})

@@ -10,10 +10,10 @@ from sqlmodel import col
 
 from schema import Initiative, Person, ProgressUpdate
 from service import audit, crud
-from service.actor import Actor
+from service.actor import Actor, Role
 from service.auth import policy
 from service.auth.policy import Permission
-from service.errors import Conflict
+from service.errors import Conflict, Forbidden
 from service.initiatives.payloads import CheckInCreate
 from service.initiatives.service import CLOSED_STATUSES, get_initiative
 from service.pagination import decode_cursor
@@ -58,7 +58,8 @@ async def create_checkin(
     session: AsyncSession, actor: Actor, initiative_id: int, data: CheckInCreate
 ) -> ProgressUpdate:
     """Record a check-in on an initiative that is not done or stopped (its department's head,
-    its owner, or the CDO office); the author defaults to the actor's person."""
+    its owner, or the CDO office). The author is the actor's person; only the CDO office
+    records one on behalf of someone else, and its audit event says so."""
     initiative = await get_initiative(session, initiative_id)
     policy.require(
         actor,
@@ -71,11 +72,11 @@ async def create_checkin(
             f"Initiative {initiative.code} is {initiative.status}; it takes no more check-ins.",
             code="initiative_closed",
         )
-    await crud.require_refs(session, Person, {"author_id": data.author_id})
-    values = data.model_dump()
-    if data.author_id is None:
-        values["author_id"] = actor.person_id
+    author_id = _author(actor, data.author_id)
+    await crud.require_refs(session, Person, {"author_id": author_id})
+    values = data.model_dump() | {"author_id": author_id}
     values["reported_on"] = data.reported_on or date.today()
+    await _require_new_key(session, initiative, values["reported_on"], data.summary)
     if data.spent_to_date is None:
         values["spent_to_date"] = await _latest_spent(session, initiative_id)
     checkin = ProgressUpdate(initiative_id=initiative_id, **values)
@@ -83,16 +84,52 @@ async def create_checkin(
     await session.flush()
     await session.refresh(checkin)  # created_at and the rounded money come from the database
     assert checkin.id is not None
+    after = audit.row_values(checkin)
+    if author_id != actor.person_id:
+        after["on_behalf_of"] = author_id
     await audit.record(
         session,
         actor,
         "create",
         "progress_update",
         checkin.id,
-        after=audit.row_values(checkin),
+        after=after,
         parent=("initiative", initiative_id),
     )
     return checkin
+
+
+def _author(actor: Actor, author_id: int | None) -> int | None:
+    """The author of the actor's check-in: themselves, unless the CDO office names another."""
+    if author_id is None or author_id == actor.person_id or actor.role is Role.cdo_office:
+        return actor.person_id if author_id is None else author_id
+    raise Forbidden(
+        f"{actor.label} ({actor.role.value}) records check-ins as themselves only; "
+        "only the CDO office records one on behalf of someone else.",
+        code="author_not_allowed",
+        field="author_id",
+    )
+
+
+async def _require_new_key(
+    session: AsyncSession, initiative: Initiative, reported_on: date, summary: str
+) -> None:
+    """A check-in is known by (initiative, reported_on, summary), as in the import."""
+    existing = await session.scalar(
+        sa.select(col(ProgressUpdate.id)).where(
+            col(ProgressUpdate.initiative_id) == initiative.id,
+            col(ProgressUpdate.reported_on) == reported_on,
+            sa.func.md5(col(ProgressUpdate.summary)) == sa.func.md5(summary),
+            col(ProgressUpdate.summary) == summary,
+        )
+    )
+    if existing is not None:
+        raise Conflict(
+            f"Initiative {initiative.code} already has check-in {existing} reported on "
+            f"{reported_on.isoformat()} with the same summary.",
+            code="duplicate_check_in",
+            field="summary",
+        )
 
 
 async def _latest_spent(session: AsyncSession, initiative_id: int) -> Decimal:

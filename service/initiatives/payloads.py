@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from schema.enums import Health, InitiativeStatus, LinkKind, Orientation, Origin
+from schema.text import Code, LongText, Name, Note, Title
 
 # Upper-case letters and digits in dash-separated groups, e.g. `INI-042`.
 CODE_PATTERN = r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$"
@@ -18,7 +19,8 @@ def _not_blank(value: str) -> str:
     return value
 
 
-NonBlank = Annotated[str, AfterValidator(_not_blank)]
+NonBlankTitle = Annotated[Title, AfterValidator(_not_blank)]
+NonBlankNote = Annotated[Note, AfterValidator(_not_blank)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Share = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
 
@@ -29,11 +31,9 @@ _NULLABLE = frozenset({"sponsor_id", "start_date", "target_date"})
 class InitiativeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(
-        min_length=1, max_length=40, pattern=CODE_PATTERN, description="Unique, e.g. `INI-042`."
-    )
-    title: NonBlank = Field(max_length=300)
-    description: str = ""
+    code: Code = Field(min_length=1, pattern=CODE_PATTERN, description="Unique, e.g. `INI-042`.")
+    title: NonBlankTitle
+    description: LongText = ""
     department_id: int = Field(description="Lead department.")
     owner_id: int = Field(description="Accountable person.")
     sponsor_id: int | None = None
@@ -45,11 +45,11 @@ class InitiativeCreate(BaseModel):
         default=None, description="Settable for hybrid initiatives only (default 0.5)."
     )
     origin: Origin = Origin.user_need
-    user_need: str = ""
-    target_users: str = ""
+    user_need: LongText = ""
+    target_users: LongText = ""
     is_experiment: bool = False
-    hypothesis: str = ""
-    lessons_learned: str = ""
+    hypothesis: LongText = ""
+    lessons_learned: LongText = ""
     start_date: date | None = None
     target_date: date | None = None
     budget_planned: Money = Decimal("0")
@@ -58,9 +58,9 @@ class InitiativeCreate(BaseModel):
 class InitiativeUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str | None = Field(default=None, min_length=1, max_length=40, pattern=CODE_PATTERN)
-    title: NonBlank | None = Field(default=None, max_length=300)
-    description: str | None = None
+    code: Code | None = Field(default=None, min_length=1, pattern=CODE_PATTERN)
+    title: NonBlankTitle | None = None
+    description: LongText | None = None
     department_id: int | None = None
     owner_id: int | None = None
     sponsor_id: int | None = None
@@ -70,11 +70,11 @@ class InitiativeUpdate(BaseModel):
     orientation: Orientation | None = None
     client_share: Share | None = None
     origin: Origin | None = None
-    user_need: str | None = None
-    target_users: str | None = None
+    user_need: LongText | None = None
+    target_users: LongText | None = None
     is_experiment: bool | None = None
-    hypothesis: str | None = None
-    lessons_learned: str | None = None
+    hypothesis: LongText | None = None
+    lessons_learned: LongText | None = None
     start_date: date | None = None
     target_date: date | None = None
     budget_planned: Money | None = None
@@ -99,9 +99,7 @@ class InitiativeFilter(BaseModel):
     owner_id: int | None = None
     sponsor_id: int | None = None
     is_experiment: bool | None = None
-    q: str | None = Field(
-        default=None, max_length=200, description="Substring of the code or the title."
-    )
+    q: Name | None = Field(default=None, description="Substring of the code or the title.")
     updated_since: datetime | None = Field(
         default=None, description="Changed, or given a newer latest check-in, at or after this."
     )
@@ -142,7 +140,7 @@ class KpiLinkPut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     weight: Share = Field(default=Decimal("1"), description="Contribution to the KPI, 0..1.")
-    rationale: str = ""
+    rationale: Note = ""
 
 
 class KpiLinkPublic(BaseModel):
@@ -189,10 +187,13 @@ class CheckInCreate(BaseModel):
     spent_to_date: Money | None = Field(
         default=None, description="Defaults to the latest check-in's figure (or 0)."
     )
-    summary: NonBlank
-    blockers: str = ""
-    next_steps: str = ""
-    author_id: int | None = None
+    summary: NonBlankNote
+    blockers: Note = ""
+    next_steps: Note = ""
+    author_id: int | None = Field(
+        default=None,
+        description="The signed-in person (the default); only the CDO office names another.",
+    )
 
 
 class CheckInPublic(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from schema import Kpi
 from schema.enums import Cadence, Direction, Perspective
+from schema.text import Code, LongText, Name
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 MAX_BULK = 10_000
@@ -25,15 +26,6 @@ def _stored_value(value: Decimal) -> Decimal:
     return value.quantize(VALUE_PLACES, rounding=ROUND_HALF_EVEN)
 
 
-def _no_nul(text: str) -> str:
-    if "\x00" in text:
-        raise ValueError("must not contain NUL characters")
-    return text
-
-
-# Text PostgreSQL can store (it refuses NUL characters).
-Text = Annotated[str, AfterValidator(_no_nul)]
-
 # numeric(18, 4): 14 digits before the point, 4 after.
 Value = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_stored_value)]
 DepartmentIds = Annotated[
@@ -49,12 +41,10 @@ DepartmentIds = Annotated[
 class KpiCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(
-        min_length=1, max_length=40, pattern=CODE_PATTERN, description="Unique, e.g. `NPS`."
-    )
-    name: Text = Field(min_length=1, max_length=200)
-    definition: Text = ""
-    unit: Text = Field(default="", max_length=40)
+    code: Code = Field(min_length=1, pattern=CODE_PATTERN, description="Unique, e.g. `NPS`.")
+    name: Name = Field(min_length=1)
+    definition: LongText = ""
+    unit: Code = ""
     direction: Direction
     perspective: Perspective
     baseline_value: Value | None = None
@@ -71,10 +61,10 @@ _REQUIRED = ("code", "name", "definition", "unit", "direction", "perspective", "
 class KpiUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str | None = Field(default=None, min_length=1, max_length=40, pattern=CODE_PATTERN)
-    name: Text | None = Field(default=None, min_length=1, max_length=200)
-    definition: Text | None = None
-    unit: Text | None = Field(default=None, max_length=40)
+    code: Code | None = Field(default=None, min_length=1, pattern=CODE_PATTERN)
+    name: Name | None = Field(default=None, min_length=1)
+    definition: LongText | None = None
+    unit: Code | None = None
     direction: Direction | None = None
     perspective: Perspective | None = None
     baseline_value: Value | None = None
@@ -143,7 +133,7 @@ class MeasurementCreate(BaseModel):
 
     measured_on: date
     value: Value
-    source: Text = Field(default="", max_length=200)
+    source: Name = ""
     recorded_by_id: int | None = Field(default=None, description="Person who recorded it.")
 
 

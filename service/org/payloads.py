@@ -5,15 +5,23 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from schema.text import EMAIL_MAX, NAME_MAX, NoNul
+from schema.text import Name as SearchText
+
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 # Stored lower case, so uniqueness does not depend on how someone typed it.
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_lower=True, max_length=320, pattern=EMAIL_PATTERN),
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, max_length=EMAIL_MAX, pattern=EMAIL_PATTERN
+    ),
+    NoNul,
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX), NoNul
+]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX), NoNul]
 
 
 class PersonCreate(BaseModel):
@@ -67,10 +75,9 @@ class PersonFilters(BaseModel):
     department_id: int | None = Field(default=None, description="Only this department.")
     manager_id: int | None = Field(default=None, description="Only direct reports of this person.")
     is_active: bool | None = Field(default=None, description="Only active (or inactive) people.")
-    q: str | None = Field(
+    q: SearchText | None = Field(
         default=None,
         min_length=1,
-        max_length=200,
         description="Case-insensitive substring of the name or the email.",
     )
     updated_since: datetime | None = Field(default=None, description="Changed at or after.")

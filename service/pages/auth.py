@@ -1,7 +1,8 @@
 """Sign in and sign out.
 
 The sign-in form has no session yet, so its CSRF token is tied to a random nonce kept
-in a short-lived cookie (double submit); the session cookie is signed and stateless.
+in a short-lived cookie (double submit); the session cookie names a session row, which
+signing out deletes.
 """
 
 import secrets
@@ -9,10 +10,10 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from service.auth import accounts, login, sessions
+from service.auth import accounts, cookies, login, proxies, secret, sessions
 from service.deps import SessionDep
 from service.errors import TooManyRequests
-from service.pages.deps import PageForm
+from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, FormState, redirect, safe_next
 from service.pages.render import render
 
@@ -26,8 +27,8 @@ def _form(
     request: Request, state: FormState, next_url: str, *, status_code: int = 200
 ) -> HTMLResponse:
     nonce = request.cookies.get(LOGIN_NONCE) or secrets.token_urlsafe(24)
-    secret = request.app.state.settings.secret_key
-    context = {"form": state, "next": next_url, "login_csrf": sessions.csrf_token(nonce, secret)}
+    key = request.app.state.settings.secret_key
+    context = {"form": state, "next": next_url, "login_csrf": sessions.csrf_token(nonce, key)}
     response = render(request, "auth/login.html", context, status_code=status_code)
     response.set_cookie(
         LOGIN_NONCE, nonce, max_age=LOGIN_NONCE_MAX_AGE, httponly=True, samesite="strict"
@@ -36,8 +37,11 @@ def _form(
 
 
 @router.get("/login", summary="Sign-in form")
-async def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+async def login_form(
+    request: Request, session: SessionDep, next: str | None = None
+) -> HTMLResponse:
     """The sign-in form; after signing in the browser goes back to `next`."""
+    await secret.load_into(request.app.state, session)
     return _form(request, FormState(), safe_next(next))
 
 
@@ -46,16 +50,16 @@ async def _check(request: Request, session: SessionDep, state: FormState) -> int
     form = await request.form()
     email, password = str(form.get("email", "")).strip(), str(form.get("password", ""))
     state.values = {"email": email}
-    secret = request.app.state.settings.secret_key
+    key = request.app.state.settings.secret_key
     token = str(form.get(sessions.CSRF_FIELD, ""))
-    if not sessions.verify_csrf(request.cookies.get(LOGIN_NONCE), token, secret):
+    if not sessions.verify_csrf(request.cookies.get(LOGIN_NONCE), token, key):
         state.error = "The sign-in form expired. Please sign in again."
         return None
     if not email or not password:
         state.errors = {"email": "Enter your email."} if not email else {}
         state.errors |= {} if password else {"password": "Enter your password."}
         return None
-    address = request.client.host if request.client else None
+    address = proxies.client_address(request)
     account = await login.login(session, email, password, address=address)
     if account is None:  # the failed attempt is recorded: the transaction must commit
         state.error = "Wrong email or password."
@@ -63,39 +67,52 @@ async def _check(request: Request, session: SessionDep, state: FormState) -> int
     return accounts.account_id(account)
 
 
-def _signed_in(request: Request, account_id: int, next_url: str) -> Response:
-    """Set the session cookie and go on to `next_url`."""
+async def _signed_in(
+    request: Request, session: SessionDep, account_id: int, next_url: str
+) -> Response:
+    """Start a session, set its cookie and go on to `next_url`."""
     response = redirect(request, next_url)
-    cookie = sessions.issue_session(account_id, request.app.state.settings.secret_key)
-    response.set_cookie(
-        sessions.SESSION_COOKIE,
-        cookie,
-        max_age=sessions.SESSION_MAX_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
+    settings = request.app.state.settings
+    cookie = await sessions.start_session(session, account_id, settings)
+    cookies.set_session_cookie(response, request, cookie)
     response.delete_cookie(LOGIN_NONCE, httponly=True, samesite="strict")
     return response
 
 
 @router.post("/login", summary="Sign in")
 async def sign_in(request: Request, session: SessionDep) -> Response:
-    """Check the credentials, set the session cookie, go on (5 failures: a pause)."""
+    """Check the credentials, set the session cookie, go on (repeated failures: a pause)."""
+    await secret.load_into(request.app.state, session)
     state, next_url = FormState(), safe_next(str((await request.form()).get("next", "")))
     try:
         account_id = await _check(request, session, state)
     except TooManyRequests as exc:
         state.error = exc.detail
-        return _form(request, state, next_url, status_code=429)
+        paused = _form(request, state, next_url, status_code=429)
+        paused.headers.update(exc.headers)
+        return paused
     if account_id is None:
         return _form(request, state, next_url, status_code=422)
-    return _signed_in(request, account_id, next_url)
+    return await _signed_in(request, session, account_id, next_url)
 
 
 @router.post("/logout", summary="Sign out")
-async def sign_out(request: Request, form: PageForm) -> Response:
-    """Clear the session cookie and go back to the sign-in form."""
+async def sign_out(request: Request, session: SessionDep, form: PageForm) -> Response:
+    """End this session and go back to the sign-in form."""
+    cookie = request.cookies.get(sessions.SESSION_COOKIE)
+    if cookie:
+        await sessions.end_session(session, cookie)
     response = redirect(request, "/login", Flash("You are signed out."))
-    response.delete_cookie(sessions.SESSION_COOKIE, httponly=True, samesite="lax")
+    cookies.clear_session_cookie(response)
+    return response
+
+
+@router.post("/logout/everywhere", summary="Sign out everywhere")
+async def sign_out_everywhere(
+    request: Request, session: SessionDep, actor: PageActor, form: PageForm
+) -> Response:
+    """End every session of the signed-in account, this one included."""
+    await sessions.sign_out_everywhere(session, actor)
+    response = redirect(request, "/login", Flash("You are signed out on every browser."))
+    cookies.clear_session_cookie(response)
     return response

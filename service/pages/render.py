@@ -1,10 +1,12 @@
 """The Jinja2 environment of the pages and the one function that renders a page."""
 
+import importlib.util
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -13,13 +15,23 @@ from service.actor import Actor
 from service.auth import policy, sessions
 from service.auth.policy import Permission
 from service.pages import forms
-from service.pages.static_files import PLOTLY_URL
+from service.pages.static_files import PLOTLY_URL, STATIC_DIR
 from service.pages.views.history import describe
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "frontend_templates"
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+# The templates ship as the top-level package `frontend_templates` (see pyproject.toml).
+TEMPLATES_PACKAGE = "frontend_templates"
+# Every page extends it: when it loads, the templates are installed.
+LAYOUT = "base.html"
 
-templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+def template_folders() -> list[str]:
+    """The folders of the installed `frontend_templates` package (none when it is missing)."""
+    spec = importlib.util.find_spec(TEMPLATES_PACKAGE)
+    found = spec.submodule_search_locations or () if spec is not None else ()
+    return [folder for folder in dict.fromkeys(found) if Path(folder).is_dir()]
+
+
+templates = Jinja2Templates(directory=template_folders())
 
 LABELS = {
     "client_facing": "Client-facing",
@@ -57,12 +69,9 @@ NAVIGATION = (
     ("/transfer", "Import / export", Permission.manage_org),
 )
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+# Pages show what the signed-in account may see: never kept by a cache. (The security
+# headers themselves are set for every response by service.security_headers.)
+PAGE_HEADERS = {"Cache-Control": "no-store"}
 
 
 def label(value: object) -> str:
@@ -101,6 +110,19 @@ templates.env.filters.update(
 templates.env.globals["plotly_url"] = PLOTLY_URL
 
 
+def unavailable() -> str | None:
+    """Why the pages cannot render (templates or static files missing), or None when they can."""
+    try:
+        templates.get_template(LAYOUT)
+    except jinja2.TemplateNotFound:
+        return f"the template {LAYOUT} is not installed (package {TEMPLATES_PACKAGE})"
+    except jinja2.TemplateError as error:
+        return f"the template {LAYOUT} cannot load: {error}"
+    if not (STATIC_DIR / "app.css").is_file():
+        return f"static files are missing from {STATIC_DIR}"
+    return None
+
+
 def can(actor: Actor | None, permission: str, **scope: Any) -> bool:
     """Whether the signed-in actor may take an action (templates hide what it may not)."""
     return actor is not None and policy.allowed(actor, Permission(permission), **scope)
@@ -134,7 +156,7 @@ def render(
     response = templates.TemplateResponse(
         request, name, chrome | (context or {}), status_code=status_code
     )
-    response.headers.update(SECURITY_HEADERS)
+    response.headers.update(PAGE_HEADERS)
     if flash is not None:
         forms.clear_flash(response)
     return response

@@ -10,6 +10,8 @@ from fastapi.responses import Response
 
 router = APIRouter()
 
+# The pages' own files, inside the installed `service.pages` package.
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 PLOTLY_URL = f"/static/vendor/plotly.min.js?v={plotly.__version__}"
 CACHE = "public, max-age=31536000, immutable"

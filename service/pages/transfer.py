@@ -13,6 +13,7 @@ from service.errors import DomainError
 from service.pages.deps import PageActor, PageForm
 from service.pages.render import render
 from service.transfer import service as transfer
+from service.transfer.limits import ImportLimits
 from service.transfer.payloads import ENTITIES, ImportProblem, ImportRejected, ImportReport
 
 router = APIRouter()
@@ -54,15 +55,15 @@ async def import_upload(
     if not isinstance(upload, UploadFile) or not upload.filename:
         context = _context(error="Choose a file to import.", dry_run=dry_run)
         return render(request, TEMPLATE, context, status_code=422)
-    limit: int = request.app.state.settings.import_max_bytes
-    data = await upload.read(limit + 1)
+    limits = ImportLimits.of(request.app.state.settings)
+    data = await upload.read(limits.max_bytes + 1)
     try:
         report = await transfer.import_file(
             session,
             actor,
             data,
             upload.filename,
-            max_bytes=limit,
+            limits=limits,
             dry_run=dry_run,
             size=upload.size,
         )

@@ -6,6 +6,7 @@ measurements, check-ins. A constant number of statements per sheet, whatever its
 Imports run one at a time (a transaction-level advisory lock).
 """
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,11 @@ class Tally:
     created: set[int] = field(default_factory=set)
     updated: set[int] = field(default_factory=set)
 
+    def add(self, written: list[Any]) -> None:
+        """Tally rows returned by a write (`id`, `created`)."""
+        for row in written:
+            (self.created if row.created else self.updated).add(row.id)
+
     def counts(self, rows: int) -> EntityCounts:
         """Created / updated / unchanged out of the sheet's `rows`."""
         updated = len(self.updated - self.created)
@@ -57,7 +63,8 @@ class Writer:
         self.tallies = {entity.name: Tally() for entity in ENTITIES}
 
     async def _run(self, sql: str, params: dict[str, Any]) -> list[Any]:
-        return list((await self.session.execute(text(sql), params | self.actor_params)).all())
+        result = await self.session.execute(text(sql), params | self.actor_params)
+        return list(await asyncio.to_thread(result.all))  # a row per row written: off the loop
 
     def _sheet(self, name: str) -> Sheet | None:
         sheet = self.plan.sheet(name)
@@ -69,7 +76,7 @@ class Writer:
         if sheet is None:
             return
         columns = [c for c in entity.columns if c.target and c.name not in entity.deferred]
-        params = _arrays(sheet, columns)
+        params = await asyncio.to_thread(_arrays, sheet, columns)
         if entity is CHECKINS:
             sql = writes.insert_new(entity, columns)
         else:
@@ -79,9 +86,8 @@ class Writer:
                 if c.target and c.name in sheet.present and c.name not in entity.key
             ]
             sql = writes.upsert(entity, columns, updated)
-        tally = self.tallies[entity.name]
-        for row in await self._run(sql, params):
-            (tally.created if row.created else tally.updated).add(row.id)
+        written = await self._run(sql, params)
+        await asyncio.to_thread(self.tallies[entity.name].add, written)
 
     async def reference(self, entity: Entity, name: str) -> None:
         """Set a reference that may point forward in the file (a head, a manager)."""
@@ -89,7 +95,7 @@ class Writer:
         if sheet is None or name not in sheet.present:
             return
         column = entity.by_name[name]
-        params = _arrays(sheet, [entity.by_name[entity.key[0]], column])
+        params = await asyncio.to_thread(_arrays, sheet, [entity.by_name[entity.key[0]], column])
         for row in await self._run(writes.set_reference(entity, column), params):
             self.tallies[entity.name].updated.add(row.id)
 
@@ -104,22 +110,32 @@ class Writer:
         sheet = self._sheet(entity.name)
         if sheet is None:
             return
-        owners = sorted({row.values[entity.key[0]] for row in sheet.rows})
-        params: dict[str, Any] = {"owners": owners, "kinds": kinds or []}
-        for index, (name, _) in enumerate(child.item):
-            params[f"c_{name}"] = [item[index] for item in items]
+        params = await asyncio.to_thread(_child_arrays, sheet, child, items, kinds or [])
         tally = self.tallies[entity.name]
         for sql in (child.delete_sql(), child.write_sql()):
             for row in await self._run(sql, params):
                 tally.updated.add(row[0])
 
 
-def _arrays(sheet: Sheet, columns: list[Column]) -> dict[str, list[Any]]:
-    """One array per column (its default where the file has no such column)."""
+def _arrays(sheet: Sheet, columns: list[Column]) -> dict[str, str]:
+    """One array literal per column (its default where the file has no such column)."""
     return {
-        f"c_{column.name}": [row.values.get(column.name, column.default) for row in sheet.rows]
+        f"c_{column.name}": writes.array_literal(
+            row.values.get(column.name, column.default) for row in sheet.rows
+        )
         for column in columns
     }
+
+
+def _child_arrays(
+    sheet: Sheet, child: Child, items: list[tuple[Any, ...]], kinds: list[str]
+) -> dict[str, str]:
+    """The owners whose lists are replaced, the kinds replaced, and one array per item field."""
+    owners = sorted({row.values[sheet.entity.key[0]] for row in sheet.rows})
+    params = {"owners": writes.array_literal(owners), "kinds": writes.array_literal(kinds)}
+    for index, (name, _) in enumerate(child.item):
+        params[f"c_{name}"] = writes.array_literal(item[index] for item in items)
+    return params
 
 
 def _listed(sheet: Sheet | None, name: str) -> list[tuple[Any, ...]]:

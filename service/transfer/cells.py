@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from schema.text import CODE_MAX, EMAIL_MAX, NUL_MESSAGE
+
 Reader = Callable[[Any, bool], Any]
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -63,6 +65,8 @@ def text(max_length: int | None = None, *, strip: bool = False) -> Reader:
     def read(raw: Any, decimal_comma: bool) -> str:
         value = as_text(raw)
         value = value.strip() if strip else value
+        if "\x00" in value:
+            raise CellError(f"Text {NUL_MESSAGE}.", "nul_character")
         if max_length is not None and len(value) > max_length:
             raise CellError(f"Longer than {max_length} characters.", "too_long")
         return value
@@ -70,7 +74,7 @@ def text(max_length: int | None = None, *, strip: bool = False) -> Reader:
     return read
 
 
-def code(pattern: str, hint: str, max_length: int = 40) -> Reader:
+def code(pattern: str, hint: str, max_length: int = CODE_MAX) -> Reader:
     """A code matching `pattern` (`hint` says what a valid one looks like)."""
     compiled = re.compile(pattern)
 
@@ -88,7 +92,7 @@ def code(pattern: str, hint: str, max_length: int = 40) -> Reader:
 def email(raw: Any, decimal_comma: bool) -> str:
     """An email address, lower-cased (people are matched on it)."""
     value = as_text(raw).strip().lower()
-    if len(value) > 320 or not EMAIL_PATTERN.match(value):
+    if len(value) > EMAIL_MAX or not EMAIL_PATTERN.match(value):
         raise CellError(f"'{value}' is not an email address.", "invalid_email")
     return value
 

@@ -5,6 +5,7 @@ constant number of queries whatever the file's size: each loads the keys it need
 `= ANY(:keys)`.
 """
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.enums import TRANSITIONS, InitiativeStatus, Orientation
 from service.transfer.plan import Plan, Problems, Row, Sheet
+from service.transfer.writes import array_literal
 
 CLIENT_SHARE = {
     Orientation.client_facing: Decimal("1"),
@@ -48,13 +50,13 @@ SELF_LINK = {
     ("initiatives", "depends_on"): "An initiative cannot depend on itself.",
 }
 _KEYS_SQL = {
-    "departments": "SELECT code FROM department WHERE code = ANY(:keys)",
-    "people": "SELECT email FROM person WHERE email = ANY(:keys)",
-    "kpis": "SELECT code FROM kpi WHERE code = ANY(:keys)",
+    "departments": "SELECT code FROM department WHERE code = ANY(CAST(:keys AS text[]))",
+    "people": "SELECT email FROM person WHERE email = ANY(CAST(:keys AS text[]))",
+    "kpis": "SELECT code FROM kpi WHERE code = ANY(CAST(:keys AS text[]))",
 }
 _INITIATIVES_SQL = """
 SELECT code, status, orientation, client_share, lessons_learned, start_date, target_date
-FROM initiative WHERE code = ANY(:keys)
+FROM initiative WHERE code = ANY(CAST(:keys AS text[]))
 """
 _MANAGERS_SQL = "SELECT p.email, m.email FROM person p JOIN person m ON m.id = p.manager_id"
 
@@ -69,8 +71,16 @@ class Known:
 
 
 async def check_against_database(session: AsyncSession, plan: Plan, problems: Problems) -> None:
-    """Report unknown references, self links, reporting cycles and lifecycle breaches."""
-    known = await _load(session, plan)
+    """Report unknown references, self links, reporting cycles and lifecycle breaches.
+
+    The walks over every row run in a worker thread; only the queries run on the event loop.
+    """
+    wanted = await asyncio.to_thread(_wanted, plan)
+    known = await _load(session, plan, wanted)
+    await asyncio.to_thread(_check_all, plan, known, problems)
+
+
+def _check_all(plan: Plan, known: Known, problems: Problems) -> None:
     _check_references(plan, known, problems)
     _check_cycles(plan, known, problems)
     _check_initiatives(plan, known, problems)
@@ -100,17 +110,26 @@ def _file_keys(plan: Plan, name: str) -> set[str]:
     return {key[0] for key in sheet.keys} if sheet else set()
 
 
-async def _load(session: AsyncSession, plan: Plan) -> Known:
+def _wanted(plan: Plan) -> dict[str, set[str]]:
+    """The keys of each table the file names: its own rows and what they reference."""
     wanted: dict[str, set[str]] = {name: _file_keys(plan, name) for name in NAMED}
     for _, _, _, target, key in _references(plan):
         wanted[target].add(key)
+    return wanted
+
+
+async def _load(session: AsyncSession, plan: Plan, wanted: dict[str, set[str]]) -> Known:
     known = Known()
     for name, sql in _KEYS_SQL.items():
-        keys = sorted(wanted[name])
-        found = (await session.scalars(text(sql), {"keys": keys})).all() if keys else []
+        keys = {"keys": array_literal(sorted(wanted[name]))}
+        found = (await session.scalars(text(sql), keys)).all() if wanted[name] else []
         known.keys[name] = set(found)
-    codes = sorted(wanted["initiatives"])
-    rows = (await session.execute(text(_INITIATIVES_SQL), {"keys": codes})).all() if codes else []
+    codes = {"keys": array_literal(sorted(wanted["initiatives"]))}
+    rows = (
+        (await session.execute(text(_INITIATIVES_SQL), codes)).all()
+        if wanted["initiatives"]
+        else []
+    )
     known.initiatives = {row.code: row for row in rows}
     known.keys["initiatives"] = set(known.initiatives)
     people = plan.sheet("people")

@@ -23,6 +23,7 @@ from schema.enums import (
     Origin,
     Perspective,
 )
+from schema.text import CODE_MAX, LONG_TEXT_MAX, NAME_MAX, NOTE_MAX, TITLE_MAX
 from service.transfer import cells
 from service.transfer.cells import Reader
 
@@ -121,7 +122,7 @@ DEPARTMENTS = Entity(
     key=("code",),
     columns=(
         Column("code", DEPARTMENT_CODE, required=True, target="code"),
-        _stripped("name", 200, required=True),
+        _stripped("name", NAME_MAX, required=True),
         _person("head_email", "head_id"),
     ),
     deferred=("head_email",),
@@ -134,8 +135,8 @@ PEOPLE = Entity(
     key=("email",),
     columns=(
         Column("email", cells.email, required=True, target="email"),
-        _stripped("name", 200, required=True),
-        _stripped("title", 200),
+        _stripped("name", NAME_MAX, required=True),
+        _stripped("title", NAME_MAX),
         Column(
             "department_code",
             DEPARTMENT_CODE,
@@ -155,9 +156,9 @@ KPIS = Entity(
     key=("code",),
     columns=(
         Column("code", KPI_CODE, required=True, target="code"),
-        _stripped("name", 200, required=True),
-        _text("definition"),
-        _stripped("unit", 40),
+        _stripped("name", NAME_MAX, required=True),
+        _text("definition", LONG_TEXT_MAX),
+        _stripped("unit", CODE_MAX),
         Column("direction", cells.enum(Direction), required=True, target="direction"),
         Column("perspective", cells.enum(Perspective), required=True, target="perspective"),
         Column("baseline_value", VALUE, kind="number", target="baseline_value"),
@@ -178,8 +179,8 @@ INITIATIVES = Entity(
     key=("code",),
     columns=(
         Column("code", INITIATIVE_CODE, required=True, target="code"),
-        _text("title", 300, required=True),
-        _text("description"),
+        _text("title", TITLE_MAX, required=True),
+        _text("description", LONG_TEXT_MAX),
         Column(
             "department_code",
             DEPARTMENT_CODE,
@@ -193,13 +194,13 @@ INITIATIVES = Entity(
         Column("orientation", cells.enum(Orientation), required=True, target="orientation"),
         Column("client_share", SHARE, kind="number", target="client_share"),
         Column("origin", cells.enum(Origin), default="user_need", target="origin"),
-        _text("user_need"),
-        _text("target_users"),
+        _text("user_need", LONG_TEXT_MAX),
+        _text("target_users", LONG_TEXT_MAX),
         Column(
             "is_experiment", cells.boolean, default=False, kind="boolean", target="is_experiment"
         ),
-        _text("hypothesis"),
-        _text("lessons_learned"),
+        _text("hypothesis", LONG_TEXT_MAX),
+        _text("lessons_learned", LONG_TEXT_MAX),
         _date("start_date"),
         _date("target_date"),
         Column(
@@ -221,7 +222,7 @@ MEASUREMENTS = Entity(
         Column("kpi_code", KPI_CODE, required=True, target="kpi_id", ref=("kpi", "code")),
         _date("measured_on", required=True),
         Column("value", VALUE, required=True, kind="number", target="value"),
-        _stripped("source", 200),
+        _stripped("source", NAME_MAX),
         _person("recorded_by_email", "recorded_by_id"),
     ),
 )
@@ -251,9 +252,9 @@ CHECKINS = Entity(
         Column("health", cells.enum(Health), required=True, target="health"),
         Column("confidence", cells.integer(0, 10), kind="integer", target="confidence"),
         Column("spent_to_date", MONEY, default=Decimal("0"), kind="money", target="spent_to_date"),
-        _text("summary", required=True),
-        _text("blockers"),
-        _text("next_steps"),
+        _text("summary", NOTE_MAX, required=True),
+        _text("blockers", NOTE_MAX),
+        _text("next_steps", NOTE_MAX),
     ),
 )
 

@@ -13,6 +13,7 @@ from service.actor import SYSTEM
 from service.config import Settings
 from service.db import make_engine, make_sessionmaker
 from service.transfer import export, service
+from service.transfer.limits import ImportLimits
 from service.transfer.payloads import ImportProblem, ImportRejected, ImportReport
 
 FORMATS = ("xlsx", "zip", "csv")
@@ -54,13 +55,13 @@ def read_upload(path: Path, limit: int) -> tuple[bytes, int]:
 
 async def import_path(url: str, settings: Settings, path: Path, *, dry_run: bool) -> ImportReport:
     """Import the file at `path` as the CDO office (raises ImportRejected on problems)."""
-    limit = settings.import_max_bytes
-    data, size = await asyncio.to_thread(read_upload, path, limit)
+    limits = ImportLimits.of(settings)
+    data, size = await asyncio.to_thread(read_upload, path, limits.max_bytes)
     engine = make_engine(url, settings)
     try:
         async with make_sessionmaker(engine)() as session:
             report = await service.import_file(
-                session, SYSTEM, data, path.name, max_bytes=limit, dry_run=dry_run, size=size
+                session, SYSTEM, data, path.name, limits=limits, dry_run=dry_run, size=size
             )
             await session.commit()
             return report

@@ -4,8 +4,10 @@ Streamed: rows come from server-side cursors in batches and are written as they 
 so a 100,000-initiative portfolio never sits in memory. Sheets: the six entities (the
 same columns the import reads, so an export imports back unchanged), plus the live flags
 and the balance (export only). CSV is UTF-8 with a byte-order mark (so spreadsheet
-programs read accents right), comma-separated, dot decimals, ISO dates. XLSX cells are
-typed: dates as dates, money and figures as numbers.
+programs read accents right), comma-separated, dot decimals, ISO dates; text that a
+spreadsheet program would run as a formula starts with an apostrophe (`service.transfer.
+formulas`, undone by the import). XLSX cells are typed: dates as dates, money and figures
+as numbers, text as text.
 """
 
 import asyncio
@@ -25,6 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.portfolio import service as portfolio_service
+from service.transfer import formulas
 from service.transfer.columns import ENTITIES, Kind
 from service.transfer.export_sql import COUNT_SQL, SHEET_SQL
 
@@ -163,7 +166,7 @@ def number_text(value: Decimal) -> str:
 
 
 def csv_value(kind: Kind, value: Any) -> str:
-    """How a CSV cell writes `value`."""
+    """How a CSV cell writes `value` (text that could run as a formula neutralised)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -172,6 +175,8 @@ def csv_value(kind: Kind, value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return f"{value:.2f}" if kind == "money" else number_text(value)
+    if isinstance(value, str):
+        return formulas.neutralise(value)
     return str(value)
 
 

@@ -57,8 +57,20 @@ class ImportRejected(ValidationFailed):
         self.dry_run = dry_run
 
 
-class FileTooLarge(ImportRejected):
-    """The file is over the import size limit."""
+class ImportTooLarge(ImportRejected):
+    """The file passes one of the import's limits: reading stopped there, nothing was written."""
+
+    code = "import_too_large"
+    title = "File over an import limit"
+
+    def __init__(self, problem: ImportProblem, *, dry_run: bool, limit: str, value: int) -> None:
+        super().__init__([problem], dry_run=dry_run)
+        self.detail = problem.message
+        self.extra["limit"] = {"name": limit, "value": value}
+
+
+class FileTooLarge(ImportTooLarge):
+    """The file is over a size limit: as uploaded, or once unpacked."""
 
     code = "file_too_large"
     status = 413

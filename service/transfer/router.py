@@ -13,6 +13,7 @@ from service.deps import ActorDep, SessionDep, get_session
 from service.errors import ValidationFailed
 from service.problems import PROBLEM_RESPONSES
 from service.transfer import export, service, templates
+from service.transfer.limits import ImportLimits
 from service.transfer.payloads import ImportReport
 
 router = APIRouter(tags=["import and export"])
@@ -62,7 +63,10 @@ def _attachment(filename: str) -> dict[str, str]:
 @router.post(
     "/import",
     summary="Import a spreadsheet",
-    responses={413: PROBLEM_RESPONSES[422] | {"description": "File over the size limit"}},
+    responses={
+        413: PROBLEM_RESPONSES[422]
+        | {"description": "File over a size limit (as sent or unpacked)"}
+    },
 )
 async def import_spreadsheet(
     request: Request,
@@ -74,16 +78,18 @@ async def import_spreadsheet(
     """Check every row of the file, then write it all in one transaction (CDO office only).
 
     Invalid files answer 422 with every problem in `problems` (sheet, row, column,
-    message); nothing is written.
+    message); nothing is written. A file over a limit (`IMPORT_MAX_BYTES`,
+    `IMPORT_MAX_UNPACKED_BYTES`: 413; `IMPORT_MAX_ROWS`, `IMPORT_MAX_CELLS`: 422
+    `import_too_large`) names it in `limit`; reading stops there.
     """
-    limit: int = request.app.state.settings.import_max_bytes
-    data = await file.read(limit + 1)
+    limits = ImportLimits.of(request.app.state.settings)
+    data = await file.read(limits.max_bytes + 1)
     return await service.import_file(
         session,
         actor,
         data,
         file.filename or "upload",
-        max_bytes=limit,
+        limits=limits,
         dry_run=dry_run,
         size=file.size,
     )

@@ -1,5 +1,7 @@
 """Import a portfolio from a spreadsheet: read, check everything, then write it all or nothing."""
 
+import asyncio
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.actor import Actor
@@ -7,7 +9,8 @@ from service.auth import policy
 from service.errors import Forbidden
 from service.transfer import readers
 from service.transfer.apply import apply_plan
-from service.transfer.payloads import FileTooLarge, ImportRejected, ImportReport
+from service.transfer.limits import ImportLimits, LimitExceeded, Meter, too_large
+from service.transfer.payloads import ImportRejected, ImportReport
 from service.transfer.validate import validate
 
 
@@ -27,25 +30,29 @@ async def import_file(
     data: bytes,
     filename: str,
     *,
-    max_bytes: int,
+    limits: ImportLimits,
     dry_run: bool = False,
     size: int | None = None,
 ) -> ImportReport:
     """Import `data` (CSV, XLSX or a zip of CSVs) in the caller's transaction.
 
     Raises ImportRejected (422) listing every problem, and writes nothing, when the file
-    has any; FileTooLarge (413) when it is over `max_bytes`. A dry run writes in a
-    savepoint that is rolled back, so its counts say what the import would do.
+    has any; FileTooLarge (413) when it is over a size limit, as uploaded or unpacked;
+    ImportTooLarge (422) when a sheet has too many rows or the file too many cells. The
+    file is read and its cells checked in a worker thread, so the server keeps answering.
+    A dry run writes in a savepoint that is rolled back, so its counts say what the import
+    would do.
     """
     require_import(actor)
     size = len(data) if size is None else size
-    if size > max_bytes:
-        message = (
-            f"The file is {readers.size_text(size)}; the import limit is"
-            f" {readers.size_text(max_bytes)}."
+    try:
+        if size > limits.max_bytes:
+            raise too_large(size, limits)
+        raw_sheets, found = await asyncio.to_thread(
+            readers.read_file, data, filename, Meter(limits)
         )
-        raise FileTooLarge([readers.file_problem(message, "file_too_large")], dry_run=dry_run)
-    raw_sheets, found = readers.read_file(data, filename, max_bytes=max_bytes)
+    except LimitExceeded as exceeded:
+        raise exceeded.rejection(dry_run=dry_run) from None
     plan, problems = await validate(session, raw_sheets, found)
     if problems:
         raise ImportRejected(problems, dry_run=dry_run)

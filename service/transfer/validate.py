@@ -5,6 +5,7 @@ what needs the database (`service.transfer.checks`: references, reporting cycles
 lifecycle rules). The outcome is a Plan of typed rows, or the full list of problems.
 """
 
+import asyncio
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,7 @@ from service.transfer import checks
 from service.transfer.cells import CellError, is_blank
 from service.transfer.payloads import ImportProblem
 from service.transfer.plan import Plan, Problems, Row, Sheet, describe_key
-from service.transfer.readers import RawSheet
+from service.transfer.sheets import RawSheet
 
 
 def read_sheets(raw_sheets: list[RawSheet], problems: Problems) -> Plan:
@@ -72,7 +73,11 @@ def _check_header(raw: RawSheet, problems: Problems) -> dict[str, int]:
 
 
 def _read_cells(
-    raw: RawSheet, positions: dict[str, int], number: int, cells: list[Any], problems: Problems
+    raw: RawSheet,
+    positions: dict[str, int],
+    number: int,
+    cells: tuple[Any, ...],
+    problems: Problems,
 ) -> dict[str, Any]:
     entity = raw.entity
     values: dict[str, Any] = {}
@@ -110,11 +115,14 @@ def _refuse_duplicate_keys(sheet: Sheet, problems: Problems) -> None:
 async def validate(
     session: AsyncSession, raw_sheets: list[RawSheet], found: list[ImportProblem]
 ) -> tuple[Plan, list[ImportProblem]]:
-    """Check every sheet, then what needs the database; the plan and every problem found."""
+    """Check every sheet, then what needs the database; the plan and every problem found.
+
+    Every cell is read in a worker thread: a large file never holds the event loop.
+    """
     problems = Problems(found)
-    plan = read_sheets(raw_sheets, problems)
+    plan = await asyncio.to_thread(read_sheets, raw_sheets, problems)
     if plan.row_count() == 0 and not problems.items:
         problems.add(None, None, None, "The file holds no rows to import.", "no_rows")
     if plan.sheets:
         await checks.check_against_database(session, plan, problems)
-    return plan, problems.sorted()
+    return plan, await asyncio.to_thread(problems.sorted)

@@ -7,8 +7,9 @@ the fields that changed, or `delete`). Rows whose values are already stored are 
 rewritten: the upserts update only WHERE the columns are DISTINCT FROM the new ones.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -28,8 +29,24 @@ PARENT = {
 }
 
 
+def array_literal(values: Iterable[Any]) -> str:
+    """`values` as one PostgreSQL array literal: each element quoted, None as NULL.
+
+    The statements cast it (`CAST(:c_x AS numeric[])`), so a 100,000-row column is bound
+    as one text value built in a worker thread, not adapted element by element on the
+    event loop.
+    """
+    return "{" + ",".join("NULL" if value is None else _quoted(value) for value in values) + "}"
+
+
+def _quoted(value: Any) -> str:
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def item_cte(columns: Sequence[tuple[str, str]]) -> str:
-    """`item` CTE: the rows as parallel arrays, one bind parameter `:c_<name>` per column."""
+    """`item` CTE: the rows as parallel arrays, one bind parameter `:c_<name>` per column
+    (an `array_literal`)."""
     arrays = ", ".join(f"CAST(:c_{name} AS {sql_type}[])" for name, sql_type in columns)
     names = ", ".join(name for name, _ in columns)
     return f"item AS (SELECT * FROM unnest({arrays}) WITH ORDINALITY AS item({names}, ord))"

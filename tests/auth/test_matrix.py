@@ -59,6 +59,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", f"{V}/auth/login"): Case(EVERYONE, 200, json="login"),
     ("POST", f"{V}/auth/logout"): Case(EVERYONE, 204),
     ("GET", f"{V}/auth/me"): READ,
+    ("DELETE", f"{V}/auth/sessions"): Case(SELF_SERVICE, 204),
     ("GET", f"{V}/auth/tokens"): READ,
     ("POST", f"{V}/auth/tokens"): Case(SELF_SERVICE, 201, json={"name": "mine"}),
     ("DELETE", f"{V}/auth/tokens/{{token_id}}"): Case(

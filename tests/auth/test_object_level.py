@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema import AuditEvent, Initiative, InitiativeKpi, InitiativeLink, ProgressUpdate
 from service.auth import sessions
 from service.auth.accounts import actor_for
-from service.config import Settings
 from service.errors import Forbidden
 from service.graphql.ids import encode_id
 from service.initiatives import checkins, links
@@ -25,7 +24,7 @@ from service.initiatives.payloads import (
     KpiLinkPut,
     LinkCreate,
 )
-from tests.auth.helpers import bearer
+from tests.auth.helpers import bearer, signed_in
 from tests.factories import (
     link_initiatives,
     link_kpi,
@@ -56,7 +55,7 @@ class Scene:
 
 
 @pytest.fixture
-async def scene(session: AsyncSession, settings: Settings) -> Scene:
+async def scene(session: AsyncSession, secured_app: Any) -> Scene:
     marketing = await make_department(session, code="marketing")
     hr = await make_department(session, code="hr")
     hr_head = await make_person(session, department_id=hr.id)
@@ -67,6 +66,7 @@ async def scene(session: AsyncSession, settings: Settings) -> Scene:
     await link_kpi(session, target, kpi)
     link = await link_initiatives(session, target, own)
     head = await make_account(session, "department_head", department_id=hr.id, person_id=hr_head.id)
+    cookie, _ = await signed_in(session, secured_app, head.id)
     built = Scene(
         marketing.id,
         hr.id,
@@ -78,7 +78,7 @@ async def scene(session: AsyncSession, settings: Settings) -> Scene:
         link.id,
         head.id,
         await make_token(session, head),
-        sessions.issue_session(head.id, settings.secret_key),
+        cookie,
     )  # type: ignore[arg-type]
     await session.commit()  # keep the scene when the refused requests roll back
     return built
@@ -152,10 +152,11 @@ async def test_not_through_graphql(
 
 
 async def test_not_through_the_pages(
-    anon: httpx.AsyncClient, session: AsyncSession, scene: Scene, settings: Settings
+    anon: httpx.AsyncClient, session: AsyncSession, scene: Scene, secured_app: Any
 ) -> None:
     anon.cookies.set(sessions.SESSION_COOKIE, scene.cookie)
-    csrf = {sessions.CSRF_FIELD: sessions.csrf_token(scene.cookie, settings.secret_key)}
+    key = secured_app.state.settings.secret_key
+    csrf = {sessions.CSRF_FIELD: sessions.csrf_token(scene.cookie, key)}
     at = f"/initiatives/{scene.target}"
     forms = [
         (f"{at}/edit", {"title": "Hijacked", "version": "1"}),
@@ -215,3 +216,28 @@ async def test_the_same_head_may_change_their_own_department(
     headers |= {"If-Match": '"2"'}
     moved = await anon.patch(own, json={"department_id": scene.marketing}, headers=headers)
     assert moved.status_code == 403  # not into another department either
+
+
+@pytest.mark.parametrize(
+    ("role", "reason"),
+    [
+        ("viewer", "This account reads only."),
+        ("contributor", "A contributor posts check-ins on the initiatives they own."),
+        ("department_head", "A department head writes only for their own department."),
+    ],
+)
+async def test_each_refused_role_is_told_its_own_rule(
+    anon: httpx.AsyncClient, session: AsyncSession, scene: Scene, role: str, reason: str
+) -> None:
+    person = await make_person(session, department_id=scene.hr)
+    account = await make_account(session, role, department_id=scene.hr, person_id=person.id)
+    auth, email = bearer(await make_token(session, account)), account.email
+    await session.commit()  # keep the account when the refused request rolls back
+    body = {"percent_complete": 5, "health": "red", "summary": "x"}
+    response = await anon.post(f"{API}/{scene.target}/updates", json=body, headers=auth)
+    assert (response.status_code, response.json()["code"], response.json()["detail"]) == (
+        403,
+        "forbidden",
+        f"{email} ({role}) may not post a check-in on this initiative. {reason}",
+    )
+    await _untouched(session, scene)

@@ -81,6 +81,9 @@ async def test_a_weak_etag_names_the_version_too(
     url = (await _urls(session))["departments"]
     response = await client.patch(url, json={"name": "Weak"}, headers={"If-Match": 'W/"1"'})
     assert response.status_code == 200
+    assert (response.json()["name"], response.json()["version"]) == ("Weak", 2)
+    assert response.headers["etag"] == '"2"'
+    assert (await client.get(url)).json()["name"] == "Weak"
 
 
 async def test_settings_carry_an_etag(client: httpx.AsyncClient) -> None:

@@ -72,7 +72,7 @@ async def test_the_cdo_office_creates_and_disables_accounts(
             "email": "Head@Example.com",
             "role": "department_head",
             "department_id": department.id,
-            "password": "long-enough",
+            "password": "long-enough-now",
         },
         headers=cdo,
     )
@@ -122,7 +122,7 @@ async def test_account_rules(anon: httpx.AsyncClient, session: AsyncSession) -> 
             "department_id",
         ),
         (
-            {"email": "bi@example.com", "role": "bi_reader", "password": "long-enough"},
+            {"email": "bi@example.com", "role": "bi_reader", "password": "long-enough-now"},
             422,
             "password_not_allowed",
             "password",
@@ -164,3 +164,66 @@ async def test_only_the_cdo_office_manages_accounts(
     assert escalate.status_code == 403
     role = await session.scalar(select(Account.role).where(Account.id == head_id))
     assert role == "department_head"
+
+
+async def test_passwords_are_12_characters_and_never_the_demo_password(
+    anon: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    cdo = bearer(await make_token(session, await make_account(session, "cdo_office")))
+    viewer = await make_account(session, "viewer")
+    viewer_id = viewer.id
+    await session.commit()  # keep the setup when a refused request rolls back
+    short = "eleven-char"
+    refused = {
+        short: "password: must be at least 12 characters",
+        "demo-password": "password: must not be the published demo password; choose another",
+    }
+    for password, detail in refused.items():
+        body = {"email": "new@example.com", "role": "viewer", "password": password}
+        created = await anon.post("/api/v1/accounts", json=body, headers=cdo)
+        changed = await anon.patch(
+            f"/api/v1/accounts/{viewer_id}",
+            json={"password": password},
+            headers=cdo | {"If-Match": '"1"'},
+        )
+        for response in (created, changed):
+            problem = response.json()
+            assert (response.status_code, problem["field"], problem["detail"]) == (
+                422,
+                "password",
+                detail,
+            ), password
+            assert password not in response.text
+    emails = await session.scalars(select(Account.email).where(Account.email == "new@example.com"))
+    assert emails.all() == []
+    twelve = {"email": "new@example.com", "role": "viewer", "password": "twelve-chars"}
+    assert (await anon.post("/api/v1/accounts", json=twelve, headers=cdo)).status_code == 201
+
+
+async def test_a_token_must_expire_in_the_future(
+    anon: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    account = await make_account(session, "viewer")
+    auth = bearer(await make_token(session, account))
+    await session.commit()  # keep the setup when a refused request rolls back
+    for past in ("2020-01-01T00:00:00Z", "2020-01-01T00:00:00"):
+        response = await anon.post(
+            "/api/v1/auth/tokens", json={"name": "late", "expires_at": past}, headers=auth
+        )
+        problem = response.json()
+        assert (response.status_code, problem["code"], problem["field"]) == (
+            422,
+            "expiry_in_past",
+            "expires_at",
+        )
+        assert problem["detail"] == (
+            "expires_at: 2020-01-01T00:00:00"
+            + ("+00:00" if past.endswith("Z") else "")
+            + " is not in the future; a token must expire later than now, or be created"
+            " without expiry."
+        )
+    names = await session.scalars(select(ApiToken.name).where(ApiToken.name == "late"))
+    assert names.all() == []
+    later = {"name": "later", "expires_at": "2999-01-01T00:00:00Z"}
+    created = await anon.post("/api/v1/auth/tokens", json=later, headers=auth)
+    assert (created.status_code, created.json()["expires_at"]) == (201, "2999-01-01T00:00:00Z")

@@ -31,7 +31,7 @@ ACTORS = (
     "bi_reader",
     "anonymous",
 )
-PASSWORD = "password-1"
+PASSWORD = "correct-horse-1"
 
 
 @dataclass

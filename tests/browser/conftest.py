@@ -75,7 +75,7 @@ async def _seed(url: str) -> list[DemoLogin]:
 
 @contextlib.contextmanager
 def _serving(url: str) -> Iterator[str]:
-    settings = Settings(database_url=url, db_pool_size=4, secret_key="browser-test-secret")
+    settings = Settings(database_url=url, db_pool_size=4)
     config = uvicorn.Config(
         create_app(settings), host="127.0.0.1", port=0, log_level="warning", lifespan="on"
     )

@@ -36,3 +36,10 @@ def test_database_data_lives_in_a_named_volume() -> None:
 def test_image_serves_with_migrations() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert 'CMD ["cdo-portfolio", "serve", "--host", "0.0.0.0", "--port", "8000"]' in dockerfile
+
+
+def test_secret_key_is_passed_through_without_a_fallback() -> None:
+    environment = _compose()["services"]["app"]["environment"]
+    assert environment["SECRET_KEY"] == "${SECRET_KEY:-}"
+    assert "change-me" not in (ROOT / "docker-compose.yml").read_text()
+    assert environment["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-}"

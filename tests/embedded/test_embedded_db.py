@@ -1,17 +1,20 @@
 """The embedded server survives a killed service: the next start reuses or restarts it."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from service.embedded_db import EmbeddedPostgres
+from tests.embedded.processes import stop_servers_of
 
 START_AND_DIE = """
 import os, sys
@@ -35,8 +38,13 @@ def _postmaster_pid(data_dir: Path) -> int:
 
 
 @pytest.fixture
-def data_dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="cdo-embedded-")) / "pgdata"
+def data_dir() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="cdo-embedded-"))
+    try:
+        yield folder / "pgdata"
+    finally:
+        stop_servers_of(folder)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_server_left_by_a_killed_process_is_reused_then_stopped(data_dir: Path) -> None:

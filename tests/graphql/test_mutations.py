@@ -1,6 +1,5 @@
 """GraphQL mutations: the REST services' rules, failures with `extensions.code`."""
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -8,7 +7,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from schema import Initiative, KpiMeasurement
+from schema import AuditEvent, Initiative, KpiMeasurement, ProgressUpdate
 from service.actor import Actor, Role
 from service.deps import current_actor
 from service.graphql.ids import encode_id
@@ -350,6 +349,40 @@ async def test_a_failing_mutation_request_keeps_nothing(
     body = await graphql(two, {"id": str(initiative.id)})
     assert body["data"] is None
     assert [e["extensions"]["code"] for e in body["errors"]] == ["invalid_transition"]
-    await session.refresh(initiative)
-    assert (initiative.status, initiative.version) == ("proposed", 1)
-    assert date.today()  # the request left the test's own rows in place
+    await session.refresh(initiative)  # the test's own row is still there, unchanged
+    assert (initiative.code, initiative.status, initiative.version) == ("INI-0500", "proposed", 1)
+    # The first transition's audit event went with it.
+    trail = select(AuditEvent).where(
+        col(AuditEvent.entity_type) == "initiative", col(AuditEvent.entity_id) == initiative.id
+    )
+    assert (await session.scalars(trail)).all() == []
+
+
+async def test_only_the_cdo_office_names_another_author(
+    session: AsyncSession, graphql: Run, app: FastAPI
+) -> None:
+    owner = await make_person(session)
+    colleague = await make_person(session, department_id=owner.department_id)
+    initiative = await make_initiative(
+        session, department_id=owner.department_id, owner_id=owner.id
+    )
+    await session.commit()  # keep the setup when the refused request rolls back
+    contributor = Actor(account_id=None, role=Role.contributor, person_id=owner.id, label="owner")
+    app.dependency_overrides[current_actor] = lambda: contributor
+    given = {"initiativeId": str(initiative.id), "percentComplete": 20, "health": "green"}
+    other = given | {"summary": "For a colleague", "authorId": str(colleague.id)}
+    error = _error(await graphql(CHECK_IN, {"input": other}))
+    assert error == {
+        "message": "owner (contributor) records check-ins as themselves only; only the CDO "
+        "office records one on behalf of someone else.",
+        "code": "author_not_allowed",
+        "status": 403,
+        "field": "authorId",
+    }
+    own = given | {"summary": "Mine", "authorId": str(owner.id)}
+    body = await graphql(CHECK_IN, {"input": own})
+    assert body["data"]["recordProgressUpdate"]["summary"] == "Mine"
+    authors = select(ProgressUpdate.author_id).where(
+        col(ProgressUpdate.initiative_id) == initiative.id
+    )
+    assert (await session.scalars(authors)).all() == [owner.id]

@@ -5,8 +5,10 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from schema import AuditEvent
 from tests.factories import (
     link_initiatives,
     make_department,
@@ -292,7 +294,7 @@ async def test_delete_proposed(client: httpx.AsyncClient, session: AsyncSession)
     other = await make_initiative(session)
     await link_initiatives(session, initiative, other)
     await make_update(session, initiative)
-    initiative_id, other_id = initiative.id, other.id
+    initiative_id, other_id, code = initiative.id, other.id, initiative.code
     response = await client.delete(
         f"{API}/{initiative_id}", headers=await if_match(client, f"{API}/{initiative_id}")
     )
@@ -300,6 +302,24 @@ async def test_delete_proposed(client: httpx.AsyncClient, session: AsyncSession)
     assert (await client.get(f"{API}/{initiative_id}")).status_code == 404
     links = (await client.get(f"{API}/{other_id}/links")).json()["items"]
     assert links == []
+    stmt = select(AuditEvent).where(
+        AuditEvent.entity_type == "initiative", AuditEvent.entity_id == initiative_id
+    )
+    (event,) = (await session.scalars(stmt)).all()
+    assert (event.action, event.actor_label, event.parent_type, event.after) == (
+        "delete",
+        "system",
+        None,
+        None,
+    )
+    before = event.before or {}
+    assert (before["id"], before["code"], before["status"], before["version"]) == (
+        initiative_id,
+        code,
+        "proposed",
+        1,
+    )
+    assert (before["budget_planned"], before["start_date"]) == ("100.00", "2026-01-01")
 
 
 @pytest.mark.parametrize("status", ["approved", "in_progress", "on_hold", "done", "stopped"])
@@ -307,10 +327,14 @@ async def test_delete_other_status_is_409(
     client: httpx.AsyncClient, session: AsyncSession, status: str
 ) -> None:
     initiative = await make_initiative(session, status=status, lessons_learned=LESSONS)
-    initiative_id = initiative.id  # the refused request expires the loaded row
+    initiative_id, code = initiative.id, initiative.code  # the refused request expires the row
     await session.commit()  # keep the row when the refused request rolls back
     response = await client.delete(
         f"{API}/{initiative_id}", headers=await if_match(client, f"{API}/{initiative_id}")
     )
     assert problem(response) == (409, "not_deletable", None)
+    assert response.json()["detail"] == (
+        f"Only a proposed initiative can be deleted; {code} is {status}. "
+        "Stop it with lessons learned instead."
+    )
     assert (await client.get(f"{API}/{initiative_id}")).status_code == 200

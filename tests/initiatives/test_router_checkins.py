@@ -6,9 +6,14 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_initiative, make_person, make_update
+from schema import AuditEvent, ProgressUpdate
+from service.deps import current_actor
+from tests.auth.helpers import bearer
+from tests.factories import make_account, make_initiative, make_person, make_token, make_update
 from tests.initiatives.helpers import API, problem
 
 CHECKIN = {"percent_complete": 30, "health": "amber", "summary": "Vendor late by two weeks."}
@@ -144,6 +149,18 @@ async def test_open_initiative_takes_checkins(
     initiative = await make_initiative(session, status=status)
     response = await client.post(f"{API}/{initiative.id}/updates", json=CHECKIN)
     assert response.status_code == 201
+    created = response.json()
+    assert (created["initiative_id"], created["percent_complete"], created["health"]) == (
+        initiative.id,
+        30,
+        "amber",
+    )
+    fetched = (await client.get(f"{API}/{initiative.id}")).json()
+    assert (fetched["status"], fetched["health"], fetched["percent_complete"]) == (
+        status,
+        "amber",
+        30,
+    )
 
 
 async def test_checkin_on_missing_initiative_is_404(client: httpx.AsyncClient) -> None:
@@ -208,3 +225,107 @@ async def test_list_bad_cursor_is_422(client: httpx.AsyncClient, session: AsyncS
     initiative = await make_initiative(session)
     response = await client.get(f"{API}/{initiative.id}/updates", params={"cursor": "nope"})
     assert problem(response) == (422, "validation_error", "cursor")
+
+
+# The author is the signed-in person; only the CDO office records for someone else.
+
+
+async def _checkin_events(session: AsyncSession, initiative_id: int) -> list[dict[str, Any]]:
+    stmt = (
+        select(AuditEvent.after)
+        .where(AuditEvent.entity_type == "progress_update", AuditEvent.parent_id == initiative_id)
+        .order_by(AuditEvent.id)
+    )
+    return [after or {} for after in (await session.scalars(stmt)).all()]
+
+
+@pytest.mark.parametrize("role", ["contributor", "department_head"])
+async def test_only_the_cdo_office_names_another_author(
+    anon: httpx.AsyncClient, session: AsyncSession, secured_app: Any, role: str
+) -> None:
+    secured_app.dependency_overrides.pop(current_actor)  # the token's account acts
+    owner = await make_person(session)
+    colleague = await make_person(session, department_id=owner.department_id)
+    initiative = await make_initiative(
+        session, department_id=owner.department_id, owner_id=owner.id
+    )
+    account = await make_account(
+        session, role, person_id=owner.id, department_id=owner.department_id
+    )
+    auth = bearer(await make_token(session, account))
+    ids = {"owner": owner.id, "colleague": colleague.id, "initiative": initiative.id}
+    label = account.email
+    await session.commit()  # keep the setup when the refused request rolls back
+    at = f"{API}/{ids['initiative']}/updates"
+    refused = await anon.post(at, json=CHECKIN | {"author_id": ids["colleague"]}, headers=auth)
+    assert problem(refused) == (403, "author_not_allowed", "author_id")
+    assert refused.json()["detail"] == (
+        f"{label} ({role}) records check-ins as themselves only; "
+        "only the CDO office records one on behalf of someone else."
+    )
+    count = select(func.count()).where(ProgressUpdate.initiative_id == ids["initiative"])
+    assert await session.scalar(count) == 0
+    own = await anon.post(at, json=CHECKIN | {"author_id": ids["owner"]}, headers=auth)
+    implied = await anon.post(at, json=CHECKIN | {"summary": "Again."}, headers=auth)
+    assert [r.json()["author_id"] for r in (own, implied)] == [ids["owner"], ids["owner"]]
+    events = await _checkin_events(session, ids["initiative"])
+    assert [("on_behalf_of" in e, e["author_id"]) for e in events] == [
+        (False, ids["owner"]),
+        (False, ids["owner"]),
+    ]
+
+
+async def test_the_cdo_office_records_on_behalf_and_the_audit_says_so(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    initiative = await make_initiative(session)
+    author = await make_person(session)
+    response = await client.post(
+        f"{API}/{initiative.id}/updates", json=CHECKIN | {"author_id": author.id}
+    )
+    assert (response.status_code, response.json()["author_id"]) == (201, author.id)
+    (event,) = await _checkin_events(session, initiative.id or 0)
+    assert (event["id"], event["author_id"], event["on_behalf_of"]) == (
+        response.json()["id"],
+        author.id,
+        author.id,
+    )
+
+
+# One natural key, as in the import: (initiative, reported_on, summary).
+
+
+async def test_a_second_checkin_with_the_same_natural_key_is_409(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    initiative = await make_initiative(session, code="INI-0777")
+    initiative_id = initiative.id
+    await session.commit()  # keep the setup when the refused request rolls back
+    at = f"{API}/{initiative_id}/updates"
+    body = CHECKIN | {"reported_on": "2026-11-02"}
+    first = await client.post(at, json=body)
+    assert first.status_code == 201
+    again = await client.post(at, json=body | {"percent_complete": 35})
+    assert problem(again) == (409, "duplicate_check_in", "summary")
+    assert again.json()["detail"] == (
+        f"Initiative INI-0777 already has check-in {first.json()['id']} reported on "
+        "2026-11-02 with the same summary."
+    )
+    next_day = await client.post(at, json=body | {"reported_on": "2026-11-03"})
+    other_summary = await client.post(at, json=body | {"summary": "Vendor back on track."})
+    assert (next_day.status_code, other_summary.status_code) == (201, 201)
+    listed = (await client.get(at)).json()["items"]
+    assert [(c["reported_on"], c["percent_complete"]) for c in listed] == [
+        ("2026-11-03", 30),
+        ("2026-11-02", 30),
+        ("2026-11-02", 30),
+    ]
+
+
+async def test_the_database_holds_the_natural_key(session: AsyncSession) -> None:
+    initiative = await make_initiative(session)
+    long_summary = "Long. " * 600  # 3,600 characters: more than an index entry holds
+    await make_update(session, initiative, reported_on=date(2026, 11, 2), summary=long_summary)
+    with pytest.raises(IntegrityError) as raised:
+        await make_update(session, initiative, reported_on=date(2026, 11, 2), summary=long_summary)
+    assert "uq_progress_update_natural_key" in str(raised.value)

@@ -188,9 +188,20 @@ async def test_same_pair_with_other_kind_is_fine(
 ) -> None:
     a = await make_initiative(session)
     b = await make_initiative(session)
-    await link_initiatives(session, a, b, "depends_on")
+    existing = await link_initiatives(session, a, b, "depends_on")
     response = await client.post(f"{API}/{a.id}/links", json={"kind": "enables", "to_id": b.id})
     assert response.status_code == 201
+    assert strip(response.json()) == {
+        "from_id": a.id,
+        "kind": "enables",
+        "to_id": b.id,
+        "version": 1,
+    }
+    listed = (await client.get(f"{API}/{a.id}/links")).json()["items"]
+    assert [(i["id"], i["kind"]) for i in listed] == [
+        (existing.id, "depends_on"),
+        (response.json()["id"], "enables"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -288,8 +288,9 @@ async def test_delete_linked_to_initiative_is_409(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     kpi = await make_kpi(session)
-    await link_kpi(session, await make_initiative(session), kpi)
-    kpi_id = kpi.id
+    initiative = await make_initiative(session)
+    await link_kpi(session, initiative, kpi)
+    kpi_id, kpi_code, initiative_id = kpi.id, kpi.code, initiative.id
     await session.commit()
     assert_problem(
         await client.delete(f"{URL}/{kpi_id}", headers=await if_match(client, f"{URL}/{kpi_id}")),
@@ -297,7 +298,10 @@ async def test_delete_linked_to_initiative_is_409(
         "in_use",
         None,
     )
-    assert (await client.get(f"{URL}/{kpi_id}")).status_code == 200
+    kept = await client.get(f"{URL}/{kpi_id}")
+    assert (kept.status_code, kept.json()["id"], kept.json()["code"]) == (200, kpi_id, kpi_code)
+    links = (await client.get(f"/api/v1/initiatives/{initiative_id}/kpis")).json()["items"]
+    assert [link["kpi_id"] for link in links] == [kpi_id]
 
 
 # --- list ---------------------------------------------------------------------------------

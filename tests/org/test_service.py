@@ -2,22 +2,29 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel import col
 
 from schema import Department, Person
+from service import migrate
 from service.actor import SYSTEM
 from service.errors import Conflict, NotFound, ValidationFailed
 from service.org import service
 from service.org.payloads import PersonCreate, PersonFilters, PersonUpdate
 from service.problems import database_error
 from tests.conftest import QueryCounter
+from tests.dbutil import scratch_database
 from tests.factories import make_department, make_initiative, make_person
 
 
@@ -299,38 +306,40 @@ async def test_delete_refuses_an_initiative_owner(session: AsyncSession) -> None
     assert raised.value.extra == {"reports": 0, "initiatives": 1}
 
 
-# Concurrency: two real transactions that commit (cleaned up afterwards).
+# Concurrency: two real transactions that commit, in a scratch database dropped afterwards
+# (the update writes audit events, which the trail never lets anyone delete).
+
+
+@pytest.fixture(scope="module")
+def committed_url(database_url: str) -> Iterator[str]:
+    with scratch_database(database_url, "orgrace") as url:
+        migrate.upgrade(url)
+        yield url
 
 
 @pytest.fixture
-async def pair(engine: AsyncEngine) -> AsyncIterator[tuple[int, int]]:
-    """Two committed people without a manager; removed again after the test."""
+async def committed(committed_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(committed_url, pool_size=4)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def pair(committed: AsyncEngine) -> tuple[int, int]:
+    """Two committed people without a manager."""
     tag = uuid.uuid4().hex[:12]
-    factory = async_sessionmaker(engine, expire_on_commit=False)
-    department = Department(code=f"race-{tag}", name=f"Race {tag}")
-    people: list[Person] = []
-    try:
-        async with factory() as setup:
-            setup.add(department)
-            await setup.flush()
-            people = [
-                Person(
-                    name=f"{who} {tag}", email=f"{who}-{tag}@race.test", department_id=department.id
-                )
-                for who in ("X", "Y")
-            ]
-            setup.add_all(people)
-            await setup.commit()
-        yield people[0].id, people[1].id  # type: ignore[misc]
-    finally:
-        async with factory() as cleanup:
-            ids = [p.id for p in people if p.id is not None]
-            await cleanup.execute(
-                update(Person).where(col(Person.id).in_(ids)).values(manager_id=None)
-            )
-            await cleanup.execute(delete(Person).where(col(Person.id).in_(ids)))
-            await cleanup.execute(delete(Department).where(col(Department.code) == department.code))
-            await cleanup.commit()
+    async with async_sessionmaker(committed, expire_on_commit=False)() as setup:
+        department = Department(code=f"race-{tag}", name=f"Race {tag}")
+        setup.add(department)
+        await setup.flush()
+        people = [
+            Person(name=f"{who} {tag}", email=f"{who}-{tag}@race.test", department_id=department.id)
+            for who in ("X", "Y")
+        ]
+        setup.add_all(people)
+        await setup.commit()
+    assert people[0].id is not None and people[1].id is not None
+    return people[0].id, people[1].id
 
 
 async def _race(
@@ -364,25 +373,25 @@ async def _managers(engine: AsyncEngine, x: int, y: int) -> list[int | None]:
 
 
 async def test_concurrent_changes_cannot_close_a_loop(
-    engine: AsyncEngine, pair: tuple[int, int]
+    committed: AsyncEngine, pair: tuple[int, int]
 ) -> None:
     x, y = pair
 
     async def change(session: AsyncSession, person_id: int, manager_id: int) -> None:
         await service.update_person(session, SYSTEM, person_id, PersonUpdate(manager_id=manager_id))
 
-    outcomes = await _race(engine, change, x, y)
+    outcomes = await _race(committed, change, x, y)
     failures = [r for r in outcomes if isinstance(r, BaseException)]
     assert outcomes.count(None) == 1
     assert len(failures) == 1
     assert isinstance(failures[0], Conflict)
     assert (failures[0].code, failures[0].field) == ("cycle", "manager_id")
     expected = [y, None] if outcomes[0] is None else [None, x]
-    assert await _managers(engine, x, y) == expected
+    assert await _managers(committed, x, y) == expected
 
 
 async def test_database_alone_refuses_concurrent_loop(
-    engine: AsyncEngine, pair: tuple[int, int]
+    committed: AsyncEngine, pair: tuple[int, int]
 ) -> None:
     x, y = pair
 
@@ -393,7 +402,7 @@ async def test_database_alone_refuses_concurrent_loop(
             {"m": manager_id, "p": person_id},
         )
 
-    outcomes = await _race(engine, change, x, y)
+    outcomes = await _race(committed, change, x, y)
     failures = [r for r in outcomes if isinstance(r, BaseException)]
     assert outcomes.count(None) == 1
     assert len(failures) == 1
@@ -401,5 +410,5 @@ async def test_database_alone_refuses_concurrent_loop(
     translated = database_error(failures[0])
     assert isinstance(translated, Conflict)
     assert translated.code == "cycle"
-    managers = await _managers(engine, x, y)
+    managers = await _managers(committed, x, y)
     assert managers.count(None) == 1

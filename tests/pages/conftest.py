@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.auth import sessions
-from service.config import Settings
+from tests.auth.helpers import signed_in as new_session
 from tests.factories import (
     link_initiatives,
     link_kpi,
@@ -152,21 +152,19 @@ SignIn = Callable[..., Awaitable[Browser]]
 
 
 @pytest.fixture
-async def sign_in(
-    secured_app: Any, session: AsyncSession, settings: Settings
-) -> AsyncIterator[SignIn]:
+async def sign_in(secured_app: Any, session: AsyncSession) -> AsyncIterator[SignIn]:
     """Sign in as a new account of `role` (fields: department_id, person_id)."""
     clients: list[httpx.AsyncClient] = []
 
     async def signed_in(role: str, **fields: Any) -> Browser:
         account = await make_account(session, role=role, **fields)
+        cookie, csrf = await new_session(session, secured_app, account.id)
         await session.commit()
-        cookie = sessions.issue_session(account.id, settings.secret_key)
         transport = httpx.ASGITransport(app=secured_app, raise_app_exceptions=False)
         http = httpx.AsyncClient(transport=transport, base_url="http://test")
         http.cookies.set(sessions.SESSION_COOKIE, cookie)
         clients.append(http)
-        return Browser(http, account, sessions.csrf_token(cookie, settings.secret_key))
+        return Browser(http, account, csrf)
 
     yield signed_in
     for http in clients:

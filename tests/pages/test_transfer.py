@@ -1,5 +1,7 @@
 """Pages: the spreadsheet import upload and the export downloads (CDO office)."""
 
+from typing import Any
+
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,3 +96,17 @@ async def test_a_missing_file_is_asked_for(cdo: Browser, world: World) -> None:
     response = await cdo.http.post("/transfer", data={"csrf_token": cdo.csrf})
     assert response.status_code == 422
     assert "Choose a file to import." in response.text
+
+
+async def test_a_file_over_a_limit_is_refused_naming_it(
+    cdo: Browser, world: World, session: AsyncSession, secured_app: Any
+) -> None:
+    settings = secured_app.state.settings
+    secured_app.state.settings = settings.model_copy(update={"import_max_rows": 2})
+    response = await _upload(cdo, "code,name\nlegal,Legal\nlaw,Law\nops,Operations\n")
+    assert response.status_code == 422
+    assert (
+        "The departments sheet has more than 2 rows; the import limit is 2 rows per sheet"
+        " (IMPORT_MAX_ROWS). Split it into several files."
+    ) in response.text
+    assert await _departments(session) == 3

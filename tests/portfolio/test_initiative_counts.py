@@ -480,7 +480,7 @@ async def test_two_check_ins_at_once_leave_the_later_spend_in_the_totals(
     check_in = (
         "INSERT INTO progress_update (initiative_id, reported_on, percent_complete, health,"
         " confidence, spent_to_date, summary, blockers, next_steps)"
-        " VALUES (:promise, '2026-11-10', 50, 'green', 7, {spent}, 'On track.', '', '')"
+        " VALUES (:promise, '2026-11-10', 50, 'green', 7, {spent}, 'Spent {spent}.', '', '')"
     )
     await _race(committed, check_in.format(spent=30), check_in.format(spent=45), ids, second_first)
     sql = """SELECT i.spent_to_date, t.spent_total, t.client_spent_total

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.actor import SYSTEM, Actor
+from service.transfer.limits import ImportLimits
 from service.transfer.payloads import ImportProblem, ImportRejected, ImportReport
 from service.transfer.service import import_file
 
@@ -26,6 +27,7 @@ TABLES = (
     "audit_event",
 )
 LIMIT = 1_000_000
+LIMITS = ImportLimits(max_bytes=LIMIT)
 
 # A small portfolio touching every sheet and every list column.
 FILES = {
@@ -77,11 +79,11 @@ async def run(
     *,
     dry_run: bool = False,
     actor: Actor = SYSTEM,
-    max_bytes: int = LIMIT,
+    limits: ImportLimits = LIMITS,
 ) -> ImportReport:
     """Import `data` as if uploaded under `filename`."""
     raw = data.encode() if isinstance(data, str) else data
-    return await import_file(session, actor, raw, filename, max_bytes=max_bytes, dry_run=dry_run)
+    return await import_file(session, actor, raw, filename, limits=limits, dry_run=dry_run)
 
 
 async def problems_of(

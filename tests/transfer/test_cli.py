@@ -81,3 +81,19 @@ def test_export_refuses_a_csv_without_entity(
     result = runner.invoke(app, ["export", str(tmp_path / "all.csv")], env=env)
     assert result.exit_code == 2
     assert "A CSV holds one sheet" in result.output
+
+
+def test_import_over_a_limit_exits_1_naming_it(
+    cli: tuple[CliRunner, dict[str, str]], tmp_path: Path
+) -> None:
+    runner, env = cli
+    big = tmp_path / "departments.csv"
+    big.write_text("code,name\nhr,HR\nit,IT\nops,Operations\n")
+    result = runner.invoke(
+        app, ["import", str(big)], env=env | {"IMPORT_MAX_ROWS": "2", "COLUMNS": "300"}
+    )
+    assert result.exit_code == 1
+    assert (
+        "The departments sheet has more than 2 rows; the import limit is 2 rows per sheet"
+        " (IMPORT_MAX_ROWS). Split it into several files."
+    ) in " ".join(result.stdout.split())

@@ -11,6 +11,7 @@ from service import migrate
 from service.actor import SYSTEM
 from service.demo.loader import load_company
 from service.transfer import export
+from service.transfer.limits import ImportLimits
 from service.transfer.service import import_file
 from tests.dbutil import scratch_database
 from tests.factories import make_kpi
@@ -36,12 +37,14 @@ async def test_the_demo_company_round_trips_byte_for_byte(
         engine = create_async_engine(url, poolclass=NullPool)
         try:
             async with AsyncSession(engine) as empty:
-                report = await import_file(empty, SYSTEM, archive, "export.zip", max_bytes=10**8)
+                report = await import_file(
+                    empty, SYSTEM, archive, "export.zip", limits=ImportLimits()
+                )
                 await empty.commit()
             async with AsyncSession(engine) as loaded_again:
                 second = await export_csvs(loaded_again)
                 again = await import_file(
-                    loaded_again, SYSTEM, archive, "export.zip", max_bytes=10**8
+                    loaded_again, SYSTEM, archive, "export.zip", limits=ImportLimits()
                 )
         finally:
             await engine.dispose()

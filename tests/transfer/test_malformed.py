@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.transfer.limits import ImportLimits
 from tests.factories import make_department, make_person
 from tests.transfer.helpers import FILES, problem, problems_of, zipped
 
@@ -237,12 +238,13 @@ async def test_xlsx_that_is_really_a_csv(session: AsyncSession) -> None:
 
 async def test_file_over_the_size_limit(session: AsyncSession) -> None:
     data = "code,name\nhr,Human Resources\n"
-    assert await problems_of(session, data, "departments.csv", max_bytes=20) == [
+    limits = ImportLimits(max_bytes=20)
+    assert await problems_of(session, data, "departments.csv", limits=limits) == [
         problem(
             None,
             None,
             None,
-            "The file is 29 bytes; the import limit is 20 bytes.",
+            "The file is 29 bytes; the import limit is 20 bytes (IMPORT_MAX_BYTES).",
             "file_too_large",
         )
     ]
@@ -344,4 +346,12 @@ async def test_lifecycle_rules(session: AsyncSession) -> None:
             "1.5 is out of range: it must be between 0 and 1.",
             "out_of_range",
         ),
+    ]
+
+
+async def test_nul_character_in_a_text_cell(session: AsyncSession) -> None:
+    await make_department(session, code="hr")
+    data = "email,name,department_code\nzoe@example.com,Zoé\x00Blanc,hr\n"
+    assert await problems_of(session, data, "people.csv") == [
+        problem("people", 2, "name", "Text must not contain NUL characters.", "nul_character")
     ]

@@ -91,17 +91,19 @@ class TestImport:
     async def test_a_file_over_the_limit_is_413(self, app: Any, client: httpx.AsyncClient) -> None:
         app.state.settings = app.state.settings.model_copy(update={"import_max_bytes": 10})
         response = await upload(client, "departments.csv", "code,name\nhr,HR\n")
+        message = "The file is 16 bytes; the import limit is 10 bytes (IMPORT_MAX_BYTES)."
         assert response.status_code == 413
-        assert response.json()["code"] == "file_too_large"
-        assert response.json()["problems"] == [
-            problem(
-                None,
-                None,
-                None,
-                "The file is 16 bytes; the import limit is 10 bytes.",
-                "file_too_large",
-            )
-        ]
+        assert response.json() == {
+            "type": "about:blank#file_too_large",
+            "title": "File too large",
+            "status": 413,
+            "detail": message,
+            "code": "file_too_large",
+            "instance": "/api/v1/import",
+            "dry_run": False,
+            "limit": {"name": "IMPORT_MAX_BYTES", "value": 10},
+            "problems": [problem(None, None, None, message, "file_too_large")],
+        }
 
     async def test_only_the_cdo_office_imports(self, app: Any, client: httpx.AsyncClient) -> None:
         head = Actor(account_id=None, role=Role.department_head, department_id=1, label="head")

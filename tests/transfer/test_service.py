@@ -315,3 +315,11 @@ async def test_the_number_of_statements_does_not_grow_with_the_rows(
     queries.reset()
     await run(session, people(200, 1000), "people.csv")
     assert queries.count == small
+
+
+async def test_text_an_array_literal_would_misread_is_stored_exactly(session: AsyncSession) -> None:
+    tricky = 'He said "hi", {NULL} \\ back\\slash'
+    quoted = tricky.replace('"', '""')
+    await run(session, f'code,name\nhr,"{quoted}"\nit,NULL\nops,""""\n', "departments.csv")
+    rows = await session.execute(text("SELECT code, name FROM department ORDER BY code"))
+    assert rows.all() == [("hr", tricky), ("it", "NULL"), ("ops", '"')]

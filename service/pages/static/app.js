@@ -15,6 +15,14 @@
     });
   }
 
+  // Bar widths come as data-fill (percent): no inline style under the CSP.
+  function fillBars() {
+    document.querySelectorAll("[data-fill]").forEach(function (el) {
+      var share = parseFloat(el.getAttribute("data-fill"));
+      el.style.width = (isNaN(share) ? 0 : Math.max(0, Math.min(100, share))) + "%";
+    });
+  }
+
   function switchChart(event) {
     var link = event.target.closest("[data-chart-switch]");
     if (!link || !window.Plotly) { return; }
@@ -54,6 +62,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    fillBars();
     drawCharts();
     toggleDependent();
     document.addEventListener("change", toggleDependent);

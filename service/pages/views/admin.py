@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema import ApiToken, Department, PortfolioSetting
 from schema.enums import Severity
+from schema.text import NAME_MAX
 from service.actor import Actor
 from service.auth import policy, tokens
 from service.auth.policy import Permission
@@ -143,8 +144,8 @@ async def create_token(
     name = form.get("name", "").strip()
     if not name:
         state.errors["name"] = "Say what the token is for, e.g. “Power BI refresh”."
-    elif len(name) > 200:
-        state.errors["name"] = "At most 200 characters."
+    elif len(name) > NAME_MAX:
+        state.errors["name"] = f"At most {NAME_MAX} characters."
     lifetime = form.get("expires_in", "")
     if lifetime not in TOKEN_LIFETIMES:
         state.errors["expires_in"] = "Choose one of the offered lifetimes."

@@ -1,0 +1,146 @@
+"""Read a zip: a zip of CSV files (one per sheet) or an XLSX workbook, bounded while unpacking.
+
+Every member is unpacked through zipfile's stream in small chunks, each counted against the
+unpacked limit, so a zip whose headers understate its content (a zip bomb) stops at the
+limit or at the first byte past what its header declared. A workbook is unpacked once that
+way before openpyxl opens it, then read streaming, a row at a time, each row and cell
+counted: a sheet's declared dimension is never trusted.
+"""
+
+import io
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from service.transfer.csvfile import Read, read_csv
+from service.transfer.limits import LimitExceeded, Meter
+from service.transfer.payloads import ImportProblem
+from service.transfer.sheets import (
+    EXPORT_ONLY_SHEETS,
+    SHEET_LIST,
+    RawSheet,
+    entity_named,
+    file_problem,
+    header_of,
+    is_blank_row,
+    unique,
+)
+
+CHUNK = 1 << 16
+# What zipfile raises on a member it cannot unpack: bad CRC or size (a header that lies),
+# a broken deflate stream, an unknown compression method, a password.
+UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+DAMAGED = "The file is a damaged zip or workbook."
+
+
+class Unreadable(Exception):
+    """A member of the zip cannot be unpacked."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.problem = file_problem(
+            f"'{name}' in the zip cannot be unpacked: the file is damaged (its content does"
+            " not match its header) or encrypted.",
+            "unreadable_file",
+        )
+
+
+def read_zip(data: bytes) -> tuple[zipfile.ZipFile | None, list[ImportProblem]]:
+    """The zip's directory, or the problem that it is damaged."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(data)), []
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None, [file_problem(DAMAGED, "unreadable_file")]
+
+
+def read_archive(data: bytes, meter: Meter) -> Read:
+    """The sheets of a zip of CSV files or of an XLSX workbook."""
+    archive, problems = read_zip(data)
+    if archive is None:
+        return [], problems
+    try:
+        with archive:
+            if "xl/workbook.xml" in archive.namelist():
+                for _ in _chunks(archive, archive.infolist(), meter):
+                    pass
+                return _read_workbook(data, meter)
+            return _read_csvs(archive, meter)
+    except Unreadable as unreadable:
+        return [], [unreadable.problem]
+
+
+def _chunks(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], meter: Meter
+) -> Iterator[bytes]:
+    """The unpacked bytes of `members`, a chunk at a time, each counted by `meter`."""
+    for info in members:
+        try:
+            with archive.open(info) as stream:
+                while chunk := stream.read(CHUNK):
+                    meter.unpack(len(chunk))
+                    yield chunk
+        except UNPACK_ERRORS:
+            raise Unreadable(info.filename) from None
+
+
+def _read_csvs(archive: zipfile.ZipFile, meter: Meter) -> Read:
+    sheets: list[RawSheet] = []
+    problems: list[ImportProblem] = []
+    for info in archive.infolist():
+        path = PurePosixPath(info.filename)
+        hidden = path.parts[0] == "__MACOSX" or path.name.startswith(".")
+        if info.is_dir() or hidden or path.stem.lower() in EXPORT_ONLY_SHEETS:
+            continue
+        if path.suffix.lower() != ".csv":
+            message = (
+                f"The zip holds '{info.filename}': only .csv files can be imported from a zip."
+            )
+            problems.append(file_problem(message, "unsupported_format"))
+            continue
+        content = b"".join(_chunks(archive, [info], meter))
+        read, found = read_csv(content, path.name, meter)
+        sheets += read
+        problems += found
+    if not sheets and not problems:
+        problems.append(file_problem("The zip holds no CSV file.", "empty_file"))
+    return unique(sheets, problems)
+
+
+def _read_workbook(data: bytes, meter: Meter) -> Read:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged workbook
+        return [], [file_problem("The workbook is damaged and cannot be read.", "unreadable_file")]
+    sheets: list[RawSheet] = []
+    problems: list[ImportProblem] = []
+    try:
+        for worksheet in workbook.worksheets:
+            title = worksheet.title.strip()
+            entity = entity_named(title)
+            if entity is None:
+                if title.lower() not in EXPORT_ONLY_SHEETS:
+                    message = f"Unknown sheet '{title}': the sheets are {SHEET_LIST}."
+                    problems.append(file_problem(message, "unknown_sheet", title))
+                continue
+            # The dimension a sheet declares is not trusted: rows are counted as they come.
+            worksheet.reset_dimensions()
+            rows = worksheet.iter_rows(values_only=True)
+            first = next(rows, None)
+            if first is None:
+                continue
+            kept = []
+            for count, values in enumerate(rows, start=1):
+                meter.row(entity.name, count, len(values))
+                if not is_blank_row(values):
+                    kept.append((count + 1, values))
+            sheets.append(RawSheet(entity, header_of(first), kept, decimal_comma=False))
+    except LimitExceeded:
+        raise
+    except Exception:  # a sheet's XML can be damaged past what opening the workbook reads
+        return [], [file_problem("The workbook is damaged and cannot be read.", "unreadable_file")]
+    finally:
+        workbook.close()
+    return unique(sheets, problems)

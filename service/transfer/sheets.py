@@ -1,0 +1,97 @@
+"""A sheet as read from a file, before any cell is checked, and the names that tell sheets apart."""
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from service.transfer.cells import is_blank
+from service.transfer.columns import BY_NAME, ENTITIES, Entity
+from service.transfer.payloads import ImportProblem
+
+EXPORT_ONLY_SHEETS = frozenset({"flags", "balance"})
+SHEET_LIST = "departments, people, kpis, initiatives, measurements, checkins"
+_ALIASES = {
+    "departments": ("departments", "department"),
+    "people": ("people", "persons", "person"),
+    "kpis": ("kpis", "kpi"),
+    "initiatives": ("initiatives", "initiative"),
+    "measurements": ("kpi_measurements", "measurements", "measurement"),
+    "checkins": ("progress_updates", "check_ins", "checkins", "checkin", "check_in"),
+}
+# Longest first, so `kpi_measurements` is not taken for `kpis`.
+_BY_ALIAS = sorted(
+    ((alias, name) for name, aliases in _ALIASES.items() for alias in aliases),
+    key=lambda pair: -len(pair[0]),
+)
+
+
+@dataclass
+class RawSheet:
+    """One sheet as read: its header and its non-blank rows, cells aligned to the header.
+
+    Rows are tuples: the garbage collector stops tracking a tuple of plain values, so a
+    sheet of 200,000 rows does not make every full collection walk it (such a walk holds
+    the interpreter, and so the event loop, for most of a second).
+    """
+
+    entity: Entity
+    header: list[str]
+    rows: list[tuple[int, tuple[Any, ...]]]
+    decimal_comma: bool = False
+
+
+def file_problem(message: str, code: str, sheet: str | None = None) -> ImportProblem:
+    """A problem about the whole file (or sheet), not a cell."""
+    return ImportProblem(sheet=sheet, row=None, column=None, message=message, code=code)
+
+
+def entity_named(name: str) -> Entity | None:
+    """The entity a sheet or file name stands for (`People`, `people-2026.csv`), if any."""
+    stem = re.sub(r"[\s-]+", "_", PurePosixPath(name).stem.strip().lower())
+    for alias, entity in _BY_ALIAS:
+        if stem == alias or re.match(rf"^{alias}(?![a-z])", stem):
+            return BY_NAME[entity]
+    return None
+
+
+def entity_by_columns(header: list[str]) -> Entity | None:
+    """The one entity whose columns hold every header name and its required columns."""
+    fits = [
+        entity
+        for entity in ENTITIES
+        if set(header) <= set(entity.names)
+        and {c.name for c in entity.columns if c.required} <= set(header)
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
+def header_of(cells: Any) -> list[str]:
+    """Column names as the checks compare them (lower case, `_` for spaces), no blank tail."""
+    header = [
+        "" if cell is None else re.sub(r"\s+", "_", str(cell).strip().lower()) for cell in cells
+    ]
+    while header and not header[-1]:
+        header.pop()
+    return header
+
+
+def is_blank_row(cells: Any) -> bool:
+    """True when no cell of the row holds anything."""
+    return all(map(is_blank, cells))
+
+
+def unique(
+    sheets: list[RawSheet], problems: list[ImportProblem]
+) -> tuple[list[RawSheet], list[ImportProblem]]:
+    """The sheets, each entity once (a second one is a problem)."""
+    seen: set[str] = set()
+    kept: list[RawSheet] = []
+    for sheet in sheets:
+        if sheet.entity.name in seen:
+            message = f"The file holds the {sheet.entity.name} sheet twice; keep one."
+            problems.append(file_problem(message, "duplicate_sheet", sheet.entity.name))
+            continue
+        seen.add(sheet.entity.name)
+        kept.append(sheet)
+    return kept, problems
