@@ -76,7 +76,7 @@ def test_serve_demo_on_other_data_adds_nothing(
         migrate.upgrade(url)
         _execute(url, *held)
         before = _counts(url)
-        cli._demo_for_serve(url, Settings(database_url=url))
+        cli.server.demo_for_serve(url, Settings(database_url=url))
         assert _counts(url) == before
         err = capsys.readouterr().err
         assert "already holds data other than the demo company" in " ".join(err.split())
@@ -90,10 +90,10 @@ def test_serve_demo_prints_the_logins_on_every_start(
     with scratch_database(database_url, "demo") as url:
         migrate.upgrade(url)
         settings = Settings(database_url=url)
-        cli._demo_for_serve(url, settings)
+        cli.server.demo_for_serve(url, settings)
         first = capsys.readouterr().err
         accounts = _counts(url)[2]
-        cli._demo_for_serve(url, settings)
+        cli.server.demo_for_serve(url, settings)
         again = capsys.readouterr().err
         assert "Demo company loaded" in first
         assert "samuel.okafor@northbridge-home.example" in first
