@@ -1,6 +1,7 @@
 """create_app(settings): the ASGI application with every surface mounted."""
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +18,8 @@ from service.pages import api_docs
 from service.request_guard import RequestGuardMiddleware
 from service.request_id import RequestIdMiddleware
 from service.security_headers import SecurityHeadersMiddleware
+
+SWITCH_INTERVAL = 0.001  # seconds
 
 
 async def resolve_database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
@@ -37,6 +40,11 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Worker threads (reading an import, validating a GraphQL document) hand the
+        # interpreter back to the event loop within 1 ms instead of CPython's 5 ms, the
+        # longest the loop waits for each turn (event-loop lag during a 200,000-row import,
+        # measured: max 402 ms at 5 ms, 241 ms at 1 ms).
+        sys.setswitchinterval(SWITCH_INTERVAL)
         embedded = None
         own_engine = engine
         if own_engine is None:

@@ -7,6 +7,7 @@ way before openpyxl opens it, then read streaming, a row at a time, each row and
 counted: a sheet's declared dimension is never trusted.
 """
 
+import contextlib
 import io
 import zipfile
 import zlib
@@ -26,6 +27,7 @@ from service.transfer.sheets import (
     is_blank_row,
     unique,
 )
+from service.transfer.workbook_scan import WORKBOOK, count_workbook
 
 CHUNK = 1 << 16
 # What zipfile raises on a member it cannot unpack: bad CRC or size (a header that lies),
@@ -61,9 +63,8 @@ def read_archive(data: bytes, meter: Meter) -> Read:
         return [], problems
     try:
         with archive:
-            if "xl/workbook.xml" in archive.namelist():
-                for _ in _chunks(archive, archive.infolist(), meter):
-                    pass
+            if WORKBOOK in archive.namelist():
+                count_workbook(archive, lambda info: _chunks(archive, [info], meter), meter)
                 return _read_workbook(data, meter)
             return _read_csvs(archive, meter)
     except Unreadable as unreadable:
@@ -127,15 +128,17 @@ def _read_workbook(data: bytes, meter: Meter) -> Read:
                 continue
             # The dimension a sheet declares is not trusted: rows are counted as they come.
             worksheet.reset_dimensions()
-            rows = worksheet.iter_rows(values_only=True)
-            first = next(rows, None)
-            if first is None:
-                continue
-            kept = []
-            for count, values in enumerate(rows, start=1):
-                meter.row(entity.name, count, len(values))
-                if not is_blank_row(values):
-                    kept.append((count + 1, values))
+            # Closed even when a limit stops the read: the reader's parsed rows are then
+            # freed at once, not left to a full garbage collection.
+            with contextlib.closing(worksheet.iter_rows(values_only=True)) as rows:
+                first = next(rows, None)
+                if first is None:
+                    continue
+                kept = []
+                for count, values in enumerate(rows, start=1):
+                    meter.row(entity.name, count, len(values))
+                    if not is_blank_row(values):
+                        kept.append((count + 1, values))
             sheets.append(RawSheet(entity, header_of(first), kept, decimal_comma=False))
     except LimitExceeded:
         raise

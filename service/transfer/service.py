@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.actor import Actor
 from service.auth import policy
 from service.errors import Forbidden
-from service.transfer import readers
+from service.transfer import collector, readers
 from service.transfer.apply import apply_plan
 from service.transfer.limits import ImportLimits, LimitExceeded, Meter, too_large
 from service.transfer.payloads import ImportRejected, ImportReport
@@ -44,6 +44,19 @@ async def import_file(
     would do.
     """
     require_import(actor)
+    with collector.full_collections_held():
+        return await _import(session, actor, data, filename, limits, dry_run, size)
+
+
+async def _import(
+    session: AsyncSession,
+    actor: Actor,
+    data: bytes,
+    filename: str,
+    limits: ImportLimits,
+    dry_run: bool,
+    size: int | None,
+) -> ImportReport:
     size = len(data) if size is None else size
     try:
         if size > limits.max_bytes:

@@ -154,7 +154,13 @@ class TestRows:
         meter = Meter(ImportLimits(max_rows=50))
         found = refusal(departments_workbook(60), "book.xlsx", meter)
         assert found.model_dump() == problem("departments", None, None, ROWS, "too_many_rows")
-        assert meter.cells == 50 * 2  # row 51 was the last one parsed
+        assert meter.cells == 0  # refused on the sheet's raw XML: no row was parsed
+
+    def test_a_sheet_at_the_limit_is_read_whole(self) -> None:
+        meter = Meter(ImportLimits(max_rows=50))
+        sheets, problems = read(departments_workbook(50), "book.xlsx", meter)
+        assert (problems, [len(sheet.rows) for sheet in sheets]) == ([], [50])
+        assert meter.cells == 50 * 2
 
     def test_rows_a_sheet_skips_count_too(self) -> None:
         meter = Meter(ImportLimits(max_rows=50))
