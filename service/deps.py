@@ -63,6 +63,16 @@ def request_id(request: Request) -> str:
     return str(existing)
 
 
+async def installation_key(request: Request, session: SessionDep) -> None:
+    """Load the installation's secret key (it signs CSRF tokens and page messages) once per
+    application; the lifespan does it when serving, this covers an app used without one."""
+    await secret.load_into(request.app.state, session)
+
+
+# On every router whose answers sign or check a CSRF token: the pages and sign-in.
+InstallationKeyDep = Depends(installation_key)
+
+
 async def current_actor(
     request: Request,
     session: SessionDep,
@@ -78,7 +88,7 @@ async def current_actor(
         raise Unauthorized("Use `Authorization: Bearer <token>`.", code="invalid_token")
     if cookie:
         request.state.auth_method = "session"
-        await secret.load_into(request.app.state, session)  # for the CSRF check
+        await installation_key(request, session)  # for the CSRF check
         settings = request.app.state.settings
         return await authenticate.actor_from_cookie(session, cookie, settings, request_id=rid)
     raise Unauthorized("Sign in, or send `Authorization: Bearer <token>`.")

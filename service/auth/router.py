@@ -5,7 +5,7 @@ from datetime import datetime
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from service.auth import accounts, cookies, login, proxies, secret, sessions, tokens
+from service.auth import accounts, cookies, login, proxies, sessions, tokens
 from service.auth.payloads import (
     AccountCreate,
     AccountPublic,
@@ -16,12 +16,12 @@ from service.auth.payloads import (
     TokenCreated,
     TokenPublic,
 )
-from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
+from service.deps import ActorDep, IfMatchDep, InstallationKeyDep, PageDep, SessionDep, set_etag
 from service.pagination import Page, page_of
 from service.problems import problem
 
 # Reachable without credentials (the /api/v1 router requires them).
-public_router = APIRouter(prefix="/auth", tags=["auth"])
+public_router = APIRouter(prefix="/auth", tags=["auth"], dependencies=[InstallationKeyDep])
 router = APIRouter(tags=["auth"])
 
 
@@ -35,11 +35,10 @@ async def sign_in(
     if account is None:  # answered, not raised: the failed attempt must be committed
         detail = "Wrong email or password."
         return problem(401, "invalid_credentials", "Sign-in failed", detail, request.url.path)
-    key = await secret.load_into(request.app.state, session)
     settings = request.app.state.settings
     cookie = await sessions.start_session(session, accounts.account_id(account), settings)
     cookies.set_session_cookie(response, request, cookie)
-    csrf = sessions.csrf_token(cookie, key)
+    csrf = sessions.csrf_token(cookie, settings.secret_key)
     return SessionPublic(account=AccountPublic.model_validate(account), csrf_token=csrf)
 
 

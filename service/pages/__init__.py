@@ -3,6 +3,7 @@
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from service.deps import InstallationKeyDep
 from service.pages import (
     auth,
     checkins,
@@ -21,7 +22,8 @@ from service.pages import (
 )
 from service.pages.render import STATIC_DIR
 
-router = APIRouter(include_in_schema=False, tags=["pages"])
+# Every page may carry a form, so every page needs the installation's key.
+router = APIRouter(include_in_schema=False, tags=["pages"], dependencies=[InstallationKeyDep])
 for module in (
     auth,
     dashboard,

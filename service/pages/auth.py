@@ -10,7 +10,7 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from service.auth import accounts, cookies, login, proxies, secret, sessions
+from service.auth import accounts, cookies, login, proxies, sessions
 from service.deps import SessionDep
 from service.errors import TooManyRequests
 from service.pages.deps import PageActor, PageForm
@@ -37,11 +37,8 @@ def _form(
 
 
 @router.get("/login", summary="Sign-in form")
-async def login_form(
-    request: Request, session: SessionDep, next: str | None = None
-) -> HTMLResponse:
+async def login_form(request: Request, next: str | None = None) -> HTMLResponse:
     """The sign-in form; after signing in the browser goes back to `next`."""
-    await secret.load_into(request.app.state, session)
     return _form(request, FormState(), safe_next(next))
 
 
@@ -82,7 +79,6 @@ async def _signed_in(
 @router.post("/login", summary="Sign in")
 async def sign_in(request: Request, session: SessionDep) -> Response:
     """Check the credentials, set the session cookie, go on (repeated failures: a pause)."""
-    await secret.load_into(request.app.state, session)
     state, next_url = FormState(), safe_next(str((await request.form()).get("next", "")))
     try:
         account_id = await _check(request, session, state)

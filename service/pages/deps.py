@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 
 from service.actor import Actor
-from service.auth import authenticate, policy, secret, sessions
+from service.auth import authenticate, policy, sessions
 from service.auth.policy import Permission
 from service.deps import SessionDep, request_id
 from service.errors import Forbidden, Unauthorized
@@ -38,7 +38,6 @@ async def page_actor(request: Request, session: SessionDep) -> Actor:
     cookie = request.cookies.get(sessions.SESSION_COOKIE)
     if not cookie:
         raise LoginRequired(_here(request))
-    await secret.load_into(request.app.state, session)  # the page's forms carry CSRF tokens
     try:
         actor = await authenticate.actor_from_cookie(
             session, cookie, request.app.state.settings, request_id=request_id(request)
@@ -53,9 +52,8 @@ async def page_actor(request: Request, session: SessionDep) -> Actor:
 PageActor = Annotated[Actor, Depends(page_actor)]
 
 
-async def page_form(request: Request, session: SessionDep) -> dict[str, str]:
+async def page_form(request: Request) -> dict[str, str]:
     """The posted form's text fields, once its CSRF token matches the session's."""
-    await secret.load_into(request.app.state, session)
     form = await request.form()
     values = {name: value for name, value in form.items() if isinstance(value, str)}
     cookie = request.cookies.get(sessions.SESSION_COOKIE)

@@ -43,3 +43,10 @@ def test_secret_key_is_passed_through_without_a_fallback() -> None:
     assert environment["SECRET_KEY"] == "${SECRET_KEY:-}"
     assert "change-me" not in (ROOT / "docker-compose.yml").read_text()
     assert environment["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-}"
+
+
+def test_database_password_has_no_default() -> None:
+    services = _compose()["services"]
+    password = services["db"]["environment"]["POSTGRES_PASSWORD"]
+    assert password.startswith("${POSTGRES_PASSWORD:?")
+    assert "${POSTGRES_PASSWORD:?" in services["app"]["environment"]["DATABASE_URL"]
