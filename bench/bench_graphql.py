@@ -31,6 +31,7 @@ from typing import Any
 
 import httpx
 import psycopg
+import scratch
 import uvicorn
 from rich.console import Console
 from rich.table import Table
@@ -109,21 +110,21 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def prepare(server_url: str, scale: int, reuse: bool) -> tuple[str, float | None]:
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def prepare(server: EmbeddedPostgres, scale: int, reuse: bool) -> tuple[str, float | None]:
     """The URL of a database holding `scale` initiatives, and the load time (None if reused)."""
-    url = make_url(server_url).set(database=DATABASE).render_as_string(hide_password=False)
-    admin = make_url(server_url).set(drivername="postgresql", database="postgres")
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
-        if exists and reuse:
-            libpq = url.replace("postgresql+psycopg://", "postgresql://")
-            with psycopg.connect(libpq) as bench_db:
-                row = bench_db.execute("SELECT count(*) FROM initiative").fetchone()
-            if row == (scale,):
-                console.print(f"Reusing {DATABASE} ({scale:,} initiatives).")
-                return url, None
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
+    server_url = server.start()
+    if reuse and scratch.exists(server, DATABASE):
+        url = scratch.database_url(server, server_url, DATABASE)
+        with psycopg.connect(_libpq(url)) as bench_db:
+            row = bench_db.execute("SELECT count(*) FROM initiative").fetchone()
+        if row == (scale,):
+            console.print(f"Reusing {DATABASE} ({scale:,} initiatives).")
+            return url, None
+    url = scratch.recreate(server, server_url, DATABASE)
     migrate.upgrade(url)
     started = time.perf_counter()
     asyncio.run(loader.load(url, console, scale=scale, seed=42))
@@ -249,7 +250,7 @@ async def profile_ours(engine: AsyncEngine) -> str:
 def main() -> None:
     args = parse_args()
     server = EmbeddedPostgres(args.data_dir, cleanup=None)
-    url, load_seconds = prepare(server.start(), args.scale, args.reuse)
+    url, load_seconds = prepare(server, args.scale, args.reuse)
     engine = create_async_engine(url, pool_size=5)
     counter = StatementCounter(engine)
     ours_server, ours_endpoint = serve_ours(engine, url)

@@ -24,10 +24,10 @@ from typing import Any
 
 import httpx
 import psycopg
+import scratch
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from service import migrate
@@ -58,20 +58,17 @@ def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
 
-def prepare(server_url: str, scale: int, reuse: bool) -> tuple[str, float | None]:
+def prepare(server: EmbeddedPostgres, scale: int, reuse: bool) -> tuple[str, float | None]:
     """The URL of a database holding `scale` initiatives, and the load time (None if reused)."""
-    url = make_url(server_url).set(database=DATABASE).render_as_string(hide_password=False)
-    admin = make_url(server_url).set(drivername="postgresql", database="postgres")
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
-        if exists and reuse:
-            with psycopg.connect(_libpq(url)) as bench_db:
-                row = bench_db.execute("SELECT count(*) FROM initiative").fetchone()
-            if row == (scale,):
-                console.print(f"Reusing {DATABASE} ({scale:,} initiatives).")
-                return url, None
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
+    server_url = server.start()
+    if reuse and scratch.exists(server, DATABASE):
+        url = scratch.database_url(server, server_url, DATABASE)
+        with psycopg.connect(_libpq(url)) as bench_db:
+            row = bench_db.execute("SELECT count(*) FROM initiative").fetchone()
+        if row == (scale,):
+            console.print(f"Reusing {DATABASE} ({scale:,} initiatives).")
+            return url, None
+    url = scratch.recreate(server, server_url, DATABASE)
     migrate.upgrade(url)
     started = time.perf_counter()
     asyncio.run(loader.load(url, console, scale=scale, seed=42))
@@ -216,7 +213,7 @@ def main() -> None:
     args = parse_args()
     server = EmbeddedPostgres(args.data_dir, cleanup="stop")
     try:
-        url, load_seconds = prepare(server.start(), args.scale, args.reuse)
+        url, load_seconds = prepare(server, args.scale, args.reuse)
         figures = asyncio.run(run(url, args))
     finally:
         server.stop()

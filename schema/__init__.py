@@ -4,12 +4,14 @@ from sqlmodel import SQLModel
 
 from schema.account import Account, AccountSession, ApiToken, InstallationSecret
 from schema.audit import AuditEvent, IdempotencyKey, LoginAttempt
+from schema.decision import ApprovalWaiver, ChangeRequest
 from schema.department import Department
 from schema.initiative import Initiative, InitiativeKpi, InitiativeLink
 from schema.kpi import Kpi, KpiDepartment, KpiDriver, KpiMeasurement
 from schema.person import Person
 from schema.portfolio import DepartmentStatusTotal, PortfolioSetting, PortfolioSnapshot
 from schema.progress import ProgressUpdate
+from schema.scenario import Scenario
 
 metadata = SQLModel.metadata
 
@@ -17,7 +19,9 @@ __all__ = [
     "Account",
     "AccountSession",
     "ApiToken",
+    "ApprovalWaiver",
     "AuditEvent",
+    "ChangeRequest",
     "Department",
     "DepartmentStatusTotal",
     "IdempotencyKey",
@@ -34,5 +38,6 @@ __all__ = [
     "PortfolioSetting",
     "PortfolioSnapshot",
     "ProgressUpdate",
+    "Scenario",
     "metadata",
 ]

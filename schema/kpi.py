@@ -36,6 +36,14 @@ class Kpi(Timestamped, table=True):
     # Kept current by the database (migration 0003): the latest measurement, whatever its day.
     last_measured_on: date | None = derived_value()
     last_value: Decimal | None = derived_value(VALUE)
+    # Kept current by the database (migration 0009): the weights of its links from active
+    # initiatives, summed (KPI_OVERCLAIMED above 1).
+    claimed_weight: Decimal = Field(
+        default=Decimal("0"),
+        nullable=False,
+        sa_type=sa.Numeric(),
+        sa_column_kwargs={"server_default": "0", "info": {"derived": True}},
+    )
 
 
 class KpiDepartment(Timestamped, table=True):

@@ -18,12 +18,18 @@ class PortfolioSetting(Timestamped, table=True):
     __table_args__ = (
         sa.CheckConstraint("id = 1", name="single_row"),
         sa.CheckConstraint("band_max BETWEEN 0 AND 1", name="band_range"),
+        sa.CheckConstraint("band_min BETWEEN 0 AND 1", name="band_min_range"),
+        sa.CheckConstraint("band_min <= band_max", name="band_order"),
         sa.CheckConstraint("stale_after_days >= 1", name="stale_days_positive"),
+        sa.CheckConstraint("budget_tolerance >= 0", name="budget_tolerance_positive"),
     )
 
     id: int | None = Field(default=1, primary_key=True)
     band_max: Decimal = Field(default=Decimal("0.60"), sa_type=sa.Numeric(5, 4))
+    band_min: Decimal = Field(default=Decimal("0"), sa_type=sa.Numeric(5, 4))
     stale_after_days: int = Field(default=30)
+    # How far a department head may raise a planned budget without the CDO office.
+    budget_tolerance: Decimal = Field(default=Decimal("0.10"), sa_type=sa.Numeric(5, 4))
 
 
 class PortfolioSnapshot(Timestamped, table=True):

@@ -47,3 +47,16 @@ Email = Annotated[str, StringConstraints(max_length=EMAIL_MAX), NoNul]
 Password = Annotated[str, StringConstraints(max_length=PASSWORD_MAX), NoNul]
 Note = Annotated[str, StringConstraints(max_length=NOTE_MAX), NoNul]
 LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX), NoNul]
+
+
+def refuse_blank(value: str) -> str:
+    """`value` unchanged; refused when it is empty or only spaces."""
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+NotBlank = AfterValidator(refuse_blank)
+NonBlankName = Annotated[Name, NotBlank]
+NonBlankTitle = Annotated[Title, NotBlank]
+NonBlankNote = Annotated[Note, NotBlank]

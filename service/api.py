@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from service.audit.router import router as audit_router
 from service.auth.router import public_router as auth_public_router
 from service.auth.router import router as auth_router
+from service.decisions.router import router as decisions_router
 from service.departments.router import router as departments_router
 from service.deps import ApiActorDep
 from service.health.router import router as health_router
@@ -13,6 +14,7 @@ from service.kpis.router import router as kpis_router
 from service.org.router import router as org_router
 from service.portfolio.router import router as portfolio_router
 from service.problems import PROBLEM_RESPONSES
+from service.scenarios.router import router as scenarios_router
 from service.transfer.router import router as transfer_router
 
 # Authentication is on by default: every route below requires credentials.
@@ -20,8 +22,10 @@ router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, dependencies=[
 router.include_router(departments_router)
 router.include_router(org_router)
 router.include_router(initiatives_router)
+router.include_router(decisions_router)
 router.include_router(kpis_router)
 router.include_router(portfolio_router)
+router.include_router(scenarios_router)
 router.include_router(transfer_router)
 router.include_router(audit_router)
 router.include_router(auth_router)

@@ -33,6 +33,7 @@ class Problem(BaseModel):
     current_version: int | None = None
     retry_after: int | None = None
     limit: int | None = None
+    checks: list[dict[str, str]] | None = None  # approval_checks_failed: {code, message}
 
 
 def _documented(description: str) -> dict[str, Any]:
@@ -156,6 +157,8 @@ def database_error(exc: DBAPIError) -> DomainError | None:
     if sqlstate in (_CHECK, _NOT_NULL) or sqlstate.startswith("22"):
         if constraint == "ck_person_no_manager_cycle":
             return Conflict(message, code="cycle", field="manager_id")
+        if constraint == "ck_kpi_driver_no_cycle":
+            return Conflict(message, code="kpi_driver_cycle", field="driver_kpi_id")
         return ValidationFailed(message, code="constraint_violation", field=constraint or None)
     if sqlstate in ("40001", "40P01"):
         return Conflict(

@@ -19,10 +19,9 @@ from schema import (
     Person,
     ProgressUpdate,
 )
+from service.initiatives import rules
 
 _seq = itertools.count(1)
-
-CLIENT_SHARE = {"client_facing": Decimal("1"), "internal": Decimal("0"), "hybrid": Decimal("0.5")}
 
 
 async def _save(session: AsyncSession, row: Any) -> Any:
@@ -57,7 +56,7 @@ async def make_initiative(session: AsyncSession, **fields: Any) -> Initiative:
         "title": f"Initiative {n}",
         "status": "in_progress",
         "orientation": orientation,
-        "client_share": CLIENT_SHARE[orientation],
+        "client_share": rules.CLIENT_SHARE[orientation],
         "origin": "user_need",
         "user_need": "Teams lose time re-keying data.",
         "budget_planned": Decimal("100.00"),

@@ -22,6 +22,9 @@ class Permission(StrEnum):
     edit_initiative = "edit_initiative"
     post_checkin = "post_checkin"
     record_measurement = "record_measurement"
+    decide = "decide"
+    save_scenario = "save_scenario"
+    manage_scenarios = "manage_scenarios"
 
 
 # What each permission lets an actor do, for the refusal message.
@@ -36,6 +39,9 @@ _DOING = {
     Permission.edit_initiative: "change this initiative",
     Permission.post_checkin: "post a check-in on this initiative",
     Permission.record_measurement: "record measurements of this KPI",
+    Permission.decide: "decide approvals and change requests (the CDO office decides)",
+    Permission.save_scenario: "save scenarios",
+    Permission.manage_scenarios: "delete a scenario someone else saved",
 }
 
 _CDO_ONLY = frozenset(
@@ -45,6 +51,8 @@ _CDO_ONLY = frozenset(
         Permission.manage_portfolio,
         Permission.manage_accounts,
         Permission.read_audit,
+        Permission.decide,
+        Permission.manage_scenarios,
     }
 )
 
@@ -67,6 +75,8 @@ def allowed(
         return True
     if permission in _CDO_ONLY:
         return False
+    if permission is Permission.save_scenario:
+        return actor.role is Role.department_head
     own_department = actor.role is Role.department_head and actor.department_id is not None
     if permission is Permission.edit_initiative:
         return own_department and department_id == actor.department_id

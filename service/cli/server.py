@@ -54,6 +54,7 @@ def demo_for_serve(url: str, settings: Settings) -> None:
 
     if asyncio.run(loader.load_demo_if_empty(url, console)):
         logins = asyncio.run(auth_commands.demo_accounts(url, settings))
+        asyncio.run(loader.tell_story(url))
         auth_commands.print_demo_logins(console, logins)
 
 
@@ -82,7 +83,11 @@ def demo(
     scale: int = typer.Option(0, help="Generate a synthetic company of N initiatives instead."),
     seed: int = typer.Option(42, help="Seed of the synthetic generator."),
 ) -> None:
-    """Load the demo company (or a synthetic one of --scale initiatives) into an empty database."""
+    """Load the demo company (or a synthetic one of --scale initiatives) into an empty database.
+
+    The demo company is imported from the CSV files shipped in service/demo/data (the same
+    import as `cdo-portfolio import`), its dates moved to today; 18 monthly snapshots follow.
+    """
     from service.demo import loader
     from service.errors import Conflict
 

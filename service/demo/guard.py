@@ -3,8 +3,7 @@
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.demo.builder import email_of
-from service.demo.company import DEPARTMENTS, PEOPLE
+from service.demo import dataset
 from service.errors import Conflict
 
 # Serialises concurrent loaders (two replicas started with --demo, say): the second one
@@ -23,8 +22,8 @@ COUNT_NAMES = ("initiatives", "departments", "people", "KPIs")
 # `serve --demo` loads the demo only when there is nothing at all, accounts included.
 ACCOUNTS_SQL = "SELECT count(*) FROM account"
 
-DEMO_DEPARTMENTS = frozenset(code for code, _, _ in DEPARTMENTS)
-DEMO_PEOPLE = frozenset(email_of(person.name) for person in PEOPLE)
+DEMO_DEPARTMENTS = frozenset(code for code, _ in dataset.department_names())
+DEMO_PEOPLE = dataset.person_emails()
 
 
 def refusal(counts: tuple[int, ...]) -> Conflict | None:

@@ -1,8 +1,13 @@
-"""Load demo data into a migrated database: the curated company or a synthetic one."""
+"""Load demo data into a migrated database: the curated company or a synthetic one.
+
+The curated company is data (`service.demo.dataset`), loaded through the import a CDO
+office upload goes through (read, check, write, audited), as the system actor.
+"""
 
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 
 from rich.console import Console
 from rich.table import Table
@@ -10,11 +15,43 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from service.demo import guard, synthetic
-from service.demo.builder import load_company
+from service.actor import SYSTEM
+from service.demo import dataset, guard, story, synthetic
 from service.portfolio import snapshots as portfolio_snapshots
+from service.transfer import service as transfer_service
+from service.transfer.limits import ImportLimits
 
-__all__ = ["load", "load_company", "load_demo_if_empty", "print_counts"]
+__all__ = ["load", "load_company", "load_demo_if_empty", "print_counts", "tell_story"]
+
+
+# The tables the demo fills, in the order the counts are shown.
+TABLES = (
+    "department",
+    "person",
+    "kpi",
+    "initiative",
+    "kpi_department",
+    "kpi_driver",
+    "kpi_measurement",
+    "initiative_kpi",
+    "initiative_link",
+    "progress_update",
+)
+COUNTS_SQL = "SELECT " + ", ".join(f"(SELECT count(*) FROM {t}) AS {t}" for t in TABLES)
+
+
+async def load_company(session: AsyncSession, *, today: date | None = None) -> dict[str, int]:
+    """Import the demo company as of `today` (flushed, not committed); the rows per table.
+
+    Raises ImportRejected, and writes nothing, when a data file has a problem.
+    """
+    today = today or date.today()
+    data = await asyncio.to_thread(dataset.archive, today)
+    await transfer_service.import_file(
+        session, SYSTEM, data, dataset.ARCHIVE_NAME, limits=ImportLimits()
+    )
+    counts = (await session.execute(text(COUNTS_SQL))).one()
+    return dict(zip(TABLES, counts, strict=True))
 
 
 @asynccontextmanager
@@ -45,6 +82,7 @@ async def load(url: str, console: Console, *, scale: int = 0, seed: int = 42) ->
         with console.status("Loading the demo company..."):
             loaded = await load_company(session)
             await portfolio_snapshots.backfill_snapshots(session, months=18)
+            await story.tell(session, date.today())
     print_counts(console, "Demo company loaded", loaded)
     return loaded
 
@@ -53,7 +91,8 @@ async def load_demo_if_empty(url: str, console: Console) -> bool:
     """Load the demo company into an empty database (no portfolio data, no account).
 
     Return whether the database now holds exactly the demo company (loaded now or before);
-    a database holding anything else is left untouched.
+    a database holding anything else is left untouched. The story (`tell_story`) comes
+    after the demo accounts, so that the change requests are the heads' own.
     """
     async with _transaction(url) as session:
         counts = tuple((await session.execute(text(guard.COUNTS_SQL))).one())
@@ -73,6 +112,13 @@ async def load_demo_if_empty(url: str, console: Console) -> bool:
             await portfolio_snapshots.backfill_snapshots(session, months=18)
     print_counts(console, "Demo company loaded", loaded)
     return True
+
+
+async def tell_story(url: str) -> bool:
+    """Seed the demo's decision room once its accounts exist (see `story`); False when the
+    database had it already."""
+    async with _transaction(url) as session:
+        return await story.tell(session, date.today())
 
 
 def print_counts(console: Console, title: str, counts: dict[str, int]) -> None:

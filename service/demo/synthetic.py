@@ -16,8 +16,7 @@ import psycopg
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from service.demo import guard, words
-from service.demo.company import DEPARTMENTS
+from service.demo import dataset, guard, words
 
 MAX_LEVELS = 8
 MEASUREMENTS_PER_INITIATIVE = 10
@@ -48,7 +47,7 @@ class Plan:
     @classmethod
     def for_scale(cls, initiatives: int) -> "Plan":
         """The sizes for N initiatives."""
-        departments = len(DEPARTMENTS) + initiatives // 5_000
+        departments = len(dataset.department_names()) + initiatives // 5_000
         people = max(departments + 1, initiatives // 10)
         branching = 2
         while sum(branching**level for level in range(MAX_LEVELS)) < people:
@@ -76,9 +75,10 @@ def _stream(seed: int, table: str) -> random.Random:
 
 def department_rows(plan: Plan) -> Iterator[tuple[Any, ...]]:
     """(id, code, name); the seeded departments first, then business units."""
+    seeded = dataset.department_names()
     for number in range(1, plan.departments + 1):
-        if number <= len(DEPARTMENTS):
-            code, name, _ = DEPARTMENTS[number - 1]
+        if number <= len(seeded):
+            code, name = seeded[number - 1]
         else:
             code, name = f"unit-{number:03d}", f"Business unit {number}"
         yield number, code, name

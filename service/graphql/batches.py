@@ -13,6 +13,7 @@ from service.graphql.connections import any_of, per_key
 from service.graphql.loaders import ChildPages, Loader, ServicePages, many, one
 from service.graphql.types.analytics import Flag, PortfolioBalance
 from service.graphql.types.audit import AuditEventNode
+from service.graphql.types.decisions import ChangeRequestNode, DecisionLoaders, change_request
 from service.graphql.types.initiatives import InitiativeKpiNode, InitiativeNode, ProgressUpdateNode
 from service.graphql.types.kpis import KpiMeasurementNode, KpiNode
 from service.graphql.types.org import DepartmentNode, PersonNode
@@ -73,6 +74,9 @@ class Loaders:
         self.progress_update = self._by_id(UPDATES, update.c.id, ProgressUpdateNode)
         self.kpi_measurement = self._by_id(MEASUREMENTS, measurement.c.id, KpiMeasurementNode)
         self.audit_event = self._by_id(sa.select(audit_event), audit_event.c.id, AuditEventNode)
+        requests = change_request
+        self.change_request = self._by_id(sa.select(requests), requests.c.id, ChangeRequestNode)
+        self.decisions = DecisionLoaders(rows)
         self.reports: Loader[int, list[PersonNode]] = Loader(self._reports, list)
         self.chain: Loader[int, list[PersonNode]] = Loader(self._chain, list)
         self.department_kpis: Loader[int, list[KpiNode]] = Loader(self._department_kpis, list)

@@ -11,9 +11,11 @@ from pydantic import BaseModel, ValidationError
 
 from service.errors import ValidationFailed
 from service.graphql import batches as t
+from service.graphql.decisions import DecisionMutation
 from service.graphql.ids import database_id
 from service.graphql.loaders import many
 from service.graphql.types.common import InitiativeStatus
+from service.graphql.types.decisions import WaiverInput, waiver_values
 from service.graphql.types.initiatives import InitiativeKpiNode, InitiativeNode, ProgressUpdateNode
 from service.graphql.types.inputs import (
     CreateInitiativeInput,
@@ -100,7 +102,7 @@ async def _stored_measurements(
 
 
 @strawberry.type(description="Write to the portfolio, with the same services and rules as REST.")
-class Mutation:
+class Mutation(DecisionMutation):
     @strawberry.mutation(description="Record a check-in on an initiative that is still open.")
     async def record_progress_update(
         self,
@@ -154,7 +156,9 @@ class Mutation:
         info: strawberry.Info,
         input: Annotated[CreateInitiativeInput, strawberry.argument(description="The initiative.")],
     ) -> InitiativeNode:
-        data = _payload(InitiativeCreate, _values(set_fields(input)))
+        values = _values(set_fields(input))
+        values["waivers"] = waiver_values(values.get("waivers") or [])
+        data = _payload(InitiativeCreate, values)
         return InitiativeNode.from_row(await info.context.call(initiatives.create_initiative, data))
 
     @strawberry.mutation(description="Change the given fields of an initiative.")
@@ -168,7 +172,10 @@ class Mutation:
         ],
     ) -> InitiativeNode:
         initiative_id = database_id(id, "Initiative", field="id")
-        data = _payload(InitiativeUpdate, _values(set_fields(input)))
+        values = _values(set_fields(input))
+        if "waivers" in values:
+            values["waivers"] = waiver_values(values["waivers"])
+        data = _payload(InitiativeUpdate, values)
         row = await info.context.call(
             initiatives.update_initiative, initiative_id, data, expected_version=expected_version
         )
@@ -186,11 +193,17 @@ class Mutation:
         lessons_learned: Annotated[
             str | None, strawberry.argument(description="What was learned (to stop).")
         ] = None,
+        waivers: Annotated[
+            list[WaiverInput] | None,
+            strawberry.argument(description="Approving (CDO office): a reason per waived check."),
+        ] = None,
     ) -> InitiativeNode:
         initiative_id = database_id(id, "Initiative", field="id")
-        values = {"status": status.value}
+        values: dict[str, Any] = {"status": status.value}
         if lessons_learned is not None:
             values["lessons_learned"] = lessons_learned
+        if waivers is not None:
+            values["waivers"] = waiver_values(waivers)
         data = _payload(InitiativeUpdate, values)
         row = await info.context.call(
             initiatives.update_initiative, initiative_id, data, expected_version=expected_version

@@ -20,12 +20,14 @@ from service.graphql.connections import (
     any_of,
     root_page,
 )
+from service.graphql.decisions import DecisionQuery
 from service.graphql.ids import database_id, decode_id
 from service.graphql.prefetch import node_selections, prefetch
 from service.graphql.types.common import InitiativeStatus, Node, Orientation, Origin, Perspective
 from service.graphql.types.initiatives import InitiativeNode, ProgressUpdateNode
 from service.graphql.types.kpis import KpiMeasurementNode, KpiNode
 from service.graphql.types.org import DepartmentNode, PersonNode
+from service.graphql.types.scenarios import ScenarioQuery
 
 First = Annotated[int | None, strawberry.argument(description=FIRST)]
 After = Annotated[str | None, strawberry.argument(description=AFTER)]
@@ -50,6 +52,7 @@ NODE_LOADERS = {
     "ProgressUpdate": "progress_update",
     "KpiMeasurement": "kpi_measurement",
     "AuditEvent": "audit_event",
+    "ChangeRequest": "change_request",
 }
 # The REST rule of the same objects: only the CDO office reads the audit trail.
 NODE_PERMISSIONS = {"AuditEvent": policy.Permission.read_audit}
@@ -136,7 +139,7 @@ def _changed_since(since: datetime) -> Any:
 
 
 @strawberry.type(description="Read the portfolio: lookups, root connections and analytics.")
-class Query(AnalyticsQuery, AuditQuery):
+class Query(AnalyticsQuery, AuditQuery, ScenarioQuery, DecisionQuery):
     @strawberry.field(graphql_type=Node | None, description="Any object by its global id.")
     def node(
         self,

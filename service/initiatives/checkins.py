@@ -15,7 +15,8 @@ from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import Conflict, Forbidden
 from service.initiatives.payloads import CheckInCreate
-from service.initiatives.service import CLOSED_STATUSES, get_initiative
+from service.initiatives.rules import CLOSED_STATUSES
+from service.initiatives.service import get_initiative
 from service.pagination import decode_cursor
 
 _NEWEST_FIRST = (col(ProgressUpdate.reported_on).desc(), col(ProgressUpdate.id).desc())

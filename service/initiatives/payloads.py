@@ -4,23 +4,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from schema.enums import Health, InitiativeStatus, LinkKind, Orientation, Origin
-from schema.text import Code, LongText, Name, Note, Title
+from schema.text import Code, LongText, Name, NonBlankNote, NonBlankTitle, Note
+from service.decisions.payloads import WaiverPublic, Waivers
 
 # Upper-case letters and digits in dash-separated groups, e.g. `INI-042`.
 CODE_PATTERN = r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$"
 
 
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value
-
-
-NonBlankTitle = Annotated[Title, AfterValidator(_not_blank)]
-NonBlankNote = Annotated[Note, AfterValidator(_not_blank)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Share = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
 
@@ -38,7 +31,9 @@ class InitiativeCreate(BaseModel):
     owner_id: int = Field(description="Accountable person.")
     sponsor_id: int | None = None
     status: InitiativeStatus = Field(
-        default=InitiativeStatus.proposed, description="`proposed` (default) or `approved`."
+        default=InitiativeStatus.proposed,
+        description="`proposed` (default) or `approved` (the CDO office, through the approval"
+        " gate: a new initiative has no KPI link yet, so `NO_KPI` must be waived).",
     )
     orientation: Orientation
     client_share: Share | None = Field(
@@ -53,6 +48,9 @@ class InitiativeCreate(BaseModel):
     start_date: date | None = None
     target_date: date | None = None
     budget_planned: Money = Decimal("0")
+    waivers: Waivers = Field(
+        default=[], description="With `status: approved` (CDO office): waived checks."
+    )
 
 
 class InitiativeUpdate(BaseModel):
@@ -78,6 +76,9 @@ class InitiativeUpdate(BaseModel):
     start_date: date | None = None
     target_date: date | None = None
     budget_planned: Money | None = None
+    waivers: Waivers = Field(
+        default=[], description="With a move to `approved` (CDO office): waived checks."
+    )
 
     @field_validator("*")
     @classmethod
@@ -134,6 +135,12 @@ class InitiativePublic(BaseModel):
     percent_complete: int | None = Field(description="From the latest check-in.")
     spent_to_date: Decimal | None = Field(description="From the latest check-in.")
     last_update_on: date | None = Field(description="`reported_on` of the latest check-in.")
+
+
+class InitiativeDetail(InitiativePublic):
+    """One initiative, with the approval checks the CDO office waived on it."""
+
+    waivers: list[WaiverPublic] = Field(description="Waived approval checks, oldest first.")
 
 
 class KpiLinkPut(BaseModel):

@@ -4,7 +4,9 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import JSONResponse
 
+from service.decisions.payloads import ChangeRequestPublic
 from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
 from service.idempotency import IdempotencyDep
 from service.initiatives import checkins, links, service
@@ -12,6 +14,7 @@ from service.initiatives.payloads import (
     CheckInCreate,
     CheckInPublic,
     InitiativeCreate,
+    InitiativeDetail,
     InitiativeFilter,
     InitiativePublic,
     InitiativeUpdate,
@@ -55,16 +58,20 @@ async def create_initiative(
 @router.get("/{initiative_id}", summary="Get an initiative")
 async def get_initiative(
     session: SessionDep, response: Response, initiative_id: int
-) -> InitiativePublic:
-    """One initiative with its latest check-in's figures, and its ETag."""
-    initiative = InitiativePublic.model_validate(
-        await service.get_initiative_view(session, initiative_id)
-    )
+) -> InitiativeDetail:
+    """One initiative with its latest check-in's figures, its waivers, and its ETag."""
+    row, waivers = await service.get_initiative_detail(session, initiative_id)
+    initiative = InitiativeDetail.model_validate(row._asdict() | {"waivers": waivers})
     set_etag(response, initiative.version)
     return initiative
 
 
-@router.patch("/{initiative_id}", summary="Update an initiative or change its status")
+@router.patch(
+    "/{initiative_id}",
+    summary="Update an initiative or change its status",
+    response_model=InitiativePublic,
+    responses={202: {"description": "Sent to the CDO office", "model": ChangeRequestPublic}},
+)
 async def update_initiative(
     session: SessionDep,
     actor: ActorDep,
@@ -72,12 +79,17 @@ async def update_initiative(
     initiative_id: int,
     data: InitiativeUpdate,
     expected_version: IfMatchDep,
-) -> InitiativePublic:
-    """Change the given fields (If-Match); a `status` change must be an allowed transition."""
-    row = await service.update_initiative(
+) -> InitiativePublic | JSONResponse:
+    """Change the given fields (If-Match); a `status` change must be an allowed transition.
+    A department head's governed change answers 202 with the change request it became."""
+    edit = await service.edit_initiative(
         session, actor, initiative_id, data, expected_version=expected_version
     )
-    initiative = InitiativePublic.model_validate(row)
+    if edit.change_request is not None:
+        held = ChangeRequestPublic.model_validate(edit.change_request).model_dump(mode="json")
+        location = f"/api/v1/change-requests/{held['id']}"
+        return JSONResponse(held, status_code=202, headers={"Location": location})
+    initiative = InitiativePublic.model_validate(edit.row)
     set_etag(response, initiative.version)
     return initiative
 

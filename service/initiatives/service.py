@@ -6,7 +6,7 @@ fetched in the same statement by the check-in id the database keeps on the initi
 """
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,23 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from schema import Department, Initiative, Person, ProgressUpdate
-from schema.enums import TRANSITIONS, InitiativeStatus, Orientation
+from schema import ApprovalWaiver, ChangeRequest, Department, Initiative, Person, ProgressUpdate
+from schema.enums import InitiativeStatus
 from service import audit, crud
 from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
-from service.errors import Conflict, InvalidTransition, ValidationFailed, not_found
+from service.decisions import gate, governance
+from service.errors import Conflict, ValidationFailed, not_found
+from service.initiatives import rules
 from service.initiatives.payloads import InitiativeCreate, InitiativeFilter, InitiativeUpdate
 from service.pagination import keyset
-
-DEFAULT_CLIENT_SHARE: dict[str, Decimal] = {
-    Orientation.client_facing: Decimal("1"),
-    Orientation.internal: Decimal("0"),
-    Orientation.hybrid: Decimal("0.5"),
-}
-STARTING_STATUSES = (InitiativeStatus.proposed, InitiativeStatus.approved)
-CLOSED_STATUSES = (InitiativeStatus.done, InitiativeStatus.stopped)
 
 # The latest check-in (by day, then id), outer-joined on the id kept on the initiative.
 LATEST = aliased(ProgressUpdate, name="latest")
@@ -100,13 +94,22 @@ async def get_initiative_view(session: AsyncSession, initiative_id: int) -> sa.R
     return row
 
 
+async def get_initiative_detail(
+    session: AsyncSession, initiative_id: int
+) -> tuple[sa.Row[Any], Sequence[ApprovalWaiver]]:
+    """`get_initiative_view` and the approval checks waived on the initiative."""
+    row = await get_initiative_view(session, initiative_id)
+    return row, await gate.list_waivers(session, initiative_id)
+
+
 async def create_initiative(
     session: AsyncSession, actor: Actor, data: InitiativeCreate
 ) -> sa.Row[Any]:
-    """Create an initiative, `proposed` unless `approved` is asked for (CDO office, or the
-    head of its department)."""
+    """Create an initiative, `proposed` unless `approved` is asked for: the CDO office,
+    through the approval gate like any move to approved."""
     policy.require(actor, Permission.edit_initiative, department_id=data.department_id)
-    if data.status not in STARTING_STATUSES:
+    governance.refuse_reserved_status(actor, data.status)
+    if data.status not in rules.STARTING_STATUSES:
         raise ValidationFailed(
             f"A new initiative starts as proposed or approved, not {data.status}.",
             code="invalid_initial_status",
@@ -114,14 +117,18 @@ async def create_initiative(
         )
     await _refuse_duplicate_code(session, data.code)
     await _require_refs(session, data.model_dump(exclude_unset=True))
-    _check_dates(data.start_date, data.target_date)
-    values = data.model_dump()
-    values["client_share"] = _resolve_share(data.orientation, data.client_share, keep=None)
+    values = data.model_dump(exclude={"waivers"})
+    values["client_share"] = _client_share(data.orientation, data.client_share, keep=None)
+    rules.raise_first(rules.check(values.get, current_status=None))
     initiative = Initiative(**values)
     session.add(initiative)
     await session.flush()
     after = audit.row_values(initiative)
     await audit.record(session, actor, "create", "initiative", _id(initiative), after=after)
+    if data.status == InitiativeStatus.approved:
+        await gate.require_approval(session, actor, initiative, values.get, data.waivers)
+    else:
+        gate.refuse_misplaced_waivers(data.waivers)
     return await get_initiative_view(session, _id(initiative))
 
 
@@ -135,6 +142,15 @@ async def get_for_edit(
     return initiative
 
 
+@dataclass(frozen=True)
+class InitiativeEdit:
+    """The initiative after an edit, and the change request holding the governed fields
+    the CDO office decides (None when everything applied)."""
+
+    row: sa.Row[Any]
+    change_request: ChangeRequest | None
+
+
 async def update_initiative(
     session: AsyncSession,
     actor: Actor,
@@ -142,21 +158,35 @@ async def update_initiative(
     data: InitiativeUpdate,
     *,
     expected_version: int | None = None,
+    change_request_id: int | None = None,
 ) -> sa.Row[Any]:
+    """`edit_initiative`, answering the initiative as it now is."""
+    options = {"expected_version": expected_version, "change_request_id": change_request_id}
+    return (await edit_initiative(session, actor, initiative_id, data, **options)).row
+
+
+async def edit_initiative(
+    session: AsyncSession,
+    actor: Actor,
+    initiative_id: int,
+    data: InitiativeUpdate,
+    *,
+    expected_version: int | None = None,
+    change_request_id: int | None = None,
+) -> InitiativeEdit:
     """Change the given fields, from `expected_version`; a new `status` must be an allowed
-    transition. Only the CDO office or the department's head, into their department."""
+    transition. Only the CDO office or the department's head, into their department; the
+    governed fields of a head's change wait for the CDO office (service.decisions)."""
     initiative = await get_for_edit(session, actor, initiative_id, expected_version)
-    changes = data.model_dump(exclude_unset=True)
+    changes = data.model_dump(exclude_unset=True, exclude={"waivers"})
     if changes.get("department_id", initiative.department_id) != initiative.department_id:
         policy.require(actor, Permission.edit_initiative, department_id=changes["department_id"])
     if "code" in changes and changes["code"] != initiative.code:
         await _refuse_duplicate_code(session, changes["code"])
     await _require_refs(session, changes)
-    if "status" in changes:
-        _check_transition(InitiativeStatus(initiative.status), changes["status"])
     orientation = changes.get("orientation", initiative.orientation)
     same_orientation = orientation == initiative.orientation
-    changes["client_share"] = _resolve_share(
+    changes["client_share"] = _client_share(
         orientation,
         changes.get("client_share"),
         keep=initiative.client_share if same_orientation else None,
@@ -165,17 +195,14 @@ async def update_initiative(
     def final(field: str) -> Any:
         return changes.get(field, getattr(initiative, field))
 
-    _check_dates(final("start_date"), final("target_date"))
-    if final("status") == InitiativeStatus.stopped and not final("lessons_learned").strip():
-        raise ValidationFailed(
-            "A stopped initiative needs lessons learned: say what the attempt taught.",
-            code="lessons_learned_required",
-            field="lessons_learned",
-        )
+    rules.raise_first(rules.check(final, current_status=initiative.status))
+    held = await governance.govern(
+        session, actor, initiative, changes, final, data.waivers, request_id=change_request_id
+    )
     changed = crud.apply_changes(initiative, changes)
     action = "transition" if "status" in changed else "update"
     await audit.record_changes(session, actor, "initiative", initiative, changed, action=action)
-    return await get_initiative_view(session, initiative_id)
+    return InitiativeEdit(await get_initiative_view(session, initiative_id), held)
 
 
 async def delete_initiative(
@@ -195,50 +222,10 @@ async def delete_initiative(
     await audit.record(session, actor, "delete", "initiative", initiative_id, before=before)
 
 
-def allowed_moves(current: InitiativeStatus) -> list[InitiativeStatus]:
-    """The statuses `current` may move to, in lifecycle order."""
-    return [status for status in InitiativeStatus if status in TRANSITIONS[current]]
-
-
-def _check_transition(current: InitiativeStatus, target: InitiativeStatus) -> None:
-    if target == current or target in TRANSITIONS[current]:
-        return
-    allowed = ", ".join(allowed_moves(current)) or "none"
-    raise InvalidTransition(
-        f"An initiative cannot go from {current} to {target}; allowed from {current}: {allowed}.",
-        field="status",
-        extra={
-            "from_status": current.value,
-            "to_status": target.value,
-            "allowed": [status.value for status in allowed_moves(current)],
-        },
-    )
-
-
-def _resolve_share(orientation: str, given: Decimal | None, *, keep: Decimal | None) -> Decimal:
-    """The client share: fixed unless hybrid; `keep` is the stored share if still valid."""
-    fixed = DEFAULT_CLIENT_SHARE[orientation]
-    if orientation != Orientation.hybrid:
-        if given is not None and given != fixed:
-            raise ValidationFailed(
-                f"client_share is {fixed} for a {orientation} initiative;"
-                " only a hybrid initiative takes a share between 0 and 1.",
-                code="client_share_not_settable",
-                field="client_share",
-            )
-        return fixed
-    if given is not None:
-        return given
-    return keep if keep is not None else fixed
-
-
-def _check_dates(start: date | None, target: date | None) -> None:
-    if start is not None and target is not None and target < start:
-        raise ValidationFailed(
-            f"target_date {target} is before start_date {start}.",
-            code="target_before_start",
-            field="target_date",
-        )
+def _client_share(orientation: str, given: Decimal | None, *, keep: Decimal | None) -> Decimal:
+    share, breach = rules.client_share(orientation, given, keep=keep)
+    rules.raise_first([breach] if breach else [])
+    return share
 
 
 async def _refuse_duplicate_code(session: AsyncSession, code: str) -> None:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -22,6 +22,40 @@ from service.kpis.payloads import BulkResult, MeasurementCreate
 from service.pagination import keyset
 
 _COLUMNS = ("kpi_id", "measured_on", "value", "source", "recorded_by_id")
+
+# "Today" is the database's date, as for the flags.
+TODAY_SQL = text("SELECT current_date")
+FUTURE_CODE = "measured_in_future"
+
+
+async def today(session: AsyncSession) -> date:
+    """The database's current date: the last day a measurement may be dated."""
+    day: date = (await session.execute(TODAY_SQL)).scalar_one()
+    return day
+
+
+def future_problem(measured_on: date, today: date) -> str | None:
+    """Why a measurement dated `measured_on` is refused (dated after today), else None.
+
+    The one rule for every surface: REST, GraphQL, the page form and the import.
+    """
+    if measured_on <= today:
+        return None
+    return f"measured_on: {measured_on} is after today ({today}); record a value once measured."
+
+
+async def _refuse_future(
+    session: AsyncSession, items: Sequence[MeasurementCreate], prefix: str
+) -> None:
+    """Refuse (422 on the item's measured_on) a measurement dated after today."""
+    if not items:
+        return
+    day = await today(session)
+    for index, item in enumerate(items):
+        problem = future_problem(item.measured_on, day)
+        if problem is not None:
+            field = f"{prefix}{index}.measured_on" if prefix else "measured_on"
+            raise ValidationFailed(problem, code=FUTURE_CODE, field=field)
 
 
 async def list_measurements(
@@ -116,6 +150,7 @@ async def record_measurement(
     await _may_record(session, actor, kpi_id)
     if data.recorded_by_id is None and actor.person_id is not None:
         data = data.model_copy(update={"recorded_by_id": actor.person_id})
+    await _refuse_future(session, [data], prefix="")
     await _check_recorders(session, [data], prefix="")
     previous = (
         await session.execute(
@@ -226,6 +261,7 @@ async def record_measurements(
             for item in items
         ]
     _refuse_duplicate_dates(items)
+    await _refuse_future(session, items, prefix="items.")
     await _check_recorders(session, items, prefix="items.")
     if not items:
         return BulkResult(created=0, updated=0, unchanged=0)

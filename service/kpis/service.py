@@ -18,6 +18,7 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import Conflict, NotFound, ValidationFailed
+from service.kpis import drivers
 from service.kpis.payloads import DriverCreate, KpiCreate, KpiUpdate, LatestMeasurement
 from service.pagination import keyset
 
@@ -290,6 +291,7 @@ async def add_driver(
             code="duplicate_driver",
             field="driver_kpi_id",
         )
+    await drivers.refuse_cycle(session, data.driver_kpi_id, kpi_id)
     link = KpiDriver(driver_kpi_id=data.driver_kpi_id, driven_kpi_id=kpi_id)
     session.add(link)
     await session.flush()

@@ -61,18 +61,20 @@ def _pct(share: Decimal | float | None) -> float | None:
     return None if share is None else round(float(share) * 100, 1)
 
 
-def balance_bullet(share: Decimal | None, band: Decimal) -> Chart:
-    """The portfolio's client-facing share as a bullet gauge, the band's limit marked."""
-    value, limit = _pct(share), _pct(band) or 0.0
+def balance_bullet(share: Decimal | None, band: Decimal, floor: Decimal = Decimal(0)) -> Chart:
+    """The portfolio's client-facing share as a bullet gauge, the band's ends marked."""
+    value, limit, low = _pct(share), _pct(band) or 0.0, _pct(floor) or 0.0
+    outside = value is not None and (value > limit or value < low)
     indicator = go.Indicator(
         mode="gauge",
         value=value if value is not None else 0,
         gauge={
             "shape": "bullet",
             "axis": {"range": [0, 100], "ticksuffix": "%"},
-            "bar": {"color": CLIENT if value is not None and value > limit else INTERNAL},
+            "bar": {"color": CLIENT if outside else INTERNAL},
             "steps": [
-                {"range": [0, limit], "color": "#e5efe9"},
+                {"range": [0, low], "color": "#fbe9e2"},
+                {"range": [low, limit], "color": "#e5efe9"},
                 {"range": [limit, 100], "color": "#fbe9e2"},
             ],
             "threshold": {"line": {"color": "#111827", "width": 3}, "value": limit},
@@ -84,10 +86,13 @@ def balance_bullet(share: Decimal | None, band: Decimal) -> Chart:
     if value is None:
         summary = "No active budget yet: the client-facing share is not defined."
     else:
-        verdict = "above" if value > limit else "within"
+        verdict, end = "within", f"at most {limit:g}%"
+        if value > limit:
+            verdict = "above"
+        elif value < low:
+            verdict, end = "below", f"at least {low:g}%"
         summary = (
-            f"Client-facing work is {value:g}% of the active budget, {verdict} the band"
-            f" (at most {limit:g}%)."
+            f"Client-facing work is {value:g}% of the active budget, {verdict} the band ({end})."
         )
     chart = _chart(fig, summary, height=90)
     return chart

@@ -11,6 +11,7 @@ from service.auth import authenticate, policy, sessions
 from service.auth.policy import Permission
 from service.deps import SessionDep, request_id
 from service.errors import Forbidden, Unauthorized
+from service.pages.views import decision_queue
 
 
 class LoginRequired(Exception):
@@ -46,6 +47,9 @@ async def page_actor(request: Request, session: SessionDep) -> Actor:
         raise LoginRequired(_here(request), exc.detail) from exc
     request.state.actor = actor
     policy.require(actor, Permission.use_pages)
+    if policy.allowed(actor, Permission.decide):
+        # The menu's "Decisions (n)": one cheap count, only for those who decide.
+        request.state.pending_decisions = await decision_queue.pending_count(session)
     return actor
 
 

@@ -97,11 +97,12 @@ async def save_initiative(
     row = await view.initiative_row(session, initiative_id)
     forms.require_edit(actor, row)
     state = FormState()
-    if await forms.submit_edit(session, actor, initiative_id, form, state) is None:
+    message = await forms.submit_edit(session, actor, initiative_id, form, state)
+    if message is None:
         row = await view.initiative_row(session, initiative_id)
         context = await forms.form_context(session, actor, state)
         return render(request, "initiatives/form.html", context | {"editing": row}, status_code=422)
-    return redirect(request, f"/initiatives/{initiative_id}", Flash("Changes saved."))
+    return redirect(request, f"/initiatives/{initiative_id}", Flash(message))
 
 
 @router.get("/initiatives/{initiative_id}/status", summary="Status change form")
@@ -123,9 +124,9 @@ async def change_status(
     row = await view.initiative_row(session, initiative_id)
     forms.require_edit(actor, row)
     state = FormState()
-    if await forms.submit_status(session, actor, initiative_id, form, state) is None:
+    message = await forms.submit_status(session, actor, initiative_id, form, state)
+    if message is None:
         row = await view.initiative_row(session, initiative_id)
         context = {"i": row, "form": state, **view.moves(row)}
         return render(request, "initiatives/status.html", context, status_code=422)
-    status = form.get("status", "").replace("_", " ")
-    return redirect(request, f"/initiatives/{initiative_id}", Flash(f"Status changed to {status}."))
+    return redirect(request, f"/initiatives/{initiative_id}", Flash(message))

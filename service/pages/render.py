@@ -55,6 +55,7 @@ LABELS = {
     "CX_KPI_WITHOUT_EX_DRIVER": "CX KPI without EX driver",
     "DONE_WITHOUT_KPI_MOVEMENT": "Done without KPI movement",
     "OWNER_INACTIVE": "Owner inactive",
+    "KPI_OVERCLAIMED": "KPI overclaimed",
 }
 
 # (path, label, permission needed to see it)
@@ -65,6 +66,8 @@ NAVIGATION = (
     ("/org", "Org", Permission.read),
     ("/departments", "Departments", Permission.read),
     ("/flags", "Flags", Permission.read),
+    ("/decisions", "Decisions", Permission.decide),
+    ("/scenarios", "What if", Permission.read),
     ("/settings", "Settings", Permission.manage_portfolio),
     ("/transfer", "Import / export", Permission.manage_org),
 )
@@ -128,11 +131,15 @@ def can(actor: Actor | None, permission: str, **scope: Any) -> bool:
     return actor is not None and policy.allowed(actor, Permission(permission), **scope)
 
 
-def navigation(actor: Actor | None) -> list[tuple[str, str]]:
-    """The menu entries the actor may open."""
+def navigation(actor: Actor | None, pending: int | None = None) -> list[tuple[str, str]]:
+    """The menu entries the actor may open; Decisions with the `pending` count."""
     if actor is None:
         return []
-    return [(path, text) for path, text, needed in NAVIGATION if policy.allowed(actor, needed)]
+    return [
+        (path, f"{text} ({pending})" if path == "/decisions" and pending is not None else text)
+        for path, text, needed in NAVIGATION
+        if policy.allowed(actor, needed)
+    ]
 
 
 def render(
@@ -145,7 +152,7 @@ def render(
     flash = forms.read_flash(request)
     chrome = {
         "actor": actor,
-        "nav": navigation(actor),
+        "nav": navigation(actor, getattr(request.state, "pending_decisions", None)),
         "csrf_token": sessions.csrf_token(cookie, settings.secret_key) if cookie else "",
         "csrf_field": sessions.CSRF_FIELD,
         "flash": flash,

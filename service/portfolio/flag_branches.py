@@ -11,23 +11,35 @@ through a partial index, rather than a join of every initiative with its links.
 """
 
 from service.portfolio.payloads import FlagCode
-from service.portfolio.queries import ACTIVE, TODAY, totals_cte
+from service.portfolio.queries import ACTIVE, TODAY, outside_band, totals_cte
 
 # Spelled as a list (not `<> 'stopped'`) so that it is an index condition on status.
 NOT_STOPPED = "i.status IN ('proposed', 'approved', 'in_progress', 'on_hold', 'done')"
 COLUMNS = "entity_type, entity_id, sort_code, department_id, figure, threshold"
 # The settings travel as parameters, so the planner sees the real cut-off dates.
 BAND = "CAST(:band_max AS numeric)"
+BAND_MIN = "CAST(:band_min AS numeric)"
+# A skew's threshold is the end of the band the share is past: the ceiling, else the floor.
+OUT_OF_BAND = outside_band("b.client_share", BAND_MIN, BAND)
+BAND_END = f"CASE WHEN b.client_share > {BAND} THEN {BAND} ELSE {BAND_MIN} END"
 STALE_DAYS = "CAST(:stale_after_days AS integer)"
 NO_FIGURES = "NULL::numeric, NULL::numeric"
 
 
-def _source(line: bool) -> str:
-    """The initiatives `i` a branch looks at: all, or those owned in the reporting line."""
+# The initiatives the branches read: every one (False), those owned in the reporting line
+# (True: the `scope` CTE), or a relation with the initiative columns that stands for the
+# whole portfolio (its name: a scenario's overlaid initiatives).
+Scope = bool | str
+
+
+def _source(line: Scope) -> str:
+    """The initiatives `i` a branch looks at: all, the reporting line's, or a relation."""
+    if isinstance(line, str):
+        return f"{line} i"
     return "scope i" if line else "initiative i"
 
 
-def _initiatives(where: str, line: bool, extra_join: str = "", figures: str = "") -> str:
+def _initiatives(where: str, line: Scope, extra_join: str = "", figures: str = "") -> str:
     """A branch over the initiatives `i` matching `where`."""
     return f"""
 SELECT 'initiative', i.id, i.code::text, i.department_id, {figures or NO_FIGURES}
@@ -35,39 +47,39 @@ FROM {_source(line)}{extra_join}
 WHERE {where}"""
 
 
-def shares_cte(line: bool) -> str:
+def shares_cte(line: Scope) -> str:
     """Budget-weighted shares of the active initiatives: per department and in total."""
-    if not line:
+    if line is False:
         return totals_cte("shares", "budget", f"IN {ACTIVE}")
     return f"""
 shares AS (
     SELECT i.department_id, GROUPING(i.department_id) = 1 AS is_total,
         round(sum(i.budget_planned * i.client_share) / nullif(sum(i.budget_planned), 0), 4)
             AS client_share
-    FROM scope i
+    FROM {_source(line)}
     WHERE i.status IN {ACTIVE}
     GROUP BY GROUPING SETS ((i.department_id), ())
 )"""
 
 
-def _portfolio_skew(line: bool) -> str:
+def _portfolio_skew(line: Scope) -> str:
     return f"""
-SELECT 'portfolio', NULL::bigint, '', NULL::bigint, b.client_share, {BAND}
+SELECT 'portfolio', NULL::bigint, '', NULL::bigint, b.client_share, {BAND_END}
 FROM shares b
-WHERE b.is_total AND b.client_share > {BAND}"""
+WHERE b.is_total AND {OUT_OF_BAND}"""
 
 
-def _department_skew(line: bool) -> str:
+def _department_skew(line: Scope) -> str:
     return f"""
-SELECT 'department', d.id, d.code::text, d.id, b.client_share, {BAND}
+SELECT 'department', d.id, d.code::text, d.id, b.client_share, {BAND_END}
 FROM shares b JOIN department d ON d.id = b.department_id
-WHERE NOT b.is_total AND b.client_share > {BAND}"""
+WHERE NOT b.is_total AND {OUT_OF_BAND}"""
 
 
-def _department_uncovered(line: bool) -> str:
+def _department_uncovered(line: Scope) -> str:
     in_line = (
         " AND d.id IN (SELECT p.department_id FROM line l JOIN person p ON p.id = l.id)"
-        if line
+        if line is True
         else ""
     )
     return f"""
@@ -78,31 +90,31 @@ WHERE NOT EXISTS (
 ){in_line}"""
 
 
-def _missing_enabler(line: bool) -> str:
+def _missing_enabler(line: Scope) -> str:
     return _initiatives(
         f"i.status IN {ACTIVE} AND i.orientation = 'client_facing' AND i.enabler_count = 0",
         line,
     )
 
 
-def _no_user_need(line: bool) -> str:
+def _no_user_need(line: Scope) -> str:
     # Read from the partial index of blank needs, whatever the scope.
-    in_line = " AND i.id IN (SELECT id FROM scope)" if line else ""
+    in_line = " AND i.id IN (SELECT id FROM scope)" if line is True else ""
     return _initiatives(
         f"btrim(i.user_need) = '' AND {NOT_STOPPED} AND i.origin <> 'regulation'{in_line}",
-        False,
+        line if isinstance(line, str) else False,
     )
 
 
-def _tech_push(line: bool) -> str:
+def _tech_push(line: Scope) -> str:
     return _initiatives(f"i.origin = 'technology' AND {NOT_STOPPED}", line)
 
 
-def _no_kpi(line: bool) -> str:
+def _no_kpi(line: Scope) -> str:
     return _initiatives(f"i.status IN {ACTIVE} AND i.kpi_count = 0", line)
 
 
-def _silo_kpi(line: bool) -> str:
+def _silo_kpi(line: Scope) -> str:
     return _initiatives(
         f"i.status IN {ACTIVE} AND i.kpi_count > 0 AND i.shared_kpi_count = 0", line
     )
@@ -112,7 +124,7 @@ def _silo_kpi(line: bool) -> str:
 LAST_ACTIVITY = "coalesce(i.last_check_in_on, i.start_date, i.created_at::date)"
 
 
-def _stale_update(line: bool) -> str:
+def _stale_update(line: Scope) -> str:
     return _initiatives(
         f"i.status = 'in_progress' AND {LAST_ACTIVITY} < {TODAY} - {STALE_DAYS}",
         line,
@@ -120,12 +132,12 @@ def _stale_update(line: bool) -> str:
     )
 
 
-def _kpis(where: str, line: bool, extra_join: str = "", figures: str = "") -> str:
+def _kpis(where: str, line: Scope, extra_join: str = "", figures: str = "") -> str:
     """A branch over the KPIs `k` matching `where` (with owner_line: the line's KPIs)."""
     in_line = (
         " AND k.id IN (SELECT ik.kpi_id FROM initiative_kpi ik"
         " JOIN scope s ON s.id = ik.initiative_id)"
-        if line
+        if line is True
         else ""
     )
     return f"""
@@ -153,7 +165,7 @@ LAST_MEASURED = _as_of_today("k.last_measured_on", "m.measured_on")
 LAST_VALUE = _as_of_today("k.last_value", "m.value")
 
 
-def _kpi_unmeasured(line: bool) -> str:
+def _kpi_unmeasured(line: Scope) -> str:
     return _kpis(
         f"(lm.last IS NULL OR lm.last < {TODAY} - {WINDOW})",
         line,
@@ -162,7 +174,7 @@ def _kpi_unmeasured(line: bool) -> str:
     )
 
 
-def _cx_without_ex_driver(line: bool) -> str:
+def _cx_without_ex_driver(line: Scope) -> str:
     return _kpis(
         """k.perspective = 'customer' AND NOT EXISTS (
     SELECT 1 FROM kpi_driver dr JOIN kpi e ON e.id = dr.driver_kpi_id
@@ -172,7 +184,7 @@ def _cx_without_ex_driver(line: bool) -> str:
     )
 
 
-def done_unsure_cte(line: bool) -> str:
+def done_unsure_cte(line: Scope) -> str:
     """Done initiatives linked to a KPI measured after today: their stored `moved` figures
     count measurements today does not see yet, so they are judged on the measurements."""
     return f"""
@@ -220,7 +232,7 @@ done_moved AS (
 )"""
 
 
-def _done_without_movement(line: bool) -> str:
+def _done_without_movement(line: Scope) -> str:
     # From the stored figures, except for the initiatives they cannot judge as of today.
     stored = _initiatives(
         "i.status = 'done' AND i.kpi_count > 0 AND i.moved_kpi_count = 0"
@@ -235,11 +247,26 @@ def _done_without_movement(line: bool) -> str:
     return f"{stored}\nUNION ALL{measured}"
 
 
-def _owner_inactive(line: bool) -> str:
+def _owner_inactive(line: Scope) -> str:
     return _initiatives(
         f"i.status IN {ACTIVE} AND i.owner_id IN (SELECT p.id FROM person p WHERE NOT p.is_active)",
         line,
     )
+
+
+def _kpi_overclaimed(line: Scope) -> str:
+    # The summed weights the database keeps (migration 0009), over the whole portfolio
+    # whatever the reporting line; a scenario's relation sums its own links' weights.
+    if not isinstance(line, str):
+        return _kpis("k.claimed_weight > 1", line, figures="k.claimed_weight, 1::numeric")
+    claimed = f""" JOIN (
+    SELECT ik.kpi_id, sum(ik.weight) AS claimed
+    FROM initiative_kpi ik JOIN {_source(line)} ON i.id = ik.initiative_id
+    WHERE i.status IN {ACTIVE}
+    GROUP BY ik.kpi_id
+    HAVING sum(ik.weight) > 1
+) c ON c.kpi_id = k.id"""
+    return _kpis("true", line, extra_join=claimed, figures="c.claimed, 1::numeric")
 
 
 BRANCHES = {
@@ -256,6 +283,7 @@ BRANCHES = {
     FlagCode.CX_KPI_WITHOUT_EX_DRIVER: _cx_without_ex_driver,
     FlagCode.DONE_WITHOUT_KPI_MOVEMENT: _done_without_movement,
     FlagCode.OWNER_INACTIVE: _owner_inactive,
+    FlagCode.KPI_OVERCLAIMED: _kpi_overclaimed,
 }
 
 # The initiatives owned in the reporting line, whole rows: the branches read them directly.

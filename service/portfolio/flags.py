@@ -5,12 +5,16 @@ name, figure, threshold, detail); the branches are joined with UNION ALL, counte
 in one statement. Definitions, "today" being the injectable date:
 
 - PORTFOLIO_CLIENT_SKEW (high): the budget-weighted client-facing share of the active
-  initiatives, rounded to 4 places, is above band_max (equal is within the band).
+  initiatives, rounded to 4 places, is above band_max or below band_min (equal to either
+  end is within the band); the threshold is the end it is past.
 - DEPARTMENT_CLIENT_SKEW (medium): the same, per lead department.
 - DEPARTMENT_UNCOVERED (high): a department leads no active initiative (with owner_line:
   a department of someone in the line, with no active initiative owned in the line).
-- MISSING_ENABLER (high): an active client-facing initiative that no internal or hybrid
-  initiative (other than a stopped one) `enables`.
+- MISSING_ENABLER (high): an active client-facing initiative without a live internal
+  enabler: an internal or hybrid initiative (not itself) that is approved, in progress,
+  on hold or done, and `enables` it or that it `depends_on` (a proposed or stopped one
+  does not count). Read from initiative.enabler_count, kept by the database (migration
+  0009): the approval gate reads the same count.
 - NO_USER_NEED (medium): a non-stopped initiative whose origin is not regulation, with a
   blank user_need.
 - TECH_PUSH (medium): a non-stopped initiative whose origin is technology.
@@ -27,6 +31,9 @@ in one statement. Definitions, "today" being the injectable date:
   last one on or before the initiative's start_date, else the KPI's baseline_value. A KPI
   without both figures counts as not moved.
 - OWNER_INACTIVE (high): an active initiative whose owner is no longer active.
+- KPI_OVERCLAIMED (medium): a KPI whose links from active initiatives carry weights adding
+  up to more than 1 (figure: the sum; threshold: 1); with owner_line, the line's KPIs,
+  still summed over the whole portfolio.
 
 KPI flags carry the KPI's owning department; with owner_line they cover the KPIs linked to
 the line's initiatives. `department=` keeps the flags whose department_code matches.
@@ -64,6 +71,7 @@ SEVERITY: dict[FlagCode, Severity] = {
     FlagCode.CX_KPI_WITHOUT_EX_DRIVER: Severity.low,
     FlagCode.DONE_WITHOUT_KPI_MOVEMENT: Severity.medium,
     FlagCode.OWNER_INACTIVE: Severity.high,
+    FlagCode.KPI_OVERCLAIMED: Severity.medium,
 }
 RANK = {Severity.high: 0, Severity.medium: 1, Severity.low: 2}
 
@@ -152,6 +160,13 @@ def _number(value: Decimal | None) -> str:
     return "n/a" if value is None else f"{int(value)}"
 
 
+def _band_end(row: Any) -> str:
+    """The end of the band a skew is past: its ceiling, or its floor (too little client work)."""
+    if row.figure > row.threshold:
+        return f"band: at most {percent(row.threshold)}"
+    return f"below the band's floor: at least {percent(row.threshold)}"
+
+
 def message(row: Any) -> str:
     """The sentence a CDO reads for one flag row, with its figures."""
     code = FlagCode(row.code)
@@ -160,12 +175,17 @@ def message(row: Any) -> str:
         scope = f" of {row.name}'s reporting line" if row.name else ""
         return (
             f"Client-facing work is {percent(row.figure)} of the active budget{scope}"
-            f" (band: at most {percent(row.threshold)})."
+            f" ({_band_end(row)})."
         )
     if code is FlagCode.DEPARTMENT_CLIENT_SKEW:
         return (
             f"Client-facing work is {percent(row.figure)} of the active budget of {row.name}"
-            f" (band: at most {percent(row.threshold)})."
+            f" ({_band_end(row)})."
+        )
+    if code is FlagCode.KPI_OVERCLAIMED:
+        return (
+            f"{label} is claimed by active initiatives whose weights add up to"
+            f" {row.figure.normalize():f} (at most {_number(row.threshold)})."
         )
     if code is FlagCode.STALE_UPDATE:
         days, limit = _number(row.figure), _number(row.threshold)

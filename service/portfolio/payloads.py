@@ -36,6 +36,7 @@ class FlagCode(StrEnum):
     CX_KPI_WITHOUT_EX_DRIVER = "CX_KPI_WITHOUT_EX_DRIVER"
     DONE_WITHOUT_KPI_MOVEMENT = "DONE_WITHOUT_KPI_MOVEMENT"
     OWNER_INACTIVE = "OWNER_INACTIVE"
+    KPI_OVERCLAIMED = "KPI_OVERCLAIMED"
 
 
 class DepartmentBalance(BaseModel):
@@ -43,6 +44,7 @@ class DepartmentBalance(BaseModel):
     client_share: Share | None
     total_weight: Decimal
     initiative_count: int
+    within_band: bool | None = Field(description="band_min <= client_share <= band_max.")
 
 
 class BalancePublic(BaseModel):
@@ -54,8 +56,9 @@ class BalancePublic(BaseModel):
     internal_share: Share | None
     total_weight: Decimal
     initiative_count: int
+    band_min: Share
     band_max: Share
-    within_band: bool | None
+    within_band: bool | None = Field(description="band_min <= client_share <= band_max.")
     departments: list[DepartmentBalance]
 
 
@@ -156,6 +159,14 @@ class PersonPortfolioPublic(BaseModel):
 class PortfolioSettingUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    band_min: Decimal | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        max_digits=5,
+        decimal_places=4,
+        description="Lowest acceptable client-facing share (0..1, at most band_max).",
+    )
     band_max: Decimal | None = Field(
         default=None,
         ge=0,
@@ -167,13 +178,24 @@ class PortfolioSettingUpdate(BaseModel):
     stale_after_days: int | None = Field(
         default=None, ge=1, le=3650, description="Days without check-in before STALE_UPDATE."
     )
+    budget_tolerance: Decimal | None = Field(
+        default=None,
+        ge=0,
+        le=9,
+        max_digits=5,
+        decimal_places=4,
+        description="How far (0.10: +10%) a department head may raise a planned budget"
+        " before the raise goes to the CDO office as a change request.",
+    )
 
 
 class PortfolioSettingPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+    band_min: Share
     band_max: Share
     stale_after_days: int
+    budget_tolerance: Share
     updated_at: datetime
     version: int
 
@@ -187,7 +209,11 @@ class SnapshotPublic(BaseModel):
     total_weight: Decimal
     initiative_count: int
     alignment_score: Share | None
-    flag_counts: dict[str, int]
+    flag_counts: dict[str, int] = Field(
+        description="Flags raised per code: every code for a snapshot taken that day; for a"
+        " backfilled month, only the codes its history can tell (the two skews and"
+        " DEPARTMENT_UNCOVERED), the others absent."
+    )
     departments: list[dict[str, Any]]
     created_at: datetime
     updated_at: datetime

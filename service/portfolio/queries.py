@@ -30,6 +30,12 @@ WEIGHTS = {
 }
 
 
+def outside_band(share: str, band_min: str, band_max: str) -> str:
+    """SQL: true when `share` is below the band's floor or above its ceiling (on either
+    end is within the band), null when the share is null. The one place the band is read."""
+    return f"({share} < {band_min} OR {share} > {band_max})"
+
+
 def with_line(owner_line: bool, *ctes: str) -> str:
     """A WITH RECURSIVE clause holding the reporting line (when filtered) and `ctes`."""
     parts = ([LINE_CTE] if owner_line else []) + list(ctes)
@@ -52,7 +58,7 @@ def balance(weight: str, *, department: bool, owner_line: bool) -> str:
     """
     if not department and not owner_line:
         totals = totals_cte("totals", weight, "= ANY(CAST(:statuses AS text[]))")
-        return _balance_sql(totals, owner_line=False)
+        return balance_of_totals(totals, owner_line=False)
     restrict = (
         " AND i.department_id = (SELECT id FROM department WHERE code = :department)"
         if department
@@ -69,7 +75,7 @@ totals AS (
     WHERE i.status = ANY(CAST(:statuses AS text[])){restrict}
     GROUP BY GROUPING SETS ((i.department_id), ())
 )"""
-    return _balance_sql(totals, owner_line=owner_line)
+    return balance_of_totals(totals, owner_line=owner_line)
 
 
 def totals_cte(name: str, weight: str, statuses: str) -> str:
@@ -88,12 +94,15 @@ def totals_cte(name: str, weight: str, statuses: str) -> str:
 )"""
 
 
-def _balance_sql(totals: str, *, owner_line: bool) -> str:
+def balance_of_totals(totals: str, *, owner_line: bool) -> str:
+    """The balance rows (portfolio total first, then per department) of a `totals` CTE."""
     return f"""
 {with_line(owner_line, totals)}
 SELECT t.is_total, d.code AS department_code, t.total_weight, t.initiative_count,
-    t.client_share, (SELECT band_max FROM portfolio_setting WHERE id = 1) AS band_max
+    t.client_share, st.band_min, st.band_max,
+    NOT {outside_band("t.client_share", "st.band_min", "st.band_max")} AS within_band
 FROM totals t LEFT JOIN department d ON d.id = t.department_id
+LEFT JOIN (SELECT band_min, band_max FROM portfolio_setting WHERE id = 1) st ON true
 ORDER BY t.is_total DESC, d.code
 """
 
@@ -107,10 +116,9 @@ SELECT
 """
 
 
-def alignment() -> str:
-    """Alignment score, matrix, orphan KPIs and active initiatives without KPI, as JSON."""
-    return f"""
-WITH act AS (
+# The alignment figures of the active portfolio: the dashboard and the snapshots read them.
+ALIGNMENT_FIGURES = f"""
+act AS (
     SELECT i.id, i.budget_planned, i.shared_kpi_count > 0 AS aligned, i.kpi_count > 0 AS has_kpi
     FROM initiative i
     WHERE i.status IN {ACTIVE}
@@ -122,7 +130,14 @@ figures AS (
         coalesce(sum(budget_planned) FILTER (WHERE aligned), 0) AS aligned_weight,
         array_agg(id) FILTER (WHERE NOT has_kpi) AS bare
     FROM act
-),
+)"""
+ALIGNMENT_SCORE = "round(f.aligned_weight / nullif(f.total_weight, 0), 4)"
+
+
+def alignment() -> str:
+    """Alignment score, matrix, orphan KPIs and active initiatives without KPI, as JSON."""
+    return f"""
+WITH {ALIGNMENT_FIGURES},
 accountable AS (
     SELECT kd.department_id, k.id AS kpi_id, k.code AS kpi_code,
         kd.position = min(kd.position) OVER (PARTITION BY kd.kpi_id) AS is_owner,
@@ -130,7 +145,7 @@ accountable AS (
     FROM kpi_department kd JOIN kpi k ON k.id = kd.kpi_id
 )
 SELECT f.initiative_count, f.aligned_count, f.total_weight, f.aligned_weight,
-    round(f.aligned_weight / nullif(f.total_weight, 0), 4) AS alignment_score,
+    {ALIGNMENT_SCORE} AS alignment_score,
     (SELECT coalesce(jsonb_agg(m ORDER BY m.department_code), '[]') FROM (
         SELECT d.id AS department_id, d.code AS department_code, d.name AS department_name,
             coalesce(jsonb_agg(jsonb_build_object(
@@ -187,14 +202,8 @@ LIMIT :limit
 
 
 def alignment_score() -> str:
-    """Only the alignment score of the active portfolio (for snapshots)."""
-    return f"""
-SELECT round(
-    coalesce(sum(i.budget_planned) FILTER (WHERE i.shared_kpi_count > 0), 0)
-    / nullif(sum(i.budget_planned), 0), 4) AS alignment_score
-FROM initiative i
-WHERE i.status IN {ACTIVE}
-"""
+    """Only the alignment score of the active portfolio (for snapshots), as alignment()."""
+    return f"WITH {ALIGNMENT_FIGURES}\nSELECT {ALIGNMENT_SCORE} AS alignment_score FROM figures f"
 
 
 UPSERT_SNAPSHOT = f"""
@@ -215,9 +224,21 @@ RETURNING s.id, (s.xmax = 0) AS inserted
 """
 
 
-# History, approximated from the dates: an initiative counts as active at the end of a
-# month when it had started by then, is not a mere proposal, and — when done or stopped —
-# had not yet reached its target date (or its last change, without a target date).
+# History, approximated from the dates, with live's definition of active. An initiative
+# active today (approved, in progress, on hold) counts at the end of a month from its start
+# date; when it has none, or starts after the last month end (approved ahead of its start,
+# which live counts too), from the last month end: so the last month counts what live
+# counts. A done or stopped one counts from its start until its target date (or its last
+# change, without a target date); a proposal never counts.
+LAST_MONTH_END = f"(date_trunc('month', {TODAY}) - interval '1 day')::date"
+BACKFILL_ACTIVE = f"""(
+    i.status IN {ACTIVE} AND least(i.start_date, {LAST_MONTH_END}) <= e.as_of
+    OR i.status IN ('done', 'stopped') AND i.start_date <= e.as_of
+        AND coalesce(i.target_date, i.updated_at::date) >= e.as_of
+)"""
+# The flags a month end can be judged on: those that follow from the balance. The others
+# read links, check-ins, measurements or people as they are today, which have no history:
+# their counts are left out of a backfilled snapshot (absent, not 0).
 BACKFILL_SNAPSHOTS = f"""
 WITH ends AS (
     SELECT (date_trunc('month', {TODAY}) - make_interval(months => g) - interval '1 day')::date
@@ -228,10 +249,7 @@ at AS (
     SELECT e.as_of, i.department_id, i.budget_planned AS w, i.client_share,
         i.shared_kpi_count > 0 AS aligned
     FROM ends e
-    JOIN initiative i ON i.start_date <= e.as_of
-    WHERE i.status <> 'proposed'
-        AND (i.status IN {ACTIVE}
-             OR coalesce(i.target_date, i.updated_at::date) >= e.as_of)
+    JOIN initiative i ON {BACKFILL_ACTIVE}
 ),
 per_department AS (
     SELECT a.as_of, d.code AS department_code, count(*) AS n,
@@ -251,9 +269,11 @@ figures AS (
     SELECT e.as_of, m.client_share, coalesce(m.total_weight, 0) AS total_weight,
         coalesce(m.n, 0) AS initiative_count, m.alignment_score,
         jsonb_build_object(
-            'PORTFOLIO_CLIENT_SKEW', coalesce((m.client_share > st.band_max)::int, 0),
+            'PORTFOLIO_CLIENT_SKEW', coalesce(
+                ({outside_band("m.client_share", "st.band_min", "st.band_max")})::int, 0),
             'DEPARTMENT_CLIENT_SKEW', (SELECT count(*) FROM per_department pd
-                WHERE pd.as_of = e.as_of AND pd.client_share > st.band_max),
+                WHERE pd.as_of = e.as_of
+                    AND {outside_band("pd.client_share", "st.band_min", "st.band_max")}),
             'DEPARTMENT_UNCOVERED', (SELECT count(*) FROM department)
                 - (SELECT count(*) FROM per_department pd WHERE pd.as_of = e.as_of)
         ) AS flag_counts,
@@ -264,7 +284,7 @@ figures AS (
             FROM per_department pd WHERE pd.as_of = e.as_of) AS departments
     FROM ends e
     LEFT JOIN per_month m ON m.as_of = e.as_of
-    CROSS JOIN (SELECT band_max FROM portfolio_setting WHERE id = 1) st
+    CROSS JOIN (SELECT band_min, band_max FROM portfolio_setting WHERE id = 1) st
 )
 INSERT INTO portfolio_snapshot AS s (taken_on, client_share, total_weight, initiative_count,
     alignment_score, flag_counts, departments)

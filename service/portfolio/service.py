@@ -102,14 +102,16 @@ def balance_of(weight: Weight, statuses: list[str], rows: Sequence[Any]) -> Bala
         internal_share=None if share is None else 1 - share,
         total_weight=total.total_weight,
         initiative_count=total.initiative_count,
+        band_min=total.band_min,
         band_max=total.band_max,
-        within_band=None if share is None else share <= total.band_max,
+        within_band=total.within_band,
         departments=[
             DepartmentBalance(
                 department_code=row.department_code,
                 client_share=row.client_share,
                 total_weight=row.total_weight,
                 initiative_count=row.initiative_count,
+                within_band=row.within_band,
             )
             for row in per_department
         ],
@@ -177,6 +179,7 @@ async def _flags(
         "department": department,
         "owner_line": owner_line,
         "today": today,
+        "band_min": setting.band_min,
         "band_max": setting.band_max,
         "stale_after_days": setting.stale_after_days,
         "after_rank": after[0],
@@ -254,6 +257,16 @@ async def get_settings(session: AsyncSession) -> PortfolioSetting:
     return setting
 
 
+def _check_band(band_min: Decimal, band_max: Decimal) -> None:
+    """Refuse (422 on band_min) a floor above the ceiling."""
+    if band_min > band_max:
+        raise ValidationFailed(
+            f"band_min: the band's floor ({band_min}) is above its ceiling ({band_max}).",
+            code="band_order",
+            field="band_min",
+        )
+
+
 async def update_settings(
     session: AsyncSession,
     actor: Actor,
@@ -266,9 +279,12 @@ async def update_settings(
     await get_settings(session)
     setting = await crud.get_for_update(session, PortfolioSetting, 1, expected_version)
     changes = data.model_dump(exclude_unset=True)
-    for field in ("band_max", "stale_after_days"):
+    for field in ("band_min", "band_max", "stale_after_days", "budget_tolerance"):
         if field in changes and changes[field] is None:
             raise ValidationFailed(f"{field}: a value is required.", field=field)
+    _check_band(
+        changes.get("band_min", setting.band_min), changes.get("band_max", setting.band_max)
+    )
     changed = apply_changes(setting, changes)
     await audit.record_changes(session, actor, "portfolio_setting", setting, changed)
     return setting

@@ -23,13 +23,16 @@ async def take_snapshot(
 ) -> tuple[PortfolioSnapshot, bool]:
     """Store today's balance, flag counts and alignment score; True when newly created.
 
-    One snapshot per day: taking it again the same day replaces the figures (CDO office).
+    The figures come from the functions the live dashboard calls (the balance, every flag
+    code's count, the alignment score), so today's snapshot equals the dashboard. One
+    snapshot per day: taking it again the same day replaces the figures (CDO office).
     """
     policy.require(actor, Permission.manage_portfolio)
     balance = await analytics.compute_balance(session)
     flags = await analytics.list_flags(session, today=today, limit=0)
     score = (await session.execute(text(queries.alignment_score()))).scalar_one()
-    wire = balance.model_dump(mode="json")
+    # Stored per department as the monthly history stores them.
+    wire = balance.model_dump(mode="json", exclude={"departments": {"__all__": {"within_band"}}})
     params = {
         "today": today,
         "client_share": balance.client_share,
@@ -95,8 +98,10 @@ async def backfill_snapshots(
 ) -> int:
     """Write one snapshot "as of" the end of each of the past `months` months.
 
-    The history is approximated from the dates (see queries.BACKFILL_SNAPSHOTS); only the
-    flags that follow from the balance are counted (the skews and uncovered departments).
+    The history is approximated from the dates, with live's definition of active (see
+    queries.BACKFILL_SNAPSHOTS). Only the flags that follow from the balance are counted
+    (PORTFOLIO_CLIENT_SKEW, DEPARTMENT_CLIENT_SKEW, DEPARTMENT_UNCOVERED); the other codes
+    need a past state the database does not keep, so they are absent from the snapshot.
     """
     policy.require(actor, Permission.manage_portfolio)
     params = {"months": months, "today": today}

@@ -14,9 +14,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.actor import Actor
-from service.transfer import writes
+from service.transfer import rationales, writes
 from service.transfer.children import (
     INITIATIVE_KPIS,
+    INITIATIVE_KPIS_EXPLAINED,
     INITIATIVE_LINKS,
     KPI_DEPARTMENTS,
     KPI_DRIVERS,
@@ -183,7 +184,11 @@ async def _initiative_lists(writer: Writer, entity: Entity, sheet: Sheet | None)
         return
     if "kpi_links" in sheet.present:
         links = [(owner, code, weight) for owner, (code, weight), _ in _listed(sheet, "kpi_links")]
-        await writer.children(entity, INITIATIVE_KPIS, links)
+        if rationales.COLUMN in sheet.present:
+            explained = await asyncio.to_thread(rationales.explained, writer.plan, links)
+            await writer.children(entity, INITIATIVE_KPIS_EXPLAINED, explained)
+        else:
+            await writer.children(entity, INITIATIVE_KPIS, links)
     kinds: list[str] = [kind for kind in ("enables", "depends_on") if kind in sheet.present]
     if kinds:
         items = [(owner, kind, code) for kind in kinds for owner, code, _ in _listed(sheet, kind)]

@@ -251,5 +251,50 @@ def weighted_codes(item: Reader, weight: Reader) -> Reader:
     return read
 
 
+def explained_codes(item: Reader, note: Reader) -> Reader:
+    """`CODE: text` items separated by `|` (e.g. `NPS: Faster answers.|CHURN: Fewer calls.`).
+
+    A `|` inside the text is written `\\|` and a backslash before one `\\\\` (as the export
+    writes them).
+    """
+
+    def read(raw: Any, decimal_comma: bool) -> list[tuple[str, str]]:
+        values: list[tuple[str, str]] = []
+        for part in _escaped_parts(as_text(raw)):
+            name, separator, given = part.partition(": ")
+            if not separator:
+                message = f"'{part}' is not 'CODE: text' (a code, a colon, a space, the text)."
+                raise CellError(message, "invalid_list_item")
+            value = item(name, decimal_comma)
+            if value in (seen for seen, _ in values):
+                raise CellError(f"'{value}' is listed twice.", "duplicate_in_list")
+            try:
+                values.append((value, note(given.strip(), decimal_comma)))
+            except CellError as exc:
+                raise CellError(f"Text of {value}: {exc.message}", exc.code) from None
+        return values
+
+    return read
+
+
+def _escaped_parts(text: str) -> list[str]:
+    """The `|`-separated parts of `text`, where `\\|` and `\\\\` stand for `|` and `\\`."""
+    parts: list[str] = []
+    current: list[str] = []
+    characters = iter(text)
+    for character in characters:
+        if character == "\\":
+            following = next(characters, "")
+            escaped = following in ("\\", LIST_SEPARATOR)
+            current.append(following if escaped else character + following)
+        elif character == LIST_SEPARATOR:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(character)
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
+
+
 def _parts(raw: Any) -> list[str]:
     return [part.strip() for part in as_text(raw).split(LIST_SEPARATOR) if part.strip()]

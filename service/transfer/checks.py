@@ -8,21 +8,16 @@ constant number of queries whatever the file's size: each loads the keys it need
 import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema.enums import TRANSITIONS, InitiativeStatus, Orientation
+from service.initiatives import rules
+from service.transfer import kpi_checks
 from service.transfer.plan import Plan, Problems, Row, Sheet
 from service.transfer.writes import array_literal
 
-CLIENT_SHARE = {
-    Orientation.client_facing: Decimal("1"),
-    Orientation.internal: Decimal("0"),
-    Orientation.hybrid: Decimal("0.5"),
-}
 # Table a reference column points at -> the sheet holding those rows.
 SHEET_OF = {
     "department": "departments",
@@ -78,6 +73,7 @@ async def check_against_database(session: AsyncSession, plan: Plan, problems: Pr
     wanted = await asyncio.to_thread(_wanted, plan)
     known = await _load(session, plan, wanted)
     await asyncio.to_thread(_check_all, plan, known, problems)
+    await kpi_checks.check(session, plan, problems)
 
 
 def _check_all(plan: Plan, known: Known, problems: Problems) -> None:
@@ -214,7 +210,7 @@ def _cycles(edges: dict[str, str], starts: list[str]) -> Iterator[list[str]]:
 
 
 def _check_initiatives(plan: Plan, known: Known, problems: Problems) -> None:
-    """Client share by orientation, lessons learned when stopped, dates, status moves."""
+    """The initiative rules (service/initiatives/rules.py) on every row, as stored after it."""
     sheet = plan.sheet("initiatives")
     if sheet is None or not sheet.usable:
         return
@@ -235,49 +231,13 @@ def _check_initiative(sheet: Sheet, row: Row, existing: Any, problems: Problems)
     orientation = row.values.get("orientation")
     if orientation is None:
         return
-    row.values["client_share"] = _client_share(sheet, row, orientation, existing, problems)
-    status = final("status")
-    if status == InitiativeStatus.stopped and not (final("lessons_learned") or "").strip():
-        column = "lessons_learned" if "lessons_learned" in sheet.present else "status"
-        message = "A stopped initiative needs lessons learned: say what the attempt taught."
-        problems.add("initiatives", row.number, column, message, "lessons_learned_required")
-    start, target = final("start_date"), final("target_date")
-    if start is not None and target is not None and target < start:
-        message = f"target_date {target} is before start_date {start}."
-        problems.add("initiatives", row.number, "target_date", message, "target_before_start")
-    if existing is not None and status is not None and status != existing.status:
-        current = InitiativeStatus(existing.status)
-        if status not in TRANSITIONS[current]:
-            allowed = ", ".join(s for s in InitiativeStatus if s in TRANSITIONS[current]) or "none"
-            message = (
-                f"{existing.code} is {current} in the database and cannot move to {status}"
-                f" (allowed from {current}: {allowed})."
-            )
-            problems.add("initiatives", row.number, "status", message, "invalid_transition")
-
-
-def _client_share(
-    sheet: Sheet, row: Row, orientation: str, existing: Any, problems: Problems
-) -> Decimal | None:
-    """The share to store: fixed unless hybrid; a hybrid keeps its stored share if blank."""
-    given = row.values.get("client_share")
-    fixed = CLIENT_SHARE[Orientation(orientation)]
-    if orientation != Orientation.hybrid:
-        if given is not None and given != fixed:
-            message = (
-                f"client_share is {fixed} for {_article(orientation)} {orientation}"
-                " initiative; only a hybrid initiative takes a share between 0 and 1."
-            )
-            problems.add(
-                "initiatives", row.number, "client_share", message, "client_share_not_settable"
-            )
-        return fixed
-    if given is not None:
-        return Decimal(given)
-    if existing is not None and existing.orientation == Orientation.hybrid:
-        return Decimal(existing.client_share)
-    return fixed
-
-
-def _article(word: str) -> str:
-    return "an" if word[0] in "aeiou" else "a"
+    keep = existing.client_share if existing and existing.orientation == orientation else None
+    share, breach = rules.client_share(orientation, row.values.get("client_share"), keep=keep)
+    row.values["client_share"] = share
+    breaches = [breach] if breach else []
+    breaches += rules.check(final, current_status=existing.status if existing else None)
+    for found in breaches:
+        column = found.field
+        if column not in sheet.present and found.code == "lessons_learned_required":
+            column = "status"
+        problems.add("initiatives", row.number, column, found.message, found.code)

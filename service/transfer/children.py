@@ -112,6 +112,20 @@ INITIATIVE_KPIS = Child(
     defaults=(("rationale", "''"),),
 )
 
+# The same, when the file also says why each KPI moves (`kpi_rationales`).
+INITIATIVE_KPIS_EXPLAINED = Child(
+    table="initiative_kpi",
+    owner="initiative_id",
+    owner_table="initiative",
+    item=(("owner", "text"), ("kpi_code", "text"), ("weight", "numeric"), ("rationale", "text")),
+    desired=(
+        "SELECT i.id AS initiative_id, k.id AS kpi_id, item.weight, item.rationale FROM item"
+        " JOIN initiative i ON i.code = item.owner JOIN kpi k ON k.code = item.kpi_code"
+    ),
+    match=("kpi_id",),
+    values=("weight", "rationale"),
+)
+
 INITIATIVE_LINKS = Child(
     table="initiative_link",
     owner="from_id",

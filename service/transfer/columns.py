@@ -6,8 +6,9 @@ same order, are what the export writes and what the templates show.
 
 Lists use `|`: `kpis.department_codes` (`hr|it`, the first is the owner),
 `kpis.driver_codes` (KPIs that drive this one), `initiatives.kpi_links`
-(`NPS:0.5|CHURN:0.3`, code and weight), `initiatives.enables` and `initiatives.depends_on`
-(initiative codes).
+(`NPS:0.5|CHURN:0.3`, code and weight), `initiatives.kpi_rationales` (why each linked KPI
+moves: `NPS: Faster answers.|CHURN: Fewer calls.`), `initiatives.enables` and
+`initiatives.depends_on` (initiative codes).
 """
 
 from dataclasses import dataclass, field
@@ -207,10 +208,16 @@ INITIATIVES = Entity(
             "budget_planned", MONEY, default=Decimal("0"), kind="money", target="budget_planned"
         ),
         Column("kpi_links", cells.weighted_codes(KPI_CODE, SHARE), default=[], kind="list"),
+        Column(
+            "kpi_rationales",
+            cells.explained_codes(KPI_CODE, cells.text(NOTE_MAX)),
+            default=[],
+            kind="list",
+        ),
         Column("enables", cells.code_list(INITIATIVE_CODE), default=[], kind="list"),
         Column("depends_on", cells.code_list(INITIATIVE_CODE), default=[], kind="list"),
     ),
-    deferred=("kpi_links", "enables", "depends_on"),
+    deferred=("kpi_links", "kpi_rationales", "enables", "depends_on"),
 )
 
 MEASUREMENTS = Entity(

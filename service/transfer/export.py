@@ -74,6 +74,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             ("internal_share", "number"),
             ("total_weight", "money"),
             ("initiative_count", "integer"),
+            ("band_min", "number"),
             ("band_max", "number"),
             ("within_band", "boolean"),
         ),
@@ -137,12 +138,12 @@ async def _balance(session: AsyncSession) -> list[Sequence[Any]]:
             balance.internal_share,
             balance.total_weight,
             balance.initiative_count,
+            balance.band_min,
             balance.band_max,
             balance.within_band,
         )
     ]
     for d in balance.departments:
-        within = None if d.client_share is None else d.client_share <= balance.band_max
         share = d.client_share
         rows.append(
             (
@@ -152,8 +153,9 @@ async def _balance(session: AsyncSession) -> list[Sequence[Any]]:
                 None if share is None else 1 - share,
                 d.total_weight,
                 d.initiative_count,
+                balance.band_min,
                 balance.band_max,
-                within,
+                d.within_band,
             )
         )
     return rows

@@ -42,7 +42,12 @@ ORDER BY k.code COLLATE "C"
 WITH kpi_links AS (
     SELECT ik.initiative_id,
            string_agg(k.code || ':' || CAST(trim_scale(ik.weight) AS text), '|'
-                      ORDER BY k.code COLLATE "C") AS links
+                      ORDER BY k.code COLLATE "C") AS links,
+           -- `|` and `\\` in a rationale escaped as the import reads them (cells.explained_codes)
+           string_agg(k.code || ': '
+                      || replace(replace(ik.rationale, '\\', '\\\\'), '|', '\\|'), '|'
+                      ORDER BY k.code COLLATE "C") FILTER (WHERE ik.rationale <> '')
+               AS rationales
     FROM initiative_kpi ik JOIN kpi k ON k.id = ik.kpi_id
     GROUP BY ik.initiative_id
 ), links AS (
@@ -59,6 +64,7 @@ SELECT i.code, i.title, i.description, d.code AS department_code, o.email AS own
        i.user_need, i.target_users, i.is_experiment, i.hypothesis, i.lessons_learned,
        i.start_date, i.target_date, i.budget_planned,
        coalesce(kpi_links.links, '') AS kpi_links,
+       coalesce(kpi_links.rationales, '') AS kpi_rationales,
        coalesce(links.enables, '') AS enables,
        coalesce(links.depends_on, '') AS depends_on
 FROM initiative i

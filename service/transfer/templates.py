@@ -54,6 +54,7 @@ EXAMPLES: dict[str, Sequence[Any]] = {
         date(2026, 9, 30),
         Decimal("120000.00"),
         "ENPS:1",
+        "ENPS: Employees who see a way to grow inside recommend the company.",
         "",
         "",
     ),

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.transfer import checks
+from service.transfer import checks, rationales
 from service.transfer.cells import CellError, is_blank
 from service.transfer.payloads import ImportProblem
 from service.transfer.plan import Plan, Problems, Row, Sheet, describe_key
@@ -121,6 +121,7 @@ async def validate(
     """
     problems = Problems(found)
     plan = await asyncio.to_thread(read_sheets, raw_sheets, problems)
+    await asyncio.to_thread(rationales.check, plan, problems)
     if plan.row_count() == 0 and not problems.items:
         problems.add(None, None, None, "The file holds no rows to import.", "no_rows")
     if plan.sheets:

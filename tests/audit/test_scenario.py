@@ -67,12 +67,14 @@ async def test_the_trail_of_a_scripted_scenario(
         "orientation": "internal",
         "department_id": ops["id"],
         "owner_id": owner_id,
+        "user_need": "Planners learn of stock-outs from customers.",
     }
     initiative = (await call("head@example.com", "POST", "/initiatives", body)).json()
     at = f"/initiatives/{initiative['id']}"
     await call("head@example.com", "PUT", f"{at}/kpis/{kpi['id']}", {"weight": "0.5"})
     await call("head@example.com", "PATCH", at, {"title": "Track and trace"}, **{"If-Match": '"1"'})
-    await call("head@example.com", "PATCH", at, {"status": "approved"}, **{"If-Match": '"2"'})
+    # Only the CDO office approves (a head's approval would be a change request).
+    await call("cdo@example.com", "PATCH", at, {"status": "approved"}, **{"If-Match": '"2"'})
     checkin = {
         "percent_complete": 10,
         "health": "green",
@@ -150,7 +152,7 @@ async def test_the_trail_of_a_scripted_scenario(
         ),
         (
             "step-7",
-            head_id,
+            cdo_id,
             "transition",
             "initiative",
             None,

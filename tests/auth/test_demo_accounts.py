@@ -12,7 +12,7 @@ from schema import Account, ApiToken, Department, Initiative
 from service.actor import Role
 from service.auth.commands import print_demo_logins
 from service.auth.demo_accounts import DEMO_PASSWORD, DemoLogin, ensure_demo_accounts
-from service.demo.builder import load_company
+from service.demo.loader import load_company
 from tests.auth.helpers import bearer
 
 # The shape of a BI token as `create_token` makes it.

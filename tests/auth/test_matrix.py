@@ -39,6 +39,7 @@ class Case:
     json: Any = None
     if_match: bool = False
     files: dict[str, Any] | None = None
+    query: Params | None = None  # query string parameters
 
 
 def _ids(**names: str) -> Callable[[World, str], dict[str, Any]]:
@@ -51,6 +52,11 @@ def _own(world: World, actor: str) -> dict[str, Any]:
 
 INITIATIVE = _ids(initiative_id="own")
 KPI = _ids(kpi_id="kpi_own")
+REQUEST = _ids(request_id="change_request")
+REQUESTER = frozenset({"head_own"})  # the head who asked withdraws
+SCENARIO = _ids(scenario_id="scenario")
+SAVERS = frozenset({"cdo", "head_own", "head_other"})  # CDO office and department heads
+SAVER = frozenset({"cdo", "head_own"})  # the CDO office and the head who saved it
 READ = Case(READERS, 200)
 
 V = "/api/v1"
@@ -128,6 +134,21 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", f"{V}/initiatives/{{initiative_id}}/updates"): Case(
         CHECK_IN, 201, INITIATIVE, {"percent_complete": 10, "health": "green", "summary": "Go"}
     ),
+    # Change requests: everyone reads, the CDO office decides, the requester withdraws.
+    ("GET", f"{V}/change-requests"): READ,
+    ("GET", f"{V}/change-requests/{{request_id}}"): Case(READERS, 200, REQUEST),
+    ("POST", f"{V}/change-requests/{{request_id}}/decision"): Case(
+        CDO, 200, REQUEST, {"decision": "reject", "comment": "Not now."}
+    ),
+    ("DELETE", f"{V}/change-requests/{{request_id}}"): Case(REQUESTER, 200, REQUEST),
+    # Scenarios: everyone reads (a BI token sends no POST), heads save, the CDO office applies.
+    ("POST", f"{V}/scenarios/evaluate"): Case(SELF_SERVICE, 200, json="scenario_moves"),
+    ("POST", f"{V}/scenarios"): Case(SAVERS, 201, json="new_scenario"),
+    ("GET", f"{V}/scenarios"): READ,
+    ("GET", f"{V}/scenarios/compare"): Case(READERS, 200, query=_ids(a="scenario", b="scenario")),
+    ("GET", f"{V}/scenarios/{{scenario_id}}"): Case(READERS, 200, SCENARIO),
+    ("DELETE", f"{V}/scenarios/{{scenario_id}}"): Case(SAVER, 204, SCENARIO),
+    ("POST", f"{V}/scenarios/{{scenario_id}}/apply"): Case(CDO, 200, SCENARIO),
     # KPI definitions: the CDO office; measurements: the accountable department too.
     ("GET", f"{V}/kpis"): READ,
     ("POST", f"{V}/kpis"): Case(CDO, 201, json="new_kpi"),
@@ -184,6 +205,11 @@ def _bodies(world: World) -> dict[str, Any]:
             "department_ids": [world.ids["marketing"]],
         },
         "new_driver": {"driver_kpi_id": world.ids["kpi_other"]},
+        "scenario_moves": {"moves": [{"initiative_id": world.ids["own"], "budget_planned": "5"}]},
+        "new_scenario": {
+            "name": "Trim",
+            "moves": [{"initiative_id": world.ids["own"], "budget_planned": "5"}],
+        },
     }
 
 
@@ -243,6 +269,8 @@ def _request(world: World, key: tuple[str, str], case: Case, actor: str) -> dict
         kwargs["json"] = case.json
     if case.files is not None:
         kwargs["files"] = case.files
+    if case.query is not None:
+        kwargs["params"] = case.query(world, actor) if callable(case.query) else case.query
     return {"method": method, "path": template.format(**params), **kwargs}
 
 
@@ -292,6 +320,11 @@ MUTATIONS: dict[str, tuple[frozenset[str], str, Callable[[World], dict[str, Any]
         "mutation($id: ID!) { transitionInitiative(id: $id, expectedVersion: 1,"
         " status: approved) { id } }",
         lambda w: {"id": encode_id("Initiative", w.ids["own"])},
+    ),
+    "decideChangeRequest": (
+        CDO,
+        "mutation($id: ID!) { decideChangeRequest(id: $id, decision: reject) { id } }",
+        lambda w: {"id": encode_id("ChangeRequest", w.ids["change_request"])},
     ),
     "linkInitiativeKpi": (
         EDIT,

@@ -34,6 +34,11 @@ EXPECTED = {
     # HR_HEAD owns the marketing initiative; the viewer owning one still only reads.
     Permission.post_checkin: (CDO, MARKETING_HEAD, HR_HEAD, CONTRIBUTOR),
     Permission.record_measurement: (CDO, MARKETING_HEAD),
+    # Approvals and change requests: the CDO office decides.
+    Permission.decide: (CDO,),
+    # Scenarios: the CDO office and every department head save them.
+    Permission.save_scenario: (CDO, MARKETING_HEAD, HR_HEAD),
+    Permission.manage_scenarios: (CDO,),
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema import ApiToken
+from schema import ApiToken, ChangeRequest, Scenario
 from service.auth import tokens
 from tests.factories import (
     link_initiatives,
@@ -129,6 +129,22 @@ async def build_world(session: AsyncSession) -> World:
     await _account(session, world, "bi_reader", "bi_reader")
     login = await make_account(session, "viewer", with_password=True)
     world.login_email = login.email
+    request = ChangeRequest(
+        initiative_id=own_second.id,
+        requested_by=world.accounts["head_own"],
+        changes={"orientation": {"from": "internal", "to": "client_facing"}},
+    )
+    session.add(request)
+    await session.flush()
+    world.ids["change_request"] = request.id  # type: ignore[assignment]
+    scenario = Scenario(
+        name="Trim the shop",
+        moves=[{"initiative_id": own_second.id, "budget_planned": "50"}],
+        created_by=world.accounts["head_own"],
+    )
+    session.add(scenario)
+    await session.flush()
+    world.ids["scenario"] = scenario.id  # type: ignore[assignment]
     return world
 
 

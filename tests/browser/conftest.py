@@ -25,7 +25,7 @@ from service import migrate
 from service.actor import SYSTEM, Role
 from service.auth.demo_accounts import DemoLogin, ensure_demo_accounts
 from service.config import Settings
-from service.demo.builder import load_company
+from service.demo.loader import load_company
 from service.main import create_app
 from service.portfolio import snapshots
 from tests.dbutil import scratch_database

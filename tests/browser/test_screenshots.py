@@ -54,7 +54,7 @@ async def test_main_pages_render_in_a_browser(page: Any, site: LiveSite) -> None
     await _capture(page, "kpi")
     await page.goto(f"{site.url}/org")
     await _capture(page, "org")
-    for name in ("departments", "flags", "settings", "tokens"):
+    for name in ("departments", "flags", "decisions", "settings", "tokens"):
         await page.goto(f"{site.url}/{name}")
         await _capture(page, name)
 
@@ -70,6 +70,11 @@ async def test_pages_fit_a_phone(chromium: Any, site: LiveSite) -> None:
         await phone.goto(f"{site.url}/initiatives")
         assert await phone.evaluate("document.documentElement.scrollWidth") <= 390
         await screenshot(phone, "phone-initiatives")
+        await phone.context.clear_cookies()
+        await sign_in(phone, site, site.login(Role.cdo_office))
+        await phone.goto(f"{site.url}/decisions")
+        assert await phone.evaluate("document.documentElement.scrollWidth") <= 390
+        await screenshot(phone, "phone-decisions")
     finally:
         await context.close()
 

@@ -1,6 +1,7 @@
 """The demo company's 18-month snapshot history: client-facing first, internal enablers since."""
 
-import random
+import csv
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
@@ -10,17 +11,19 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.actor import SYSTEM
-from service.demo.builder import DEMO_SEED, add_months, load_company, story_checkins
-from service.demo.portfolio import INITIATIVES
+from service.demo import dataset
+from service.demo.loader import load_company
 from service.portfolio import service as analytics
 from service.portfolio import snapshots
+from service.transfer.columns import CHECKINS, INITIATIVES
 
 # Oldest first: well above the band while the portfolio is mostly marketing and sales work,
-# then down toward it as operations, finance, IT and customer-service enablers start.
+# then down toward it as operations, finance, IT and customer-service enablers start. The
+# last month counts the approved work starting later, as the live balance does (0.6619).
 SHARES = [
     "0.8222", "0.8118", "0.7954", "0.7819", "0.7646", "0.7562",
     "0.7389", "0.7267", "0.7202", "0.7031", "0.6930", "0.6861",
-    "0.6766", "0.6720", "0.6668", "0.6668", "0.6641", "0.6641",
+    "0.6766", "0.6720", "0.6668", "0.6668", "0.6641", "0.6619",
 ]  # fmt: skip
 SMALL_STEP = Decimal("0.005")
 
@@ -35,11 +38,13 @@ async def _history(session: AsyncSession, today: date) -> list[tuple[date, Decim
 
 
 # The story is told in whole months, so it is the same whatever day the demo is loaded.
-@pytest.mark.parametrize("today", [date(2026, 11, 23), date(2027, 3, 1), date(2028, 2, 29)])
+# (Past days: the import refuses a measurement dated after the database's today.)
+@pytest.mark.parametrize("today", [date(2026, 11, 23), date(2025, 3, 1), date(2024, 2, 29)])
 async def test_share_drifts_down_toward_the_band(session: AsyncSession, today: date) -> None:
     history = await _history(session, today)
     assert [taken_on for taken_on, _, _ in history] == [
-        add_months(today, months_ago) - timedelta(days=1) for months_ago in range(-17, 1)
+        dataset.add_months(date(today.year, today.month, 1), months_ago) - timedelta(days=1)
+        for months_ago in range(-17, 1)
     ]
     shares = [share for _, share, _ in history]
     assert shares == [Decimal(share) for share in SHARES]
@@ -66,12 +71,21 @@ def test_check_ins_never_precede_the_start_whatever_the_day() -> None:
     first_day = date(2026, 1, 1)
     for offset in range(366):
         today = first_day + timedelta(days=offset)
-        rng = random.Random(DEMO_SEED + offset)
-        for number, spec in enumerate(INITIATIVES, start=1):
-            updates = story_checkins(f"INI-{number:03d}", number, spec, 1, today, rng)
-            if not updates:
-                continue
-            days = [update.reported_on for update in updates]
-            start = add_months(today, -spec.start)
-            assert start < days[0] < days[1], (today, number)
-            assert days == sorted(days) and days[-1] < today, (today, number)
+        starts = {
+            row["code"]: date.fromisoformat(row["start_date"])
+            for row in _sheet(INITIATIVES.name, today)
+        }
+        days: dict[str, list[date]] = {}
+        for row in _sheet(CHECKINS.name, today):
+            days.setdefault(row["initiative_code"], []).append(
+                date.fromisoformat(row["reported_on"])
+            )
+        for code, reported in days.items():
+            assert starts[code] < reported[0] < reported[1], (today, code)
+            assert reported == sorted(reported) and reported[-1] < today, (today, code)
+
+
+def _sheet(name: str, today: date) -> list[dict[str, str]]:
+    entity = INITIATIVES if name == INITIATIVES.name else CHECKINS
+    content = dataset.shifted(entity, dataset.sheet_text(name), today)
+    return list(csv.DictReader(io.StringIO(content)))

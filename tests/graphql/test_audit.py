@@ -43,9 +43,13 @@ mutation($id: ID!) {
   updateInitiative(id: $id, expectedVersion: 1, input: {title: "Loyalty app, phase 2"}) { version }
 }
 """
+# The scripted initiative states no need, KPI or enabler: the CDO office waives the checks.
 APPROVE = """
 mutation($id: ID!) {
-  transitionInitiative(id: $id, expectedVersion: 2, status: approved) { version }
+  transitionInitiative(id: $id, expectedVersion: 2, status: approved, waivers: [
+    {check: NO_USER_NEED, reason: "Scripted"}, {check: NO_KPI, reason: "Scripted"},
+    {check: MISSING_ENABLER, reason: "Scripted"}
+  ]) { version }
 }
 """
 CHECK_IN = """
@@ -181,11 +185,14 @@ async def test_initiative_history_holds_its_own_events_and_its_check_ins(
     history = body["data"]["initiative"]["history"]
     own = {"entityType": "initiative", "parentType": None, "parentId": None}
     part = {"entityType": "progress_update", "parentType": "initiative"}
+    waiver = {"entityType": "approval_waiver", "parentType": "initiative"}
+    waived = {"action": "waive", "requestId": "req-3", "parentId": ids["initiative"]} | waiver
     assert history == {
-        "totalCount": 4,
+        "totalCount": 7,
         "nodes": [
             {"action": "create", "requestId": "req-create"} | own,
             {"action": "update", "requestId": "req-2"} | own,
+            *[waived] * 3,
             {"action": "transition", "requestId": "req-3"} | own,
             {"action": "create", "requestId": "req-4", "parentId": ids["initiative"]} | part,
         ],

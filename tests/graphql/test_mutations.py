@@ -11,7 +11,7 @@ from schema import AuditEvent, Initiative, KpiMeasurement, ProgressUpdate
 from service.actor import Actor, Role
 from service.deps import current_actor
 from service.graphql.ids import encode_id
-from tests.factories import make_department, make_initiative, make_kpi, make_person
+from tests.factories import link_kpi, make_department, make_initiative, make_kpi, make_person
 from tests.graphql.conftest import Run
 
 
@@ -235,6 +235,7 @@ mutation($id: ID!, $version: Int!, $status: InitiativeStatus!, $lessons: String)
 
 async def test_transition_initiative(session: AsyncSession, graphql: Run) -> None:
     initiative = await make_initiative(session, status="proposed")
+    await link_kpi(session, initiative, await make_kpi(session))  # for the approval gate
     variables = {"id": str(initiative.id), "version": 1, "status": "approved"}
     body = await graphql(TRANSITION, variables)
     assert body["data"]["transitionInitiative"] == {
@@ -339,6 +340,7 @@ async def test_a_failing_mutation_request_keeps_nothing(
     session: AsyncSession, graphql: Run
 ) -> None:
     initiative = await make_initiative(session, code="INI-0500", status="proposed")
+    await link_kpi(session, initiative, await make_kpi(session))  # for the approval gate
     await session.commit()
     two = """
     mutation($id: ID!) {

@@ -73,12 +73,29 @@ async def test_create_then_get(client: httpx.AsyncClient, session: AsyncSession)
     created = (await client.post(API, json=await initiative_body(session))).json()
     fetched = await client.get(f"{API}/{created['id']}")
     assert fetched.status_code == 200
-    assert fetched.json() == created
+    assert fetched.json() == created | {"waivers": []}  # the detail adds the waived checks
 
 
-async def test_create_may_start_approved(client: httpx.AsyncClient, session: AsyncSession) -> None:
-    response = await client.post(API, json=await initiative_body(session, status="approved"))
-    assert (response.status_code, response.json()["status"]) == (201, "approved")
+async def test_create_as_approved_goes_through_the_approval_gate(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    body = await initiative_body(session, status="approved")
+    refused = await client.post(API, json=body)
+    assert refused.status_code == 409
+    assert [check["code"] for check in refused.json()["checks"]] == ["NO_USER_NEED", "NO_KPI"]
+    assert (await client.get(API, params={"q": "INI-042"})).json()["items"] == []
+
+    # The refusal rolled the test's rows back with the request: build the company again.
+    waiver = {"check": "NO_KPI", "reason": "Its KPI is defined next month."}
+    body = await initiative_body(
+        session, status="approved", user_need="Buyers cannot trace a batch.", waivers=[waiver]
+    )
+    created = await client.post(API, json=body)
+    assert (created.status_code, created.json()["status"]) == (201, "approved")
+    detail = (await client.get(f"{API}/{created.json()['id']}")).json()
+    assert [(w["check"], w["reason"]) for w in detail["waivers"]] == [
+        ("NO_KPI", "Its KPI is defined next month.")
+    ]
 
 
 @pytest.mark.parametrize("status", ["in_progress", "on_hold", "done", "stopped"])

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.enums import TRANSITIONS, InitiativeStatus
-from tests.factories import make_initiative
+from tests.factories import link_kpi, make_initiative, make_kpi
 from tests.initiatives.helpers import API, LESSONS, initiative_body, problem
 from tests.preconditions import if_match
 
@@ -135,6 +135,8 @@ async def test_every_allowed_transition(
     target: InitiativeStatus,
 ) -> None:
     initiative = await make_initiative(session, status=source)
+    if target == InitiativeStatus.approved:  # the approval gate wants a KPI link
+        await link_kpi(session, initiative, await make_kpi(session))
     change: dict[str, str] = {"status": target}
     if target == InitiativeStatus.stopped:
         change["lessons_learned"] = LESSONS

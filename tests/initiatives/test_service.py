@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.enums import InitiativeStatus
 from service.actor import SYSTEM
 from service.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from service.initiatives import checkins, links, service
+from service.initiatives import checkins, links, rules, service
 from service.initiatives.payloads import (
     CheckInCreate,
     InitiativeCreate,
@@ -25,15 +25,15 @@ from tests.initiatives.helpers import id_of
 
 class TestAllowedMoves:
     def test_lists_moves_in_lifecycle_order(self) -> None:
-        assert service.allowed_moves(InitiativeStatus.on_hold) == [
+        assert rules.allowed_moves(InitiativeStatus.on_hold) == [
             InitiativeStatus.in_progress,
             InitiativeStatus.done,
             InitiativeStatus.stopped,
         ]
 
     def test_closed_statuses_have_none(self) -> None:
-        assert service.allowed_moves(InitiativeStatus.done) == []
-        assert service.allowed_moves(InitiativeStatus.stopped) == []
+        assert rules.allowed_moves(InitiativeStatus.done) == []
+        assert rules.allowed_moves(InitiativeStatus.stopped) == []
 
 
 class TestCreateInitiative:

@@ -118,9 +118,10 @@ class TestRecordMeasurements:
         result = await measurements.record_measurements(session, SYSTEM, kpi.id, items)
         assert (result.created, result.updated, result.unchanged) == (31, 0, 0)
         assert len([s for s in queries.statements if "INSERT INTO kpi_measurement" in s]) == 1
-        # The accountable departments (authorization), the recorders, the upsert, and the
-        # one audit event of the request (the KPI is already loaded).
-        assert queries.count == 4
+        # The accountable departments (authorization), today's date (no measurement after
+        # it), the recorders, the upsert, and the one audit event of the request (the KPI is
+        # already loaded).
+        assert queries.count == 5
 
     async def test_duplicate_date_refuses_all(self, session: AsyncSession) -> None:
         kpi = await make_kpi(session)

@@ -584,7 +584,7 @@ async def test_bulk_of_nothing_writes_nothing(
 
 
 def _days(count: int, value: str = "1") -> list[dict[str, str]]:
-    start = date(2000, 1, 1).toordinal()
+    start = date(1990, 1, 1).toordinal()  # 10,000 days later is still in the past
     return [
         {"measured_on": date.fromordinal(start + n).isoformat(), "value": value}
         for n in range(count)

@@ -124,10 +124,10 @@ class TestDeleteKpi:
         self, session: AsyncSession
     ) -> None:
         kpi = await make_kpi(session, department_ids=[(await make_department(session)).id])
-        other = await make_kpi(session)
+        other, third = await make_kpi(session), await make_kpi(session)
         await make_measurement(session, kpi, date(2026, 1, 1), "1")
         await make_driver(session, kpi, other)
-        await make_driver(session, other, kpi)
+        await make_driver(session, third, kpi)
         await service.delete_kpi(session, SYSTEM, kpi.id)
         for model, column in [
             (KpiDepartment, KpiDepartment.kpi_id),
@@ -152,11 +152,16 @@ class TestDrivers:
         await service.remove_driver(session, SYSTEM, nps.id, tooling.id)
         assert (await service.list_drivers(session, nps.id))[0] == []
 
-    async def test_reverse_pair_is_not_a_duplicate(self, session: AsyncSession) -> None:
-        a, b = await make_kpi(session), await make_kpi(session)
+    async def test_reverse_pair_is_a_cycle_not_a_duplicate(self, session: AsyncSession) -> None:
+        a = await make_kpi(session, code="KPI-A")
+        b = await make_kpi(session, code="KPI-B")
         await make_driver(session, a, b)
-        link = await service.add_driver(session, SYSTEM, a.id, DriverCreate(driver_kpi_id=b.id))
-        assert (link.driver_kpi_id, link.driven_kpi_id) == (b.id, a.id)
+        with pytest.raises(Conflict) as refused:
+            await service.add_driver(session, SYSTEM, a.id, DriverCreate(driver_kpi_id=b.id))
+        assert (refused.value.code, refused.value.field) == ("kpi_driver_cycle", "driver_kpi_id")
+        assert (
+            refused.value.detail == "This driver makes a KPI driver cycle: KPI-B → KPI-A → KPI-B."
+        )
 
     async def test_duplicate_is_refused(self, session: AsyncSession) -> None:
         a, b = await make_kpi(session), await make_kpi(session)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema import Initiative
+from tests.factories import link_initiatives, link_kpi, make_kpi
 from tests.pages.conftest import Browser, World
 
 
@@ -121,9 +122,9 @@ async def test_edit_form_holds_the_version(head: Browser, world: World) -> None:
     assert 'value="Web shop redesign"' in page
 
 
-async def test_edit_saves_and_says_so(head: Browser, world: World, session: AsyncSession) -> None:
+async def test_edit_saves_and_says_so(cdo: Browser, world: World, session: AsyncSession) -> None:
     form = _new(world, code="INI-001", orientation="hybrid", client_share="0.7", version="1")
-    response = await head.post(f"/initiatives/{world.shop.id}/edit", form)
+    response = await cdo.post(f"/initiatives/{world.shop.id}/edit", form)
     assert response.status_code == 303
     stored = await _stored(session, "INI-001")
     assert stored is not None
@@ -132,7 +133,24 @@ async def test_edit_saves_and_says_so(head: Browser, world: World, session: Asyn
         Decimal("0.7000"),
         2,
     )
-    assert "Changes saved." in (await head.get(response.headers["location"])).text
+    assert "Changes saved." in (await cdo.get(response.headers["location"])).text
+
+
+async def test_a_heads_relabel_is_sent_for_decision_and_the_rest_saved(
+    head: Browser, world: World, session: AsyncSession
+) -> None:
+    form = _new(world, code="INI-001", orientation="hybrid", client_share="0.7", version="1")
+    response = await head.post(f"/initiatives/{world.shop.id}/edit", form)
+    assert response.status_code == 303
+    stored = await _stored(session, "INI-001")
+    assert stored is not None
+    assert (stored.title, stored.orientation, stored.client_share) == (
+        "One recruiting pipeline",
+        "client_facing",
+        Decimal("1.0000"),
+    )
+    page = (await head.get(response.headers["location"])).text
+    assert "Sent to the CDO office for decision." in page
 
 
 async def test_a_stale_edit_is_refused_with_a_clear_message(
@@ -156,20 +174,49 @@ async def test_head_cannot_edit_another_departments_initiative(head: Browser, wo
     assert (await head.post(f"/initiatives/{world.erp.id}/edit", form)).status_code == 403
 
 
-async def test_approve_with_one_click(head: Browser, world: World, session: AsyncSession) -> None:
+async def test_approve_with_one_click(cdo: Browser, world: World, session: AsyncSession) -> None:
+    response = await cdo.post(
+        f"/initiatives/{world.erp.id}/status", {"status": "on_hold", "version": "1"}
+    )
+    assert response.status_code == 303
+    idea = {"status": "approved", "version": "1"}
+    refused = await cdo.post(f"/initiatives/{world.idea.id}/status", idea)
+    assert refused.status_code == 422
+    assert "Approval refused: NO_USER_NEED, NO_KPI, MISSING_ENABLER." in refused.text
+    await link_kpi(session, await _stored(session, "INI-003"), await make_kpi(session))  # type: ignore[arg-type]
+    await link_initiatives(
+        session, await _stored(session, "INI-002"), await _stored(session, "INI-003")
+    )  # type: ignore[arg-type]
+    stored = await _stored(session, "INI-003")
+    assert stored is not None
+    stored.user_need = "Shoppers wait two days for an answer."
+    await session.commit()
+    response = await cdo.post(
+        f"/initiatives/{world.idea.id}/status", {"status": "approved", "version": "2"}
+    )
+    assert response.status_code == 303
+    stored = await _stored(session, "INI-003")
+    assert stored is not None and stored.status == "approved"
+    page = (await cdo.get(f"/initiatives/{world.idea.id}")).text
+    assert "Status changed to approved." in page
+    assert "<td>Moved the initiative: status proposed → approved</td>" in page
+
+
+async def test_a_heads_approval_is_sent_for_decision(
+    head: Browser, world: World, session: AsyncSession
+) -> None:
     response = await head.post(
         f"/initiatives/{world.idea.id}/status", {"status": "approved", "version": "1"}
     )
     assert response.status_code == 303
     stored = await _stored(session, "INI-003")
-    assert stored is not None and stored.status == "approved"
+    assert stored is not None and stored.status == "proposed"
     page = (await head.get(f"/initiatives/{world.idea.id}")).text
-    assert "Status changed to approved." in page
-    assert "<td>Moved the initiative: status proposed → approved</td>" in page
+    assert "Sent to the CDO office for decision." in page
 
 
 async def test_stopping_asks_for_lessons_learned(
-    head: Browser, world: World, session: AsyncSession
+    head: Browser, cdo: Browser, world: World, session: AsyncSession
 ) -> None:
     form = (await head.get(f"/initiatives/{world.shop.id}/status?to=stopped")).text
     assert 'Stop <span class="code">INI-001</span>' in form
@@ -182,7 +229,7 @@ async def test_stopping_asks_for_lessons_learned(
         '<p class="error" id="e-lessons_learned">A stopped initiative needs lessons learned'
         in refused.text
     )
-    done = await head.post(
+    done = await cdo.post(
         f"/initiatives/{world.shop.id}/status",
         {"status": "stopped", "version": "1", "lessons_learned": "Shoppers wanted delivery dates."},
     )

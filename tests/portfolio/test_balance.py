@@ -84,6 +84,7 @@ async def test_wire_shape(client: httpx.AsyncClient, session: AsyncSession) -> N
         "internal_share": 0.3333,
         "total_weight": "600.00",
         "initiative_count": 3,
+        "band_min": 0.0,
         "band_max": 0.6,
         "within_band": False,
         "departments": [
@@ -92,12 +93,14 @@ async def test_wire_shape(client: httpx.AsyncClient, session: AsyncSession) -> N
                 "client_share": 0.0,
                 "total_weight": "100.00",
                 "initiative_count": 1,
+                "within_band": True,
             },
             {
                 "department_code": "marketing",
                 "client_share": 0.8,
                 "total_weight": "500.00",
                 "initiative_count": 2,
+                "within_band": False,
             },
         ],
     }

@@ -32,8 +32,10 @@ SELECT i.id,
         WHERE ik.initiative_id = i.id AND ik.kpi_id IN (
             SELECT kpi_id FROM kpi_department GROUP BY kpi_id HAVING count(*) > 1)
     ) AS shared_kpi_count,
-    (SELECT count(*) FROM initiative_link l JOIN initiative e ON e.id = l.from_id
-        WHERE l.to_id = i.id AND l.kind = 'enables' AND e.status <> 'stopped'
+    (SELECT count(*) FROM initiative_link l
+        JOIN initiative e ON e.id = l.from_id AND l.kind = 'enables' AND l.to_id = i.id
+            OR e.id = l.to_id AND l.kind = 'depends_on' AND l.from_id = i.id
+        WHERE e.id <> i.id AND e.status IN ('approved', 'in_progress', 'on_hold', 'done')
             AND e.orientation <> 'client_facing') AS enabler_count,
     latest.reported_on AS last_check_in_on, latest.id AS last_check_in_id,
     latest.spent_to_date,
@@ -81,6 +83,13 @@ SELECT k.id, l.measured_on, l.value FROM kpi k LEFT JOIN LATERAL (
 ) l ON true ORDER BY k.id
 """
 STORED_LATEST = "SELECT id, last_measured_on, last_value FROM kpi ORDER BY id"
+RECOMPUTED_CLAIMS = """
+SELECT k.id, coalesce((
+    SELECT sum(ik.weight) FROM initiative_kpi ik JOIN initiative i ON i.id = ik.initiative_id
+    WHERE ik.kpi_id = k.id AND i.status IN ('approved', 'in_progress', 'on_hold')
+), 0) FROM kpi k ORDER BY k.id
+"""
+STORED_CLAIMS = "SELECT id, claimed_weight FROM kpi ORDER BY id"
 RECOMPUTED_TOTALS = """
 SELECT department_id, status, count(*), sum(client_share), sum(budget_planned),
     sum(budget_planned * client_share), coalesce(sum(spent_to_date), 0),
@@ -111,6 +120,7 @@ async def assert_consistent(session: AsyncSession) -> None:
         (STORED, RECOMPUTED),
         (STORED_VALUES, RECOMPUTED_VALUES),
         (STORED_LATEST, RECOMPUTED_LATEST),
+        (STORED_CLAIMS, RECOMPUTED_CLAIMS),
         (STORED_TOTALS, RECOMPUTED_TOTALS),
     ]:
         rows = (await session.execute(text(stored))).all()
@@ -176,15 +186,19 @@ async def test_enablers_follow_orientation_status_links_and_deletion(
     await link_initiatives(session, enabler, promise)
     await link_initiatives(session, other, promise)
     await link_initiatives(session, promise, other, kind="depends_on")
+    # `other` enables the promise, which depends on it; the proposed enabler is not live.
     assert await counts(session, promise) == (0, 0, 2)
     assert await counts(session, other) == (0, 0, 0)
+    enabler.status = "approved"  # type: ignore[assignment]
+    await session.flush()
+    assert await counts(session, promise) == (0, 0, 3)
 
     enabler.orientation, enabler.client_share = "client_facing", 1  # type: ignore[assignment]
     await session.flush()
-    assert await counts(session, promise) == (0, 0, 1)
+    assert await counts(session, promise) == (0, 0, 2)
     enabler.orientation, enabler.client_share = "hybrid", 0.5  # type: ignore[assignment]
     await session.flush()
-    assert await counts(session, promise) == (0, 0, 2)
+    assert await counts(session, promise) == (0, 0, 3)
     other.status, other.lessons_learned = "stopped", "Replaced by a vendor tool."
     await session.flush()
     assert await counts(session, promise) == (0, 0, 1)

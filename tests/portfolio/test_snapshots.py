@@ -39,7 +39,7 @@ async def test_take_then_replace_the_same_day(
     )
     assert body["alignment_score"] == 0.75
     assert body["flag_counts"]["PORTFOLIO_CLIENT_SKEW"] == 1
-    assert len(body["flag_counts"]) == 13
+    assert len(body["flag_counts"]) == 14
     assert body["departments"] == [
         {
             "department_code": "it",

@@ -176,6 +176,7 @@ class TestExport:
             "",
             "100.50",
             "ENPS:1|NPS:0.5",
+            "",
             "INI-2",
             "",
         ]

@@ -221,8 +221,7 @@ class TestRules:
                 "initiatives",
                 2,
                 "status",
-                "INI-7 is done in the database and cannot move to in_progress (allowed from"
-                " done: none).",
+                "An initiative cannot go from done to in_progress; allowed from done: none.",
                 "invalid_transition",
             )
         ]

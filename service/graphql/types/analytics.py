@@ -42,6 +42,7 @@ class FlagCode(StrEnum):
     CX_KPI_WITHOUT_EX_DRIVER = "CX_KPI_WITHOUT_EX_DRIVER"
     DONE_WITHOUT_KPI_MOVEMENT = "DONE_WITHOUT_KPI_MOVEMENT"
     OWNER_INACTIVE = "OWNER_INACTIVE"
+    KPI_OVERCLAIMED = "KPI_OVERCLAIMED"
 
 
 NodeRef = Annotated["Node", strawberry.lazy("service.graphql.types.common")]
@@ -57,6 +58,7 @@ class DepartmentBalance:
     client_share: float | None = strawberry.field(description="Client-facing share 0..1.")
     total_weight: Decimal = strawberry.field(description="Sum of the weights.")
     initiative_count: int = strawberry.field(description="Initiatives counted.")
+    within_band: bool | None = strawberry.field(description="bandMin <= clientShare <= bandMax.")
 
 
 @strawberry.type(description="The client-facing share of a set of initiatives, vs the band.")
@@ -69,8 +71,9 @@ class PortfolioBalance:
     internal_share: float | None = strawberry.field(description="1 - clientShare.")
     total_weight: Decimal = strawberry.field(description="Σ weight.")
     initiative_count: int = strawberry.field(description="Initiatives counted.")
+    band_min: float = strawberry.field(description="Lowest acceptable client-facing share.")
     band_max: float = strawberry.field(description="Highest acceptable client-facing share.")
-    within_band: bool | None = strawberry.field(description="clientShare <= bandMax.")
+    within_band: bool | None = strawberry.field(description="bandMin <= clientShare <= bandMax.")
     departments: list[DepartmentBalance] = strawberry.field(description="Per department.")
 
     @classmethod
@@ -83,6 +86,7 @@ class PortfolioBalance:
             internal_share=_share(balance.internal_share),
             total_weight=balance.total_weight,
             initiative_count=balance.initiative_count,
+            band_min=float(balance.band_min),
             band_max=float(balance.band_max),
             within_band=balance.within_band,
             departments=[
@@ -91,6 +95,7 @@ class PortfolioBalance:
                     client_share=_share(d.client_share),
                     total_weight=d.total_weight,
                     initiative_count=d.initiative_count,
+                    within_band=d.within_band,
                 )
                 for d in balance.departments
             ],

@@ -20,6 +20,7 @@ from service.graphql.types.common import (
 
 if TYPE_CHECKING:
     from service.graphql.types.analytics import Flag
+    from service.graphql.types.decisions import ChangeRequestNode, WaiverNode
     from service.graphql.types.kpis import KpiNode
     from service.graphql.types.org import DepartmentNode, PersonNode
 
@@ -28,6 +29,8 @@ Person = Annotated["PersonNode", strawberry.lazy("service.graphql.types.org")]
 Kpi = Annotated["KpiNode", strawberry.lazy("service.graphql.types.kpis")]
 Initiative = Annotated["InitiativeNode", strawberry.lazy("service.graphql.types.initiatives")]
 Update = Annotated["ProgressUpdateNode", strawberry.lazy("service.graphql.types.initiatives")]
+ChangeRequest = Annotated["ChangeRequestNode", strawberry.lazy("service.graphql.types.decisions")]
+Waiver = Annotated["WaiverNode", strawberry.lazy("service.graphql.types.decisions")]
 
 First = Annotated[int | None, strawberry.argument(description=FIRST)]
 After = Annotated[str | None, strawberry.argument(description=AFTER)]
@@ -159,6 +162,19 @@ class InitiativeNode(Node):
     )
     def flags(self, info: strawberry.Info) -> Any:
         return info.context.loaders.initiative_flags.load(self.database_id)
+
+    @strawberry.field(
+        graphql_type=list[ChangeRequest],
+        description="Change requests waiting for the CDO office, oldest first.",
+    )
+    def pending_changes(self, info: strawberry.Info) -> Any:
+        return info.context.loaders.decisions.pending_changes.load(self.database_id)
+
+    @strawberry.field(
+        graphql_type=list[Waiver], description="Approval checks the CDO office waived on it."
+    )
+    def waivers(self, info: strawberry.Info) -> Any:
+        return info.context.loaders.decisions.waivers.load(self.database_id)
 
     @strawberry.field(graphql_type=Connection[Update], description="Check-ins, by id.")
     def updates(

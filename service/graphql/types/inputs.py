@@ -9,6 +9,7 @@ import strawberry
 
 from schema import enums
 from service.graphql.types.common import Health, InitiativeStatus, Orientation, Origin
+from service.graphql.types.decisions import WaiverInput
 
 ID_HELP = "Global id or database id of the {}."
 
@@ -51,6 +52,9 @@ class CreateInitiativeInput:
     budget_planned: Decimal = strawberry.field(
         default=Decimal("0"), description="Planned budget (money, 2 decimals)."
     )
+    waivers: list[WaiverInput] | None = strawberry.field(
+        default=None, description="With status approved (CDO office): a reason per waived check."
+    )
 
 
 U = strawberry.UNSET
@@ -81,6 +85,9 @@ class UpdateInitiativeInput:
     start_date: date | None = strawberry.field(default=U, description="Start date.")
     target_date: date | None = strawberry.field(default=U, description="Target end date.")
     budget_planned: Decimal | None = strawberry.field(default=U, description="Planned budget.")
+    waivers: list[WaiverInput] | None = strawberry.field(
+        default=U, description="With a move to approved (CDO office): a reason per waived check."
+    )
 
 
 @strawberry.input(description="A check-in (same rules as POST /initiatives/{id}/updates).")

@@ -93,6 +93,7 @@ def settings_values(setting: PortfolioSetting) -> dict[str, Any]:
     """The settings form's values: the band as a percentage."""
     return {
         "band_percent": f"{(setting.band_max * 100).normalize():f}",
+        "band_min_percent": f"{(setting.band_min * 100).normalize():f}",
         "stale_after_days": setting.stale_after_days,
         "version": setting.version,
     }
@@ -109,9 +110,14 @@ async def save_settings(
         values["band_max"] = Decimal(form.get("band_percent", "").strip()) / 100
     except InvalidOperation:
         state.errors["band_percent"] = "Enter a percentage between 0 and 100."
+    try:
+        values["band_min"] = Decimal(form.get("band_min_percent", "0").strip() or "0") / 100
+    except InvalidOperation:
+        state.errors["band_min_percent"] = "Enter a percentage between 0 and 100."
     data = parse(PortfolioSettingUpdate, values, state)
-    if "band_max" in state.errors:
-        state.errors["band_percent"] = "Enter a percentage between 0 and 100."
+    for field, shown in (("band_max", "band_percent"), ("band_min", "band_min_percent")):
+        if field in state.errors:
+            state.errors[shown] = "Enter a percentage between 0 and 100."
     if data is None or state.failed:
         return False
     version = form.get("version", "")
@@ -124,7 +130,10 @@ async def save_settings(
         return False
     except DomainError as exc:
         await session.rollback()
-        refuse(state, exc, {"stale_after_days"})
+        if exc.field == "band_min":
+            state.errors["band_min_percent"] = exc.detail
+        else:
+            refuse(state, exc, {"stale_after_days"})
         return False
     return True
 

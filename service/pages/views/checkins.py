@@ -14,7 +14,7 @@ from service.auth.policy import Permission
 from service.errors import Conflict, DomainError, not_found
 from service.initiatives import browse, checkins
 from service.initiatives.payloads import CheckInCreate
-from service.initiatives.service import CLOSED_STATUSES
+from service.initiatives.rules import CLOSED_STATUSES
 from service.pages.forms import FormState, clean, parse, refuse
 
 FIELDS = (

@@ -13,6 +13,7 @@ from schema.enums import ACTIVE_STATUSES, Role
 from service.actor import Actor
 from service.initiatives import browse
 from service.pages import charts
+from service.pages.views import decisions as decision_view
 from service.pages.views import options
 from service.portfolio import service as portfolio
 from service.portfolio import snapshots
@@ -52,6 +53,7 @@ class Dashboard:
     dark: list[FlagPublic]
     dark_names: dict[int | None, str]
     my_work: browse.BrowsePage | None
+    my_requests: list[decision_view.RequestLine] | None
     weight: str
 
 
@@ -131,7 +133,7 @@ async def dashboard(
     return Dashboard(
         balance=budget,
         alignment=alignment,
-        bullet=charts.balance_bullet(budget.client_share, budget.band_max),
+        bullet=charts.balance_bullet(budget.client_share, budget.band_max, budget.band_min),
         bars=charts.department_bars([r.bar for r in rows], weight, currency),
         departments=rows,
         by_share=sorted(rows, key=lambda r: -1 if r.budget_share is None else r.budget_share)[::-1],
@@ -143,6 +145,7 @@ async def dashboard(
         dark=dark.items,
         dark_names={d.id: d.name for d in departments.values()},
         my_work=await _my_work(session, actor),
+        my_requests=await decision_view.my_requests(session, actor),
         weight=weight,
     )
 

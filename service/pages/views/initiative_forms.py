@@ -1,5 +1,6 @@
-"""The initiative forms: create, edit, status change. Each `submit_*` returns the saved
-initiative's id, or None with the form state carrying the errors to show."""
+"""The initiative forms: create, edit, status change. `submit_create` returns the saved
+initiative's id, the edit and status forms the message to flash; each returns None with
+the form state carrying the errors to show."""
 
 from typing import Any
 
@@ -35,6 +36,7 @@ EDITABLE = (
     "target_date",
     "budget_planned",
 )
+SENT = "Sent to the CDO office for decision."
 STALE = (
     "Someone else changed this initiative after you opened the form (it is now at version"
     " {current}). Your changes are kept below: check the initiative's current values, then"
@@ -102,14 +104,15 @@ async def submit_create(
 
 async def submit_edit(
     session: AsyncSession, actor: Actor, initiative_id: int, form: dict[str, str], state: FormState
-) -> int | None:
-    """Apply the edit form to the initiative, unless it changed since the form was opened."""
+) -> str | None:
+    """Apply the edit form to the initiative, unless it changed since the form was opened;
+    governed changes of a department head go to the CDO office (the message says so)."""
     state.values = dict(form)
     data = parse(InitiativeUpdate, _values(form, editing=True), state)
     if data is None or not _may_write(actor, data.department_id, state):
         return None
     try:
-        await initiatives.update_initiative(
+        edit = await initiatives.edit_initiative(
             session, actor, initiative_id, data, expected_version=_version(form)
         )
     except PreconditionFailed as exc:
@@ -121,13 +124,14 @@ async def submit_edit(
         await session.rollback()
         refuse(state, exc, set(EDITABLE))
         return None
-    return initiative_id
+    return "Changes saved." if edit.change_request is None else SENT
 
 
 async def submit_status(
     session: AsyncSession, actor: Actor, initiative_id: int, form: dict[str, str], state: FormState
-) -> int | None:
-    """Move the initiative to the status the form names (stopping needs lessons learned)."""
+) -> str | None:
+    """Move the initiative to the status the form names (stopping needs lessons learned);
+    a department head's governed move goes to the CDO office (the message says so)."""
     state.values = dict(form)
     values: dict[str, Any] = {"status": form.get("status", "")}
     if values["status"] == InitiativeStatus.stopped:
@@ -136,7 +140,7 @@ async def submit_status(
     if data is None:
         return None
     try:
-        await initiatives.update_initiative(
+        edit = await initiatives.edit_initiative(
             session, actor, initiative_id, data, expected_version=_version(form)
         )
     except PreconditionFailed:
@@ -145,9 +149,13 @@ async def submit_status(
         return None
     except DomainError as exc:
         await session.rollback()
-        refuse(state, exc, {"lessons_learned", "status"})
+        # Unmet approval checks are about the initiative, not the chosen status: above the form.
+        gate = exc.code == "approval_checks_failed"
+        refuse(state, exc, set() if gate else {"lessons_learned", "status"})
         return None
-    return initiative_id
+    if edit.change_request is not None:
+        return SENT
+    return f"Status changed to {values['status'].replace('_', ' ')}."
 
 
 def _version(form: dict[str, str]) -> int:

@@ -15,10 +15,10 @@ from service.audit import service as audit_service
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import not_found
-from service.initiatives import browse, checkins, links
-from service.initiatives import service as initiatives
+from service.initiatives import browse, checkins, links, rules
 from service.pages import charts
 from service.pages.forms import FormState
+from service.pages.views import decisions as decision_view
 from service.pages.views import initiative_links, options
 from service.portfolio import service as portfolio
 from service.portfolio.payloads import FlagCode, FlagPublic
@@ -169,6 +169,7 @@ class InitiativePage:
     kpi_choices: list[tuple[int, str]]
     kpi_form: FormState
     link_form: FormState
+    decisions: decision_view.InitiativeDecisions
 
 
 async def _links(session: AsyncSession, initiative_id: int) -> list[LinkedInitiative]:
@@ -194,7 +195,7 @@ async def initiative_row(session: AsyncSession, initiative_id: int) -> sa.Row[An
 
 def moves(row: sa.Row[Any]) -> dict[str, list[InitiativeStatus]]:
     """The statuses the initiative may move to next."""
-    return {"moves": initiatives.allowed_moves(InitiativeStatus(row.status))}
+    return {"moves": rules.allowed_moves(InitiativeStatus(row.status))}
 
 
 async def initiative_page(
@@ -229,9 +230,10 @@ async def initiative_page(
         timeline=charts.checkin_timeline(updates) if updates else None,
         flags=own_flags,
         history=list(reversed(history)),
-        moves=initiatives.allowed_moves(InitiativeStatus(row.status)),
+        moves=rules.allowed_moves(InitiativeStatus(row.status)),
         may_edit=may_edit,
         kpi_choices=await initiative_links.kpi_choices(session) if may_edit else [],
         kpi_form=kpi_form or FormState(values={"weight": "100"}),
         link_form=link_form or FormState(values={"direction": "enabled_by"}),
+        decisions=await decision_view.initiative_decisions(session, actor, initiative_id),
     )

@@ -63,7 +63,9 @@ async def person_page(session: AsyncSession, person_id: int) -> PersonPage:
         portfolio=line,
         chain=list(reversed(chain)),
         reports=sorted(reports, key=lambda p: p.name.lower()),
-        bullet=charts.balance_bullet(line.balance.client_share, line.balance.band_max),
+        bullet=charts.balance_bullet(
+            line.balance.client_share, line.balance.band_max, line.balance.band_min
+        ),
     )
 
 
