@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_path
 from pydantic import AliasChoices, Field
@@ -85,6 +86,26 @@ class Settings(BaseSettings):
         default=10,
         ge=1,
         description="Most times one field may be selected at the same place of a GraphQL query.",
+    )
+    log_format: Literal["json", "console"] | None = Field(
+        default=None,
+        description="Log lines as `json` or `console`. Unset: console on a terminal, else JSON.",
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP collector (e.g. http://collector:4318): with the `otel` extra"
+        " installed, send traces of requests and SQL there. Unset: no tracing.",
+    )
+    otel_service_name: str = Field(
+        default="cdo-portfolio", description="The service name traces carry."
+    )
+    metrics_enabled: bool = Field(
+        default=True, description="Count requests and serve GET /metrics (Prometheus)."
+    )
+    metrics_token: str | None = Field(
+        default=None,
+        description="Bearer token a Prometheus scraper sends to read /metrics. Unset: only"
+        " CDO office accounts read it.",
     )
 
 

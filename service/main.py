@@ -14,6 +14,8 @@ from service.config import Settings, get_settings
 from service.db import make_engine, make_sessionmaker
 from service.embedded_db import EmbeddedPostgres
 from service.graphql.schema import make_router as graphql_router
+from service.observability import metrics_router, traces
+from service.observability.request_log import RequestLogMiddleware
 from service.pages import api_docs
 from service.request_guard import RequestGuardMiddleware
 from service.request_id import RequestIdMiddleware
@@ -78,6 +80,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestLogMiddleware)
+    traces.install(app, settings)  # OTEL_EXPORTER_OTLP_ENDPOINT set: traces
+    metrics_router.install(app)  # outermost: times the whole request
     app.include_router(api.health_router)
     app.include_router(api_docs.router)
     app.include_router(api.public_router)

@@ -24,11 +24,28 @@ def alembic_config(url: str) -> "Config":
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the database at `url` up to `revision`."""
-    from alembic import command
+# The key of the PostgreSQL advisory lock an upgrade holds: app replicas starting together
+# migrate one after the other; the later ones find the database current and do nothing.
+MIGRATION_LOCK_KEY = 7_236_845_019
 
-    command.upgrade(alembic_config(url), revision)
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate the database at `url` up to `revision`, one process at a time."""
+    from alembic import command
+    from sqlalchemy import create_engine, pool, text
+
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            # Held by the session until it closes, whatever transactions run meanwhile.
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            connection.commit()
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            connection.commit()
+    finally:
+        engine.dispose()
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -14,12 +14,13 @@ from service.auth import policy, sessions
 from service.auth.passwords import hash_password
 from service.auth.payloads import AccountCreate, AccountUpdate
 from service.errors import Conflict, NotFound, ValidationFailed
+from service.observability import logs
 from service.pagination import keyset
 
 
 def actor_for(account: Account, request_id: str | None = None) -> Actor:
-    """The Actor an account acts as."""
-    return Actor(
+    """The Actor an account acts as (noted in the current request's log line)."""
+    actor = Actor(
         account_id=account.id,
         role=Role(account.role),
         department_id=account.department_id,
@@ -27,6 +28,8 @@ def actor_for(account: Account, request_id: str | None = None) -> Actor:
         request_id=request_id,
         label=account.email,
     )
+    logs.note_actor(actor)
+    return actor
 
 
 def account_id(account: Account) -> int:

@@ -25,6 +25,7 @@ class Permission(StrEnum):
     decide = "decide"
     save_scenario = "save_scenario"
     manage_scenarios = "manage_scenarios"
+    read_metrics = "read_metrics"
 
 
 # What each permission lets an actor do, for the refusal message.
@@ -42,6 +43,7 @@ _DOING = {
     Permission.decide: "decide approvals and change requests (the CDO office decides)",
     Permission.save_scenario: "save scenarios",
     Permission.manage_scenarios: "delete a scenario someone else saved",
+    Permission.read_metrics: "read the metrics (the CDO office and the metrics scraper do)",
 }
 
 _CDO_ONLY = frozenset(
@@ -53,6 +55,7 @@ _CDO_ONLY = frozenset(
         Permission.read_audit,
         Permission.decide,
         Permission.manage_scenarios,
+        Permission.read_metrics,
     }
 )
 

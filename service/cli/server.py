@@ -28,6 +28,7 @@ def serve(
     import uvicorn
 
     from service.auth import proxies, secret
+    from service.observability import logs
 
     settings = get_settings()
     try:
@@ -44,7 +45,16 @@ def serve(
 
         application = create_app(settings.model_copy(update={"database_url": url}))
         console.print(f"Serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-        uvicorn.run(application, host=host, port=port, log_level="info", **proxy_options)
+        # The request line (service/observability) replaces uvicorn's access log.
+        uvicorn.run(
+            application,
+            host=host,
+            port=port,
+            log_level="info",
+            log_config=logs.logging_config(settings.log_format),
+            access_log=False,
+            **proxy_options,
+        )
 
 
 def demo_for_serve(url: str, settings: Settings) -> None:

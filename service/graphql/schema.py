@@ -1,10 +1,12 @@
 """The GraphQL schema and its HTTP router (GraphiQL included)."""
 
 import gc
+from collections.abc import Iterator
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
@@ -18,6 +20,7 @@ from service.graphql.ide import GraphiQLRouter
 from service.graphql.limits import QueryLimits
 from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
+from service.observability import metrics
 
 
 class PortfolioSchema(strawberry.Schema):
@@ -29,10 +32,23 @@ class PortfolioSchema(strawberry.Schema):
         log_unexpected(errors)
 
 
+class OperationMetrics(SchemaExtension):
+    """Count each operation by name and type (query, mutation; invalid when unknown)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        try:
+            kind = context.operation_type.value
+        except RuntimeError:  # unparsable, or the operation name is not in the document
+            kind = "invalid"
+        metrics.graphql_operation(context.operation_name, kind)
+
+
 schema = PortfolioSchema(
     query=Query,
     mutation=Mutation,
-    extensions=[BoundedDocuments, QueryLimits, DomainErrors],
+    extensions=[OperationMetrics, BoundedDocuments, QueryLimits, DomainErrors],
     execution_context_class=FastExecutionContext,
 )
 fastpath.install(schema)

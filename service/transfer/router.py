@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.deps import ActorDep, SessionDep, get_session
 from service.errors import ValidationFailed
+from service.observability import metrics
 from service.problems import PROBLEM_RESPONSES
 from service.transfer import export, service, templates
 from service.transfer.limits import ImportLimits
@@ -128,6 +129,7 @@ async def export_portfolio(
     else:
         body, media = export.xlsx_chunks(session, names), XLSX
         filename = f"cdo-portfolio-{stamp}.xlsx"
+    body = metrics.timed_export(body, format.value)
     return StreamingResponse(body, media_type=media, headers=_attachment(filename))
 
 

@@ -1,12 +1,14 @@
 """Import a portfolio from a spreadsheet: read, check everything, then write it all or nothing."""
 
 import asyncio
+import time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.actor import Actor
 from service.auth import policy
 from service.errors import Forbidden
+from service.observability import metrics
 from service.transfer import collector, readers
 from service.transfer.apply import apply_plan
 from service.transfer.limits import ImportLimits, LimitExceeded, Meter, too_large
@@ -44,8 +46,13 @@ async def import_file(
     would do.
     """
     require_import(actor)
+    started = time.perf_counter()
     with collector.full_collections_held():
-        return await _import(session, actor, data, filename, limits, dry_run, size)
+        report = await _import(session, actor, data, filename, limits, dry_run, size)
+    if not dry_run:
+        written = {sheet: c.created + c.updated for sheet, c in report.counts.items()}
+        metrics.import_done(time.perf_counter() - started, written)
+    return report
 
 
 async def _import(

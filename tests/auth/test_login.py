@@ -235,7 +235,8 @@ def _served_with(database_url: str, monkeypatch: pytest.MonkeyPatch, **env: str)
         finally:
             get_settings.cache_clear()
     assert result.exit_code == 0, result.output
-    return {k: v for k, v in seen.items() if k not in ("host", "port", "log_level")}
+    logging_options = ("log_level", "log_config", "access_log")
+    return {k: v for k, v in seen.items() if k not in ("host", "port", *logging_options)}
 
 
 @pytest.fixture

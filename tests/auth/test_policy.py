@@ -39,6 +39,7 @@ EXPECTED = {
     # Scenarios: the CDO office and every department head save them.
     Permission.save_scenario: (CDO, MARKETING_HEAD, HR_HEAD),
     Permission.manage_scenarios: (CDO,),
+    Permission.read_metrics: (CDO,),
 }
 
 

@@ -1,5 +1,7 @@
 """Migrations: one head, a clean round trip, and a database that matches the models."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -35,3 +37,18 @@ def test_migrated_database_matches_models(database_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), schema.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_replicas_starting_together_migrate_once_each_in_turn(database_url: str) -> None:
+    # Four app processes start at once on an empty database: one migrates, the others wait
+    # for its lock and find the database current.
+    with scratch_database(database_url, "migrations") as url:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(lambda _: migrate.upgrade(url), range(4)))
+        assert results == [None] * 4
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            assert migrate.is_current(connection, url)
+            tables = set(inspect(connection).get_table_names())
+        engine.dispose()
+        assert tables == set(schema.metadata.tables) | {"alembic_version"}
