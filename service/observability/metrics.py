@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import Any
 from weakref import WeakKeyDictionary
 
-import sqlalchemy as sa
 from fastapi.routing import iter_route_contexts
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -30,10 +29,7 @@ from sqlalchemy import Pool
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute
 
-from schema import ChangeRequest
-from schema.decision import ChangeRequestStatus
-from service.decisions import service as decisions_service
-from service.decisions.payloads import ChangeRequestFilter
+from service.decisions import queue
 from service.portfolio import service as portfolio_service
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -279,7 +275,5 @@ async def portfolio_figures(session: AsyncSession) -> PortfolioFigures:
     """The portfolio gauges, through the same rules as the REST balance, flags and queue."""
     balance = await portfolio_service.compute_balance(session)
     flags = await portfolio_service.list_flags(session, limit=1)
-    pending = ChangeRequestFilter(status=ChangeRequestStatus.pending)
-    count = sa.select(sa.func.count()).select_from(ChangeRequest)
-    waiting = await session.scalar(count.where(*decisions_service.matching(pending)))
-    return PortfolioFigures(balance.client_share, flags.counts, int(waiting or 0))
+    waiting = await queue.count_pending_decisions(session)
+    return PortfolioFigures(balance.client_share, flags.counts, waiting)

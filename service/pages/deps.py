@@ -9,9 +9,9 @@ from fastapi import Depends, Request
 from service.actor import Actor
 from service.auth import authenticate, policy, sessions
 from service.auth.policy import Permission
+from service.decisions import queue
 from service.deps import SessionDep, request_id
 from service.errors import Forbidden, Unauthorized
-from service.pages.views import decision_queue
 
 
 class LoginRequired(Exception):
@@ -49,7 +49,7 @@ async def page_actor(request: Request, session: SessionDep) -> Actor:
     policy.require(actor, Permission.use_pages)
     if policy.allowed(actor, Permission.decide):
         # The menu's "Decisions (n)": one cheap count, only for those who decide.
-        request.state.pending_decisions = await decision_queue.pending_count(session)
+        request.state.pending_decisions = await queue.count_pending_decisions(session)
     return actor
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema import ChangeRequest
 from service.config import Settings
+from service.decisions.queue import count_pending_decisions
 from tests.factories import make_account, make_department, make_initiative, make_token
 
 METRICS_TOKEN = "scrape-secret-0123456789abcdef"
@@ -235,3 +236,21 @@ class TestTransfer:
         assert value(samples, "export_duration_seconds_count", format="csv") == 2
         assert value(samples, "export_duration_seconds_count", format="zip") == 1
         assert value(samples, "export_duration_seconds_count", format="xlsx") == 0
+
+
+async def test_pending_decisions_are_the_decisions_menus_count(
+    anon: httpx.AsyncClient, cdo: dict[str, str], session: AsyncSession
+) -> None:
+    # A proposal nobody asked to approve yet waits for the CDO office as much as a request.
+    held = await make_initiative(session)
+    await make_initiative(session, status="proposed")
+    asked = await make_initiative(session, status="proposed")
+    for initiative, changes in (
+        (held, {"title": {"from": "a", "to": "b"}}),
+        (asked, {"status": {"from": "proposed", "to": "approved"}}),
+    ):
+        session.add(ChangeRequest(initiative_id=initiative.id, changes=changes))
+    await session.flush()
+    samples = await scrape(anon, cdo)
+    assert value(samples, "portfolio_pending_decisions") == 3
+    assert await count_pending_decisions(session) == 3

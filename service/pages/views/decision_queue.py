@@ -11,43 +11,14 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from schema import Account, ChangeRequest, Department, Initiative, Person
-from schema.decision import ChangeRequestStatus
-from schema.enums import InitiativeStatus
+from service.decisions import queue
 
 # Decided one screen at a time, oldest first; more wait until these are decided.
 QUEUE_LIMIT = 100
 
-_PENDING = col(ChangeRequest.status) == ChangeRequestStatus.pending
 _OWNER = aliased(Person, name="owner")
 _REQUESTER = aliased(Account, name="requester")
 _REQUESTER_PERSON = aliased(Person, name="requester_person")
-
-
-def _open_request_for(initiative: Any) -> sa.Exists:
-    """The initiative has a pending change request (it is decided as that request)."""
-    return (
-        sa.select(col(ChangeRequest.id))
-        .where(_PENDING, col(ChangeRequest.initiative_id) == initiative)
-        .exists()
-    )
-
-
-def _waiting_proposal() -> Any:
-    return sa.and_(
-        col(Initiative.status) == InitiativeStatus.proposed,
-        ~_open_request_for(col(Initiative.id)),
-    )
-
-
-async def pending_count(session: AsyncSession) -> int:
-    """Decisions waiting: pending change requests and the proposals not already asked
-    for through one (one statement)."""
-    requests = sa.select(sa.func.count()).select_from(ChangeRequest).where(_PENDING)
-    proposals = sa.select(sa.func.count()).select_from(Initiative).where(_waiting_proposal())
-    total = await session.scalar(
-        sa.select(requests.scalar_subquery() + proposals.scalar_subquery())
-    )
-    return int(total or 0)
 
 
 @dataclass(frozen=True)
@@ -76,7 +47,7 @@ def _requester_label() -> Any:
 
 async def waiting_proposals(session: AsyncSession) -> list[Waiting]:
     """Proposals no change request asks a decision for, oldest first (one statement)."""
-    stmt = _named().where(_waiting_proposal()).order_by(col(Initiative.id)).limit(QUEUE_LIMIT)
+    stmt = _named().where(queue.waiting_proposal()).order_by(col(Initiative.id)).limit(QUEUE_LIMIT)
     rows = (await session.execute(stmt)).all()
     return [Waiting(row[0], row[1], row[2]) for row in rows]
 
@@ -88,7 +59,7 @@ async def waiting_requests(session: AsyncSession) -> list[Waiting]:
         .join(ChangeRequest, col(ChangeRequest.initiative_id) == col(Initiative.id))
         .outerjoin(_REQUESTER, col(_REQUESTER.id) == col(ChangeRequest.requested_by))
         .outerjoin(_REQUESTER_PERSON, col(_REQUESTER_PERSON.id) == col(_REQUESTER.person_id))
-        .where(_PENDING)
+        .where(queue.PENDING)
         .order_by(col(ChangeRequest.id))
         .limit(QUEUE_LIMIT)
     )
