@@ -8,9 +8,11 @@ initiatives. Four applications share one engine: metrics on/off (METRICS_ENABLED
 log on/off (the JSON request line written to /dev/null, or its logger above INFO). Each
 round times --requests calls of every case on every variant, in a fresh order per round
 (interleaved, so drift of the machine hits all variants alike); a variant's figure is the
-median over rounds of each round's p50. Requests go through httpx + ASGITransport in
-process, acting as the CDO office (no network, no credential check). Then it times GET
-/metrics. Writes JSON under bench/results/.
+median over rounds of each round's p50, of wall time and of this process's CPU time (the
+figure to trust on a loaded machine: other processes inflate it far less). Requests go
+through httpx + ASGITransport in process, acting as the CDO office (no network, no credential
+check; the client's own "HTTP Request" log line is kept out). Then it times GET /metrics.
+Writes JSON under bench/results/.
 """
 
 import argparse
@@ -102,10 +104,13 @@ async def one_round(
     calls: list[tuple[str, str, Any]],
     requests: int,
     rng: random.Random,
-) -> dict[str, float]:
-    """Per variant, the p50 (ms) of `requests` calls cycling over `calls`; each call is sent
-    to every variant in turn, in a shuffled order, so drift of the machine hits all alike."""
+) -> dict[str, tuple[float, float]]:
+    """Per variant, the p50 (ms) of `requests` calls cycling over `calls`, of wall time and of
+    this process's CPU time (which other processes' load inflates far less); each call is
+    sent to every variant in turn, in a shuffled order, so drift of the machine hits all
+    alike."""
     timings: dict[str, list[float]] = {name: [] for name in clients}
+    cpu: dict[str, list[float]] = {name: [] for name in clients}
     names = list(clients)
     for i in range(requests):
         method, path, body = calls[i % len(calls)]
@@ -113,16 +118,19 @@ async def one_round(
         for name in names:
             client, log = clients[name]
             logging_on(log)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = await client.request(method, path, json=body)
             timings[name].append((time.perf_counter() - started) * 1000)
+            cpu[name].append((time.process_time() - cpu_started) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"{path}: {response.status_code} {response.text[:300]}")
-    return {name: statistics.median(values) for name, values in timings.items()}
+    return {
+        name: (statistics.median(timings[name]), statistics.median(cpu[name])) for name in names
+    }
 
 
 async def measure_requests(url: str, engine: AsyncEngine, args: argparse.Namespace) -> Any:
-    """Per case and variant: the median over rounds of the round's p50 (ms)."""
+    """Per case and variant: the median over rounds of the round's p50 (ms), wall and CPU."""
     async with engine.connect() as connection:
         ids = (await connection.execute(text("SELECT id FROM initiative ORDER BY id"))).scalars()
         picked = list(ids)[:50]
@@ -139,22 +147,28 @@ async def measure_requests(url: str, engine: AsyncEngine, args: argparse.Namespa
         for name, (app, log) in apps.items()
     }
     p50s: dict[str, dict[str, list[float]]] = {c: {v: [] for v in apps} for c in cases}
+    cpu_p50s: dict[str, dict[str, list[float]]] = {c: {v: [] for v in apps} for c in cases}
     rng = random.Random(42)
     try:
         for calls in cases.values():  # warm-up: caches, pool, first-call imports
             await one_round(clients, calls, 20, rng)
         for round_no in range(args.rounds):
             for case, calls in cases.items():
-                for variant, p50 in (await one_round(clients, calls, args.requests, rng)).items():
+                measured = await one_round(clients, calls, args.requests, rng)
+                for variant, (p50, cpu_p50) in measured.items():
                     p50s[case][variant].append(p50)
+                    cpu_p50s[case][variant].append(cpu_p50)
             console.print(f"round {round_no + 1}/{args.rounds}")
     finally:
         for client, _ in clients.values():
             await client.aclose()
-    return {
-        case: {variant: round(statistics.median(r), 3) for variant, r in rows.items()}
-        for case, rows in p50s.items()
-    }
+    return tuple(
+        {
+            case: {variant: round(statistics.median(r), 3) for variant, r in rows.items()}
+            for case, rows in figures.items()
+        }
+        for figures in (p50s, cpu_p50s)
+    )
 
 
 async def measure_middleware(calls: int) -> dict[str, float]:
@@ -212,7 +226,7 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
     engine = create_async_engine(url, pool_size=5)
     try:
         middleware = await measure_middleware(50_000)
-        requests = await measure_requests(url, engine, args)
+        requests, requests_cpu = await measure_requests(url, engine, args)
         scrape = await measure_scrape(url, engine, args.scrapes)
         async with engine.connect() as connection:
             count = (await connection.execute(text("SELECT count(*) FROM initiative"))).scalar()
@@ -221,6 +235,7 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
     return {
         "initiatives": count,
         "requests_p50_ms": requests,
+        "requests_cpu_p50_ms": requests_cpu,
         "metrics_middleware": middleware,
         "scrape": scrape,
     }
@@ -230,12 +245,17 @@ def report(figures: dict[str, Any]) -> Path:
     """Print the tables and write the JSON; returns the JSON path."""
     baseline = "metrics off / log off"
     table = Table(title=f"Per-request cost, {figures['initiatives']:,} initiatives")
-    for column in ("case", "variant", "p50 ms (median of rounds)", "vs both off"):
+    columns = ("case", "variant", "p50 ms (median of rounds)", "vs both off", "CPU ms", "vs off")
+    for column in columns:
         table.add_column(column, justify="left" if column in ("case", "variant") else "right")
     for case, rows in figures["requests_p50_ms"].items():
+        cpu_rows = figures["requests_cpu_p50_ms"][case]
         for variant, p50 in rows.items():
             extra = (p50 / rows[baseline] - 1) * 100
-            table.add_row(case, variant, f"{p50:.3f}", f"{extra:+.1f}%")
+            cpu, cpu_extra = cpu_rows[variant], (cpu_rows[variant] / cpu_rows[baseline] - 1) * 100
+            table.add_row(
+                case, variant, f"{p50:.3f}", f"{extra:+.1f}%", f"{cpu:.3f}", f"{cpu_extra:+.1f}%"
+            )
     console.print(table)
     added = figures["metrics_middleware"]["added_us"]
     console.print(f"Metrics middleware alone: {added} µs per request")
@@ -258,6 +278,9 @@ def main() -> None:
         url = prepare(server, args.scale, args.reuse)
         if logs is not None:
             logs.configure("json", stream=open(os.devnull, "w"))  # noqa: SIM115 - process-long
+        # The bench's own HTTP client logs each call at INFO ("HTTP Request: ..."): a client
+        # cost, not the server's request line, so it stays out of the "log on" figures.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         figures = asyncio.run(run(url, args))
     finally:
         server.stop()

@@ -20,6 +20,11 @@ class Account(Timestamped, table=True):
             "role <> 'department_head' OR department_id IS NOT NULL", name="head_has_department"
         ),
         sa.CheckConstraint("position('@' in email) > 1", name="email_format"),
+        # Single sign-on: one account per identity (issuer + subject), both or neither.
+        sa.UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_account_oidc_identity"),
+        sa.CheckConstraint(
+            "(oidc_issuer IS NULL) = (oidc_subject IS NULL)", name="oidc_identity_whole"
+        ),
     )
 
     id: int | None = id_field()
@@ -31,6 +36,9 @@ class Account(Timestamped, table=True):
     department_id: int | None = fk_field("department.id", ondelete="RESTRICT", nullable=True)
     password_hash: str | None = Field(default=None, max_length=300)
     is_disabled: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The OpenID Connect identity the account signs in with (service/auth/oidc/).
+    oidc_issuer: str | None = Field(default=None, max_length=300)
+    oidc_subject: str | None = Field(default=None, max_length=255)
 
 
 class ApiToken(SQLModel, table=True):

@@ -80,6 +80,12 @@ class Severity(StrEnum):
     low = "low"
 
 
+class IrritantStatus(StrEnum):
+    open = "open"
+    addressed = "addressed"
+    closed = "closed"
+
+
 class Role(StrEnum):
     """What an account may do (see service/auth/policy.py)."""
 

@@ -22,6 +22,7 @@ class PortfolioSetting(Timestamped, table=True):
         sa.CheckConstraint("band_min <= band_max", name="band_order"),
         sa.CheckConstraint("stale_after_days >= 1", name="stale_days_positive"),
         sa.CheckConstraint("budget_tolerance >= 0", name="budget_tolerance_positive"),
+        sa.CheckConstraint("irritant_vote_threshold >= 1", name="irritant_votes_positive"),
     )
 
     id: int | None = Field(default=1, primary_key=True)
@@ -30,6 +31,8 @@ class PortfolioSetting(Timestamped, table=True):
     stale_after_days: int = Field(default=30)
     # How far a department head may raise a planned budget without the CDO office.
     budget_tolerance: Decimal = Field(default=Decimal("0.10"), sa_type=sa.Numeric(5, 4))
+    # How many votes make an open irritant with no active initiative a flag.
+    irritant_vote_threshold: int = Field(default=5, sa_column_kwargs={"server_default": "5"})
 
 
 class PortfolioSnapshot(Timestamped, table=True):

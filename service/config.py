@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_path
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -106,6 +106,106 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token a Prometheus scraper sends to read /metrics. Unset: only"
         " CDO office accounts read it.",
+    )
+
+    # Webhooks (service/webhooks/): the delivery worker.
+    webhook_worker: bool = Field(
+        default=True,
+        description="Run the webhook delivery worker inside the app. False: run"
+        " `cdo-portfolio worker` as separate processes.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest wait for an endpoint's answer (seconds)."
+    )
+    webhook_retry_hours: float = Field(
+        default=24.0, gt=0, description="How long a delivery is retried before it fails (hours)."
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often an idle worker looks for due deliveries."
+    )
+    webhook_batch_size: int = Field(
+        default=50, ge=1, description="Most deliveries one worker sends at once."
+    )
+    deletions_retention_days: int = Field(
+        default=400,
+        ge=1,
+        le=36_500,
+        description="Days a deletion tombstone is kept for BI pulls (purged by `snapshot`).",
+    )
+
+    # Check-in reminders and the weekly digest (service/reminders/, `send-reminders`).
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server that sends the mail. Unset: no mail is sent."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP server port.")
+    smtp_username: str | None = Field(default=None, description="SMTP login (unset: none).")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_tls: Literal["starttls", "tls", "none"] = Field(
+        default="starttls",
+        description="`starttls` (port 587), `tls` (implicit TLS, port 465) or `none`.",
+    )
+    mail_from: str | None = Field(
+        default=None,
+        description="Sender address of reminders and digests, e.g."
+        " 'CDO portfolio <portfolio@example.com>'.",
+    )
+    public_base_url: str | None = Field(
+        default=None,
+        description="The address people open the service at (e.g. https://portfolio.example.com),"
+        " for the links in mail.",
+    )
+    reminder_lead_days: int = Field(
+        default=5,
+        ge=0,
+        description="Remind an owner this many days before a check-in goes stale.",
+    )
+    digest_weekday: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = Field(default="monday", description="The day `send-reminders` also sends the digest.")
+    digest_webhook_url: str | None = Field(
+        default=None,
+        description="Slack or Teams incoming webhook that also receives the digest as"
+        ' {"text": ...}.',
+    )
+
+    # Single sign-on (service/auth/oidc/); off while OIDC_DISCOVERY_URL is unset.
+    oidc_discovery_url: str | None = Field(
+        default=None,
+        description="The identity provider's discovery document (https://.../.well-known/"
+        "openid-configuration). Unset: no single sign-on.",
+    )
+    oidc_client_id: str | None = Field(default=None, description="The client id registered.")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="The client secret registered (unset: a public client)."
+    )
+    oidc_scopes: str = Field(
+        default="openid email profile", description="Scopes asked for, space-separated."
+    )
+    oidc_provider_name: str = Field(
+        default="single sign-on", description="Shown on the button: 'Sign in with <name>'."
+    )
+    oidc_redirect_url: str | None = Field(
+        default=None,
+        description="The callback address registered at the provider. Unset: this server's"
+        " own address + /auth/oidc/callback.",
+    )
+    oidc_role_claim: str = Field(
+        default="groups", description="The ID token claim (a list or a text) mapped to roles."
+    )
+    oidc_role_map: str = Field(
+        default="{}",
+        description='JSON object from claim value to role, e.g. {"cdo-office": "cdo_office",'
+        ' "hr-heads": "department_head:hr"} (department by code); the first entry the'
+        " person holds wins.",
+    )
+    oidc_default_role: str = Field(
+        default="",
+        description="Role of a person holding no mapped value (e.g. viewer). Empty: refuse.",
+    )
+    password_login_enabled: bool = Field(
+        default=True,
+        description="Sign-in with a local password (false: single sign-on only; API tokens"
+        " still work).",
     )
 
 

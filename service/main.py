@@ -10,16 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from service import api, migrate, pages, problems
 from service.auth import proxies, secret
+from service.auth.oidc import config as sso_config
 from service.config import Settings, get_settings
 from service.db import make_engine, make_sessionmaker
 from service.embedded_db import EmbeddedPostgres
 from service.graphql.schema import make_router as graphql_router
-from service.observability import metrics_router, traces
+from service.observability import metrics, metrics_router, traces
 from service.observability.request_log import RequestLogMiddleware
 from service.pages import api_docs
 from service.request_guard import RequestGuardMiddleware
 from service.request_id import RequestIdMiddleware
 from service.security_headers import SecurityHeadersMiddleware
+from service.webhooks import worker as webhook_worker
 
 SWITCH_INTERVAL = 0.001  # seconds
 
@@ -39,6 +41,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     settings = settings or get_settings()
     secret.configured_key(settings)  # InsecureSecret: refuse to start with a guessable key
     proxies.trusted_networks(settings.trusted_proxies)  # InvalidProxySetting when malformed
+    sso_config.check(settings)  # InvalidSsoSetting: a role mapping that cannot apply
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -56,9 +59,13 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.sessionmaker = make_sessionmaker(own_engine)
         async with app.state.sessionmaker() as session, session.begin():
             await secret.load_into(app.state, session)  # every process shares the stored key
+        counted = metrics.webhook_outcome(getattr(app.state, "metrics", None))
+        deliveries = webhook_worker.in_background(app.state.sessionmaker, settings, counted)
         try:
             yield
         finally:
+            if deliveries is not None:
+                await deliveries.stop()
             if engine is None:
                 await own_engine.dispose()
             if embedded is not None:

@@ -1,6 +1,9 @@
 """Demo accounts: one per role, plus one for each department head, all with a known
-password (the BI service account gets a fresh token instead, as it has no password)."""
+password (the BI service account gets a token instead, as it has no password)."""
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -9,7 +12,7 @@ from sqlmodel import col
 
 from schema import ApiToken, Department, Initiative, Person
 from service.actor import SYSTEM, Role
-from service.auth import accounts, tokens
+from service.auth import accounts, secret, tokens
 from service.auth.passwords import DEMO_ACCOUNTS, DEMO_PASSWORD
 from service.auth.payloads import AccountCreate
 from service.demo import guard
@@ -75,19 +78,35 @@ async def _people(session: AsyncSession) -> list[_Wanted]:
     return wanted
 
 
+def demo_bi_token(installation_key: str) -> str:
+    """The demo BI token of an installation: derived from its stored secret key, so every
+    `serve --demo` prints the same one until `rotate-secret` replaces the key."""
+    digest = hmac.new(installation_key.encode(), b"demo bi_reader token", hashlib.sha256)
+    return tokens.TOKEN_PREFIX + base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+
 async def _bi_token(session: AsyncSession, account_id: int) -> str:
-    # A fresh token each time (the old demo tokens are revoked): the secret is printed once.
-    old = await session.scalars(
-        sa.select(col(ApiToken.id)).where(
-            col(ApiToken.account_id) == account_id,
-            col(ApiToken.name) == DEMO_TOKEN_NAME,
-            col(ApiToken.revoked_at).is_(None),
+    # The same token on every run, so a BI tool set up with it keeps working after a
+    # restart; other live demo tokens (an older key's) are revoked. Once someone revoked
+    # the derived token itself, each run makes a fresh random one instead.
+    derived = demo_bi_token(await secret.stored_key(session))
+    demo = await session.execute(
+        sa.select(col(ApiToken.id), col(ApiToken.token_hash), col(ApiToken.revoked_at)).where(
+            col(ApiToken.account_id) == account_id, col(ApiToken.name) == DEMO_TOKEN_NAME
         )
     )
-    for token_id in old.all():
-        assert token_id is not None
-        await tokens.revoke_token(session, SYSTEM, token_id)
-    _, plaintext = await tokens.create_token(session, SYSTEM, account_id, name=DEMO_TOKEN_NAME)
+    rows = demo.all()
+    wanted = tokens.hash_token(derived)
+    revoked = any(token_hash == wanted and at is not None for _, token_hash, at in rows)
+    plaintext = tokens.new_token() if revoked else derived
+    for token_id, token_hash, at in rows:
+        if at is None and token_hash != tokens.hash_token(plaintext):
+            assert token_id is not None
+            await tokens.revoke_token(session, SYSTEM, token_id)
+    if not any(token_hash == tokens.hash_token(plaintext) for _, token_hash, _ in rows):
+        await tokens.create_token(
+            session, SYSTEM, account_id, name=DEMO_TOKEN_NAME, plaintext=plaintext
+        )
     return plaintext
 
 

@@ -26,6 +26,9 @@ class Permission(StrEnum):
     save_scenario = "save_scenario"
     manage_scenarios = "manage_scenarios"
     read_metrics = "read_metrics"
+    manage_webhooks = "manage_webhooks"
+    raise_irritant = "raise_irritant"
+    manage_irritant = "manage_irritant"
 
 
 # What each permission lets an actor do, for the refusal message.
@@ -44,6 +47,9 @@ _DOING = {
     Permission.save_scenario: "save scenarios",
     Permission.manage_scenarios: "delete a scenario someone else saved",
     Permission.read_metrics: "read the metrics (the CDO office and the metrics scraper do)",
+    Permission.manage_webhooks: "manage webhooks (the CDO office does)",
+    Permission.raise_irritant: "raise or vote for irritants (an account of a person does)",
+    Permission.manage_irritant: "close, reopen or move this irritant",
 }
 
 _CDO_ONLY = frozenset(
@@ -56,6 +62,7 @@ _CDO_ONLY = frozenset(
         Permission.decide,
         Permission.manage_scenarios,
         Permission.read_metrics,
+        Permission.manage_webhooks,
     }
 )
 
@@ -74,6 +81,10 @@ def allowed(
         return True
     if permission is Permission.use_pages:
         return actor.role is not Role.bi_reader
+    if permission is Permission.raise_irritant:
+        # Every employee: an account of a person, or one whose role writes; never bi_reader.
+        writes = actor.role in (Role.cdo_office, Role.department_head, Role.contributor)
+        return actor.role is not Role.bi_reader and (writes or actor.person_id is not None)
     if actor.role is Role.cdo_office:
         return True
     if permission in _CDO_ONLY:
@@ -81,7 +92,7 @@ def allowed(
     if permission is Permission.save_scenario:
         return actor.role is Role.department_head
     own_department = actor.role is Role.department_head and actor.department_id is not None
-    if permission is Permission.edit_initiative:
+    if permission in (Permission.edit_initiative, Permission.manage_irritant):
         return own_department and department_id == actor.department_id
     if permission is Permission.post_checkin:
         heads_it = own_department and department_id == actor.department_id

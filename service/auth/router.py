@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from service.auth import accounts, cookies, login, proxies, sessions, tokens
+from service.auth.oidc import config as sso_config
 from service.auth.payloads import (
     AccountCreate,
     AccountPublic,
@@ -29,7 +30,9 @@ router = APIRouter(tags=["auth"])
 async def sign_in(
     request: Request, response: Response, session: SessionDep, data: LoginRequest
 ) -> SessionPublic | JSONResponse:
-    """Check email and password and set the session cookie (repeated failures: 429)."""
+    """Check email and password and set the session cookie (repeated failures: 429;
+    403 `password_login_disabled` while PASSWORD_LOGIN_ENABLED is false)."""
+    sso_config.require_password_login(request.app.state.settings)
     address = proxies.client_address(request)
     account = await login.login(session, data.email, data.password, address=address)
     if account is None:  # answered, not raised: the failed attempt must be committed

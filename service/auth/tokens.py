@@ -47,15 +47,16 @@ async def create_token(
     *,
     name: str = "",
     expires_at: datetime | None = None,
+    plaintext: str | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for an account (its own, or any for the CDO office); return it and the
-    plaintext, which is never stored and cannot be shown again."""
+    plaintext, which is never stored and cannot be shown again (`plaintext`: a given one)."""
     if actor.account_id != account_id:
         policy.require(actor, policy.Permission.manage_accounts)
     await crud.get_or_404(session, Account, account_id)
     if expires_at is not None:
         await _require_future(session, expires_at)
-    plaintext = new_token()
+    plaintext = plaintext or new_token()
     token = ApiToken(
         account_id=account_id,
         name=name,

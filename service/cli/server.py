@@ -41,7 +41,10 @@ def serve(
         migrations.upgrade(url)
         if demo:
             demo_for_serve(url, settings)
+        from service import first_run
         from service.main import create_app
+
+        first_run.print_hint(url, console)  # an empty installation: how to create an account
 
         application = create_app(settings.model_copy(update={"database_url": url}))
         console.print(f"Serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
@@ -129,17 +132,23 @@ async def _take_snapshot(url: str, settings: Settings) -> tuple[SnapshotPublic, 
 
 @app.command()
 def snapshot() -> None:
-    """Store today's portfolio figures (for a daily cron; a rerun the same day replaces them)."""
+    """Store today's portfolio figures (for a daily cron; a rerun the same day replaces them)
+    and purge the deletion tombstones older than DELETIONS_RETENTION_DAYS."""
+    from service.deletions import commands as deletions_commands
+
     settings = get_settings()
     with database(settings) as url:
         migrations.upgrade(url)
         taken, created = asyncio.run(_take_snapshot(url, settings))
+        purged = asyncio.run(deletions_commands.purge_expired(url, settings))
     raised = {code: n for code, n in taken.flag_counts.items() if n}
     console.print(f"Snapshot of {taken.taken_on} {'taken' if created else 'replaced'}:")
     console.print(f"  client-facing share: {taken.client_share} (weight {taken.total_weight})")
     console.print(f"  active initiatives: {taken.initiative_count}")
     console.print(f"  alignment score: {taken.alignment_score}")
     console.print(f"  flags: {raised or 'none'}")
+    days = settings.deletions_retention_days
+    console.print(f"  deletion tombstones purged: {purged} (kept {days} days)")
 
 
 @app.command("graphql-schema")

@@ -4,7 +4,8 @@ The import writes the company as it stands (people, KPIs, initiatives, measureme
 check-ins). The decision room comes next, through the services a department head and the
 CDO office use: four pending change requests (a relabel, a budget jump, a proposal that
 passes the approval gate and one that fails it for a missing enabler) and one saved
-scenario to compare. Told once: a database that already holds a change request or a
+scenario to compare; then the employees' irritants with their votes (service/irritants/demo.py).
+Told once: a database that already holds a change request or a
 scenario is left as it is. Told after the demo accounts exist, the requests are the heads'
 own (they see and can withdraw them).
 """
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.decisions.demo import seed_decisions
+from service.irritants.demo import seed_irritants
 from service.scenarios.demo import seed_scenario
 
 TOLD_SQL = sa.text(
@@ -28,4 +30,5 @@ async def tell(session: AsyncSession, today: date) -> bool:
         return False
     await seed_scenario(session)
     await seed_decisions(session, today)
+    await seed_irritants(session)
     return True

@@ -26,6 +26,7 @@ from service.graphql.types.inputs import (
     VersionArg,
     set_fields,
 )
+from service.graphql.types.irritants import IrritantMutation
 from service.graphql.types.kpis import KpiMeasurementNode
 from service.initiatives import checkins, links
 from service.initiatives import service as initiatives
@@ -102,7 +103,7 @@ async def _stored_measurements(
 
 
 @strawberry.type(description="Write to the portfolio, with the same services and rules as REST.")
-class Mutation(DecisionMutation):
+class Mutation(DecisionMutation, IrritantMutation):
     @strawberry.mutation(description="Record a check-in on an initiative that is still open.")
     async def record_progress_update(
         self,

@@ -21,11 +21,14 @@ from service.graphql.connections import (
     root_page,
 )
 from service.graphql.decisions import DecisionQuery
+from service.graphql.deletions import DeletionQuery
 from service.graphql.ids import database_id, decode_id
 from service.graphql.prefetch import node_selections, prefetch
 from service.graphql.types.common import InitiativeStatus, Node, Orientation, Origin, Perspective
 from service.graphql.types.initiatives import InitiativeNode, ProgressUpdateNode
+from service.graphql.types.irritants import IrritantQuery
 from service.graphql.types.kpis import KpiMeasurementNode, KpiNode
+from service.graphql.types.lessons import LessonQuery
 from service.graphql.types.org import DepartmentNode, PersonNode
 from service.graphql.types.scenarios import ScenarioQuery
 
@@ -139,7 +142,15 @@ def _changed_since(since: datetime) -> Any:
 
 
 @strawberry.type(description="Read the portfolio: lookups, root connections and analytics.")
-class Query(AnalyticsQuery, AuditQuery, ScenarioQuery, DecisionQuery):
+class Query(
+    AnalyticsQuery,
+    AuditQuery,
+    ScenarioQuery,
+    DecisionQuery,
+    DeletionQuery,
+    LessonQuery,
+    IrritantQuery,
+):
     @strawberry.field(graphql_type=Node | None, description="Any object by its global id.")
     def node(
         self,

@@ -7,10 +7,11 @@ While a request runs, its `RequestRecord` collects what its log line reports bey
 ASGI scope: who it acts as and how many SQL statements it ran.
 """
 
+import contextlib
 import logging
 import re
 import sys
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
@@ -136,18 +137,60 @@ def formatter(
     )
 
 
+# Set on an exception once a record carrying its stack has been written.
+_STACK_WRITTEN = "_cdo_portfolio_stack_written"
+
+
+def _exception_of(record: logging.LogRecord) -> BaseException | None:
+    """The exception a record carries: the standard library's exc_info, or structlog's
+    `exc_info` key (True: the one being handled)."""
+    if isinstance(record.exc_info, tuple):
+        return record.exc_info[1]
+    given = record.msg.get("exc_info") if isinstance(record.msg, dict) else None
+    if given is True:
+        return sys.exc_info()[1]
+    if isinstance(given, BaseException):
+        return given
+    if isinstance(given, tuple):
+        return given[1]
+    return None
+
+
+class StackOnce(logging.Filter):
+    """Write a failure's stack once. A 500 is seen by the request line (first, with request
+    id, route and actor), then by the error handler and by uvicorn ("Exception in ASGI
+    application"): records about an exception whose stack was already written are dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failure = _exception_of(record)
+        if failure is None:
+            return True
+        if getattr(failure, _STACK_WRITTEN, False):
+            return False
+        # An exception type with __slots__ takes no mark: its stack is written each time.
+        with contextlib.suppress(AttributeError):
+            setattr(failure, _STACK_WRITTEN, True)
+        return True
+
+
+# HTTP clients that log every call at INFO (webhook deliveries, sign-in): warnings only.
+CHATTY_CLIENTS = ("httpx", "httpcore", "httpx2", "httpcore2")
+
+
 def logging_config(log_format: LogFormat | None = None) -> dict[str, Any]:
     """uvicorn's `log_config` (a `logging.config.dictConfig`): every record to stderr
-    through `formatter`, uvicorn's own included; its access log off (the request line
-    replaces it)."""
+    through `formatter`, uvicorn's own included, a failure's stack once; its access log off
+    (the request line replaces it)."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"structured": {"()": formatter, "log_format": log_format}},
+        "filters": {"stack_once": {"()": StackOnce}},
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
                 "formatter": "structured",
+                "filters": ["stack_once"],
                 "stream": "ext://sys.stderr",
             }
         },
@@ -155,6 +198,7 @@ def logging_config(log_format: LogFormat | None = None) -> dict[str, Any]:
         "loggers": {
             "uvicorn": {"handlers": [], "propagate": True},
             "uvicorn.access": {"handlers": [], "propagate": False},
+            **{name: {"level": "WARNING"} for name in CHATTY_CLIENTS},
         },
     }
 
@@ -175,11 +219,14 @@ def configure(log_format: LogFormat | None = None, *, stream: TextIO | None = No
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.set_name(HANDLER_NAME)
     handler.setFormatter(formatter(log_format, stream))
+    handler.addFilter(StackOnce())
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    for name in CHATTY_CLIENTS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 @dataclass(slots=True)
@@ -192,6 +239,17 @@ class RequestRecord:
 
 
 current: ContextVar[RequestRecord | None] = ContextVar("request_record", default=None)
+
+# While tracing is on (service/observability/traces.py): the trace and span ids of the
+# current span as hex, or None outside a span. Unset, the request line has no trace fields.
+TraceIds = Callable[[], tuple[str, str] | None]
+trace_ids: TraceIds | None = None
+
+
+def use_trace_ids(source: TraceIds | None) -> None:
+    """Put the current trace and span ids in each request line (None: stop)."""
+    global trace_ids
+    trace_ids = source
 
 
 def note_actor(actor: Actor) -> None:

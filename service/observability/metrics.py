@@ -31,6 +31,7 @@ from starlette.routing import BaseRoute
 
 from service.decisions import queue
 from service.portfolio import service as portfolio_service
+from service.webhooks import service as webhooks_service
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 UNMATCHED = "unmatched"
@@ -88,6 +89,12 @@ class Metrics:
             "Time to stream an export, by format.",
             ["format"],
             buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
+            registry=owner,
+        )
+        self.webhook_deliveries = Counter(
+            "webhook_deliveries",
+            "Webhook delivery attempts, by outcome (delivered, retry, failed).",
+            ["outcome"],
             registry=owner,
         )
         self._operation_names: set[str] = set()
@@ -153,11 +160,16 @@ class PortfolioFigures:
     """The portfolio gauges: client share, live flags by code, pending decisions."""
 
     def __init__(
-        self, client_share: Decimal | None, flags: Mapping[str, int], pending_decisions: int
+        self,
+        client_share: Decimal | None,
+        flags: Mapping[str, int],
+        pending_decisions: int,
+        webhook_backlog: tuple[int, float] = (0, 0.0),
     ) -> None:
         self.client_share = client_share
         self.flags = flags
         self.pending_decisions = pending_decisions
+        self.webhook_backlog = webhook_backlog
 
     def metrics(self) -> list[Metric]:
         share = GaugeMetricFamily(
@@ -173,7 +185,19 @@ class PortfolioFigures:
             "Change requests waiting for a CDO office decision.",
             value=self.pending_decisions,
         )
-        return [share, flags, pending]
+        webhooks = [
+            GaugeMetricFamily(
+                "webhook_deliveries_pending",
+                "Webhook deliveries not yet delivered nor failed.",
+                value=self.webhook_backlog[0],
+            ),
+            GaugeMetricFamily(
+                "webhook_delivery_lag_seconds",
+                "How long the oldest due webhook delivery has waited (0 when none is due).",
+                value=self.webhook_backlog[1],
+            ),
+        ]
+        return [share, flags, pending, *webhooks]
 
 
 def route_templates(routes: Sequence[BaseRoute]) -> dict[int, str]:
@@ -276,4 +300,13 @@ async def portfolio_figures(session: AsyncSession) -> PortfolioFigures:
     balance = await portfolio_service.compute_balance(session)
     flags = await portfolio_service.list_flags(session, limit=1)
     waiting = await queue.count_pending_decisions(session)
-    return PortfolioFigures(balance.client_share, flags.counts, waiting)
+    backlog = await webhooks_service.backlog(session)
+    return PortfolioFigures(balance.client_share, flags.counts, waiting, backlog)
+
+
+def webhook_outcome(metrics: Metrics | None) -> Callable[[str], None] | None:
+    """What a delivery worker calls per attempt to count it (None: metrics are off)."""
+    if metrics is None:
+        return None
+    counter = metrics.webhook_deliveries
+    return lambda outcome: counter.labels(outcome).inc()

@@ -12,8 +12,8 @@ from service.observability.metrics import route_label
 
 _request_log = structlog.wrap_logger(
     logging.getLogger("cdo_portfolio.request"),
+    # No level filter here: `_write` asks the logger first and builds nothing when off.
     processors=[
-        structlog.stdlib.filter_by_level,
         *logs.SHARED,
         structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
     ],
@@ -69,6 +69,8 @@ def _write(
         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
         "sql_statements": record.sql_statements,
     }
+    if logs.trace_ids is not None and (ids := logs.trace_ids()) is not None:
+        fields["trace_id"], fields["span_id"] = ids
     if failed:
         _request_log.error("request failed", exc_info=True, **fields)
     elif status >= 500:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 
 from service.config import Settings
+from service.observability import logs
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -83,6 +84,7 @@ def instrument(app: FastAPI, provider: TracerProvider) -> None:
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
+    logs.use_trace_ids(current_trace_ids)
     engine = getattr(app.state, "engine", None)
     if engine is not None:
         _trace_engine(engine, provider)
@@ -96,6 +98,16 @@ def instrument(app: FastAPI, provider: TracerProvider) -> None:
             yield state
 
     app.router.lifespan_context = lifespan
+
+
+def current_trace_ids() -> tuple[str, str] | None:
+    """The trace id (32 hex digits) and span id (16) of the current span, if any."""
+    from opentelemetry import trace
+
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    return format(context.trace_id, "032x"), format(context.span_id, "016x")
 
 
 def _trace_engine(engine: AsyncEngine, provider: TracerProvider) -> None:
@@ -115,3 +127,4 @@ def uninstrument(app: FastAPI) -> None:
 
     FastAPIInstrumentor.uninstrument_app(app)
     SQLAlchemyInstrumentor().uninstrument()
+    logs.use_trace_ids(None)

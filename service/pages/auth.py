@@ -10,9 +10,11 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from service import first_run
 from service.auth import accounts, cookies, login, proxies, sessions
+from service.auth.oidc import config as sso_login
 from service.deps import SessionDep
-from service.errors import TooManyRequests
+from service.errors import Forbidden, TooManyRequests
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, FormState, redirect, safe_next
 from service.pages.render import render
@@ -24,11 +26,19 @@ LOGIN_NONCE_MAX_AGE = 3600
 
 
 def _form(
-    request: Request, state: FormState, next_url: str, *, status_code: int = 200
+    request: Request,
+    state: FormState,
+    next_url: str,
+    *,
+    status_code: int = 200,
+    first_account_hint: bool = False,
 ) -> HTMLResponse:
     nonce = request.cookies.get(LOGIN_NONCE) or secrets.token_urlsafe(24)
     key = request.app.state.settings.secret_key
     context = {"form": state, "next": next_url, "login_csrf": sessions.csrf_token(nonce, key)}
+    context |= sso_login.login_page_context(request.app.state.settings)
+    if first_account_hint:  # no CDO office account yet: auth/_first_run.html
+        context |= first_run.PAGE_HINT
     response = render(request, "auth/login.html", context, status_code=status_code)
     response.set_cookie(
         LOGIN_NONCE, nonce, max_age=LOGIN_NONCE_MAX_AGE, httponly=True, samesite="strict"
@@ -37,9 +47,12 @@ def _form(
 
 
 @router.get("/login", summary="Sign-in form")
-async def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+async def login_form(
+    request: Request, session: SessionDep, next: str | None = None
+) -> HTMLResponse:
     """The sign-in form; after signing in the browser goes back to `next`."""
-    return _form(request, FormState(), safe_next(next))
+    hint = await first_run.needs_first_account(session)
+    return _form(request, FormState(), safe_next(next), first_account_hint=hint)
 
 
 async def _check(request: Request, session: SessionDep, state: FormState) -> int | None:
@@ -81,7 +94,11 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
     """Check the credentials, set the session cookie, go on (repeated failures: a pause)."""
     state, next_url = FormState(), safe_next(str((await request.form()).get("next", "")))
     try:
+        sso_login.require_password_login(request.app.state.settings)
         account_id = await _check(request, session, state)
+    except Forbidden as exc:  # passwords turned off: single sign-on only
+        state.error = exc.detail
+        return _form(request, state, next_url, status_code=403)
     except TooManyRequests as exc:
         state.error = exc.detail
         paused = _form(request, state, next_url, status_code=429)

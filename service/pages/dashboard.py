@@ -10,6 +10,7 @@ from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, redirect
 from service.pages.render import render
 from service.pages.views import dashboard as view
+from service.pages.views import irritants as irritants_view
 from service.portfolio import snapshots
 
 router = APIRouter()
@@ -23,7 +24,9 @@ async def dashboard(
     currency = request.app.state.settings.currency
     weight = "count" if weight == "count" else "budget"
     data = await view.dashboard(session, actor, weight=weight, currency=currency)
-    return render(request, "dashboard/index.html", {"d": data, "flag_link": view.flag_link})
+    context = {"d": data, "flag_link": view.flag_link}
+    context["irritant_votes"] = await irritants_view.for_departments(session)
+    return render(request, "dashboard/index.html", context)
 
 
 @router.post("/snapshots", summary="Take today's snapshot")

@@ -6,6 +6,7 @@ from fastapi.responses import HTMLResponse
 from service.deps import SessionDep
 from service.pages.deps import PageActor
 from service.pages.render import render
+from service.pages.views import irritants as irritants_view
 from service.pages.views import org as view
 
 router = APIRouter()
@@ -16,4 +17,5 @@ async def departments(request: Request, session: SessionDep, actor: PageActor) -
     """Each department: head, active work and its share, KPIs it is accountable for."""
     data = await view.departments_page(session)
     context = {"d": data, "share_class": view.share_class}
+    context["irritant_votes"] = await irritants_view.for_departments(session)
     return render(request, "departments/list.html", context)

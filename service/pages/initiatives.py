@@ -12,6 +12,9 @@ from service.pages.forms import Flash, FormState, redirect
 from service.pages.render import render
 from service.pages.views import initiative_forms as forms
 from service.pages.views import initiatives as view
+from service.pages.views import irritants as irritants_view
+from service.pages.views import lessons as lessons_view
+from service.pages.views import thrust as thrust_view
 from service.pages.views.dashboard import flag_link
 
 router = APIRouter()
@@ -66,6 +69,9 @@ async def render_page(
         session, actor, initiative_id, kpi_form=kpi_form, link_form=link_form
     )
     context = {"d": data, "i": data.initiative, "flag_link": flag_link}
+    context["lessons"] = await lessons_view.for_initiative(session, data.initiative)
+    context["thrust"] = await thrust_view.for_initiative(session, initiative_id)
+    context["irritants"] = await irritants_view.for_initiative(session, actor, data.initiative)
     status_code = 422 if kpi_form is not None or link_form is not None else 200
     return render(request, "initiatives/detail.html", context, status_code=status_code)
 

@@ -9,6 +9,7 @@ from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, FormState, redirect
 from service.pages.render import render
 from service.pages.views import kpis as view
+from service.pages.views import thrust as thrust_view
 
 router = APIRouter()
 
@@ -27,6 +28,7 @@ async def kpi_page(
     """Measurements against baseline and target, drivers, linked initiatives, history."""
     data = await view.kpi_page(session, kpi_id)
     context = {"d": data, "k": data.view.kpi, "may_record": view.may_record(actor, data.view)}
+    context["contributions"] = await thrust_view.for_kpi(session, kpi_id)
     return render(request, "kpis/detail.html", context)
 
 
@@ -39,6 +41,7 @@ async def record_measurement(
     if not await view.record(session, actor, kpi_id, form, state):
         data = await view.kpi_page(session, kpi_id, state)
         context = {"d": data, "k": data.view.kpi, "may_record": True}
+        context["contributions"] = await thrust_view.for_kpi(session, kpi_id)
         return render(request, "kpis/detail.html", context, status_code=422)
     flash = Flash(f"Measurement of {form.get('measured_on', '')} recorded.")
     return redirect(request, f"/kpis/{kpi_id}#measurements", flash)

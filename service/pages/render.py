@@ -56,6 +56,7 @@ LABELS = {
     "DONE_WITHOUT_KPI_MOVEMENT": "Done without KPI movement",
     "OWNER_INACTIVE": "Owner inactive",
     "KPI_OVERCLAIMED": "KPI overclaimed",
+    "ENABLER_LATE": "Enabler lands late",
 }
 
 # (path, label, permission needed to see it)
@@ -65,9 +66,11 @@ NAVIGATION = (
     ("/kpis", "KPIs", Permission.read),
     ("/org", "Org", Permission.read),
     ("/departments", "Departments", Permission.read),
+    ("/irritants", "Irritants", Permission.read),
     ("/flags", "Flags", Permission.read),
     ("/decisions", "Decisions", Permission.decide),
     ("/scenarios", "What if", Permission.read),
+    ("/lessons", "Lessons", Permission.read),
     ("/settings", "Settings", Permission.manage_portfolio),
     ("/transfer", "Import / export", Permission.manage_org),
 )

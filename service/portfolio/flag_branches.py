@@ -12,6 +12,7 @@ through a partial index, rather than a join of every initiative with its links.
 
 from service.portfolio.payloads import FlagCode
 from service.portfolio.queries import ACTIVE, TODAY, outside_band, totals_cte
+from service.thrust.rules import EX_DRIVEN, every_enabler_late, live_enablers
 
 # Spelled as a list (not `<> 'stopped'`) so that it is an index condition on status.
 NOT_STOPPED = "i.status IN ('proposed', 'approved', 'in_progress', 'on_hold', 'done')"
@@ -175,12 +176,19 @@ def _kpi_unmeasured(line: Scope) -> str:
 
 
 def _cx_without_ex_driver(line: Scope) -> str:
-    return _kpis(
-        """k.perspective = 'customer' AND NOT EXISTS (
-    SELECT 1 FROM kpi_driver dr JOIN kpi e ON e.id = dr.driver_kpi_id
-    WHERE dr.driven_kpi_id = k.id AND e.perspective = 'employee'
-)""",
+    return _kpis(f"k.perspective = 'customer' AND k.id NOT IN ({EX_DRIVEN}\n)", line)
+
+
+def _enabler_late(line: Scope) -> str:
+    # In a scenario, the enablers are read as the moves leave them.
+    enablers = "overlay" if isinstance(line, str) else "initiative"
+    earliest = f"""(
+    SELECT min(e.target_date) FROM ({live_enablers("i", enablers)}) e) - i.target_date"""
+    return _initiatives(
+        f"i.status IN {ACTIVE} AND i.orientation = 'client_facing'"
+        f" AND {every_enabler_late('i', enablers)}",
         line,
+        figures=f"({earliest})::numeric, 0::numeric",
     )
 
 
@@ -269,6 +277,27 @@ def _kpi_overclaimed(line: Scope) -> str:
     return _kpis("true", line, extra_join=claimed, figures="c.claimed, 1::numeric")
 
 
+def _irritant_unaddressed(line: Scope) -> str:
+    # Any initiative counts as addressing it, whatever the reporting line; with a line, the
+    # irritants of the line's departments. A done one makes it `addressed` (the database's
+    # rule), which only a scenario's moves can get ahead of: so done counts here too.
+    source = line if isinstance(line, str) else "initiative"
+    in_line = (
+        " AND r.department_id IN (SELECT p.department_id FROM line l JOIN person p ON p.id = l.id)"
+        if line is True
+        else ""
+    )
+    return f"""
+SELECT 'irritant', r.id, 'IRR-' || r.id, r.department_id, r.vote_count::numeric,
+    CAST(:irritant_vote_threshold AS numeric)
+FROM irritant r
+WHERE r.status = 'open' AND r.vote_count >= CAST(:irritant_vote_threshold AS integer)
+    AND NOT EXISTS (
+        SELECT 1 FROM initiative_irritant l JOIN {source} i ON i.id = l.initiative_id
+        WHERE l.irritant_id = r.id AND (i.status IN {ACTIVE} OR i.status = 'done')
+    ){in_line}"""
+
+
 BRANCHES = {
     FlagCode.PORTFOLIO_CLIENT_SKEW: _portfolio_skew,
     FlagCode.DEPARTMENT_CLIENT_SKEW: _department_skew,
@@ -284,6 +313,8 @@ BRANCHES = {
     FlagCode.DONE_WITHOUT_KPI_MOVEMENT: _done_without_movement,
     FlagCode.OWNER_INACTIVE: _owner_inactive,
     FlagCode.KPI_OVERCLAIMED: _kpi_overclaimed,
+    FlagCode.ENABLER_LATE: _enabler_late,
+    FlagCode.IRRITANT_UNADDRESSED: _irritant_unaddressed,
 }
 
 # The initiatives owned in the reporting line, whole rows: the branches read them directly.
@@ -294,7 +325,8 @@ scope AS MATERIALIZED (
     SELECT i.* FROM line l
     CROSS JOIN LATERAL (
         SELECT i.id, i.code, i.status, i.department_id, i.owner_id, i.orientation,
-            i.client_share, i.origin, i.budget_planned, i.start_date, i.created_at,
+            i.client_share, i.origin, i.budget_planned, i.start_date, i.target_date,
+            i.created_at,
             i.kpi_count, i.shared_kpi_count, i.enabler_count, i.moved_kpi_count,
             i.last_check_in_on
         FROM initiative i WHERE i.owner_id = l.id OFFSET 0

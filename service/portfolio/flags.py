@@ -25,7 +25,8 @@ in one statement. Definitions, "today" being the injectable date:
   its start_date, else its creation date) is more than stale_after_days before today.
 - KPI_UNMEASURED (low): a KPI with no measurement dated within twice its cadence before
   today (monthly: 62 days, quarterly: 184 days; a measurement exactly 62 days old counts).
-- CX_KPI_WITHOUT_EX_DRIVER (low): a customer KPI that no employee-perspective KPI drives.
+- CX_KPI_WITHOUT_EX_DRIVER (low): a customer KPI that no employee-perspective KPI drives,
+  at any depth (an employee KPI driving an operations KPI that drives it counts).
 - DONE_WITHOUT_KPI_MOVEMENT (medium): a done initiative with linked KPIs, none of which
   moved in its direction: per KPI, the latest measurement (on or before today) against the
   last one on or before the initiative's start_date, else the KPI's baseline_value. A KPI
@@ -34,6 +35,13 @@ in one statement. Definitions, "today" being the injectable date:
 - KPI_OVERCLAIMED (medium): a KPI whose links from active initiatives carry weights adding
   up to more than 1 (figure: the sum; threshold: 1); with owner_line, the line's KPIs,
   still summed over the whole portfolio.
+- ENABLER_LATE (medium): an active client-facing initiative with a target date and live
+  enablers (as MISSING_ENABLER counts them), every one of which lands after it: not done,
+  and targeting a later day (an enabler without a target date is not late; the same day
+  is not late). Figure: days from its target date to the earliest enabler's; threshold 0.
+- IRRITANT_UNADDRESSED (medium): an open irritant with at least irritant_vote_threshold
+  votes (a setting, default 5) that no active initiative is linked to. Figure: its votes;
+  threshold: the setting. With owner_line, the irritants of the line's departments.
 
 KPI flags carry the KPI's owning department; with owner_line they cover the KPIs linked to
 the line's initiatives. `department=` keeps the flags whose department_code matches.
@@ -56,6 +64,7 @@ from service.portfolio.flag_branches import (
 )
 from service.portfolio.payloads import FlagCode
 from service.portfolio.queries import with_line
+from service.thrust.rules import live_enablers
 
 SEVERITY: dict[FlagCode, Severity] = {
     FlagCode.PORTFOLIO_CLIENT_SKEW: Severity.high,
@@ -72,6 +81,8 @@ SEVERITY: dict[FlagCode, Severity] = {
     FlagCode.DONE_WITHOUT_KPI_MOVEMENT: Severity.medium,
     FlagCode.OWNER_INACTIVE: Severity.high,
     FlagCode.KPI_OVERCLAIMED: Severity.medium,
+    FlagCode.ENABLER_LATE: Severity.medium,
+    FlagCode.IRRITANT_UNADDRESSED: Severity.medium,
 }
 RANK = {Severity.high: 0, Severity.medium: 1, Severity.low: 2}
 
@@ -85,9 +96,11 @@ SELECT c.counts, p.code, p.severity, p.rank, p.entity_type, p.entity_id, p.sort_
     p.figure, p.threshold, dep.code AS department_code,
     CASE p.entity_type
         WHEN 'initiative' THEN ini.code WHEN 'kpi' THEN k.code WHEN 'department' THEN dep.code
+        WHEN 'irritant' THEN 'IRR-' || irr.id
     END AS entity_code,
     CASE p.entity_type
         WHEN 'initiative' THEN ini.title WHEN 'kpi' THEN k.name WHEN 'department' THEN dep.name
+        WHEN 'irritant' THEN irr.title
         ELSE (SELECT name FROM person WHERE id = :owner_line)
     END AS name,
     CASE p.code
@@ -95,6 +108,9 @@ SELECT c.counts, p.code, p.severity, p.rank, p.entity_type, p.entity_id, p.sort_
         WHEN 'OWNER_INACTIVE' THEN (SELECT o.name FROM person o WHERE o.id = ini.owner_id)
         WHEN 'STALE_UPDATE' THEN CASE WHEN ini.last_check_in_on IS NULL THEN 'never' END
         WHEN 'KPI_UNMEASURED' THEN k.cadence
+        WHEN 'ENABLER_LATE' THEN (
+            SELECT format('%s on %s', e.code, e.target_date)
+            FROM ({live_enablers("ini")}) e ORDER BY e.target_date, e.code LIMIT 1)
         WHEN 'SILO_KPI' THEN (
             SELECT string_agg(sk.code, ', ' ORDER BY sk.code)
             FROM initiative_kpi ik JOIN kpi sk ON sk.id = ik.kpi_id
@@ -147,6 +163,7 @@ LEFT JOIN LATERAL (
 LEFT JOIN department dep ON dep.id = p.department_id
 LEFT JOIN initiative ini ON p.entity_type = 'initiative' AND ini.id = p.entity_id
 LEFT JOIN kpi k ON p.entity_type = 'kpi' AND k.id = p.entity_id
+LEFT JOIN irritant irr ON p.entity_type = 'irritant' AND irr.id = p.entity_id
 ORDER BY p.rank, p.code, p.sort_code
 """
 
@@ -192,6 +209,17 @@ def message(row: Any) -> str:
         if row.detail == "never":
             return f"No check-in on {label} since it started {days} days ago (limit: {limit})."
         return f"No check-in on {label} for {days} days (limit: {limit})."
+    if code is FlagCode.ENABLER_LATE:
+        days = _number(row.figure)
+        return (
+            f"{label} is client-facing and every live enabler lands after its target date:"
+            f" the earliest, {row.detail}, {days} day{'' if days == '1' else 's'} later."
+        )
+    if code is FlagCode.IRRITANT_UNADDRESSED:
+        return (
+            f"{label} has {_number(row.figure)} votes and no active initiative addresses it"
+            f" (flagged from {_number(row.threshold)} votes)."
+        )
     if code is FlagCode.KPI_UNMEASURED:
         window = f"{row.detail} cadence: at least every {_number(row.threshold)} days"
         if row.figure is None:

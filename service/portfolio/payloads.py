@@ -37,6 +37,8 @@ class FlagCode(StrEnum):
     DONE_WITHOUT_KPI_MOVEMENT = "DONE_WITHOUT_KPI_MOVEMENT"
     OWNER_INACTIVE = "OWNER_INACTIVE"
     KPI_OVERCLAIMED = "KPI_OVERCLAIMED"
+    ENABLER_LATE = "ENABLER_LATE"
+    IRRITANT_UNADDRESSED = "IRRITANT_UNADDRESSED"
 
 
 class DepartmentBalance(BaseModel):
@@ -178,6 +180,12 @@ class PortfolioSettingUpdate(BaseModel):
     stale_after_days: int | None = Field(
         default=None, ge=1, le=3650, description="Days without check-in before STALE_UPDATE."
     )
+    irritant_vote_threshold: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="Votes from which an open irritant no active work addresses is flagged.",
+    )
     budget_tolerance: Decimal | None = Field(
         default=None,
         ge=0,
@@ -196,6 +204,7 @@ class PortfolioSettingPublic(BaseModel):
     band_max: Share
     stale_after_days: int
     budget_tolerance: Share
+    irritant_vote_threshold: int
     updated_at: datetime
     version: int
 

@@ -182,6 +182,7 @@ async def _flags(
         "band_min": setting.band_min,
         "band_max": setting.band_max,
         "stale_after_days": setting.stale_after_days,
+        "irritant_vote_threshold": setting.irritant_vote_threshold,
         "after_rank": after[0],
         "after_code": after[1],
         "after_entity": after[2],
@@ -279,7 +280,8 @@ async def update_settings(
     await get_settings(session)
     setting = await crud.get_for_update(session, PortfolioSetting, 1, expected_version)
     changes = data.model_dump(exclude_unset=True)
-    for field in ("band_min", "band_max", "stale_after_days", "budget_tolerance"):
+    required = ("band_min", "band_max", "stale_after_days", "budget_tolerance")
+    for field in (*required, "irritant_vote_threshold"):
         if field in changes and changes[field] is None:
             raise ValidationFailed(f"{field}: a value is required.", field=field)
     _check_band(

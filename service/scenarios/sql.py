@@ -29,7 +29,9 @@ from service.scenarios.overlay import overlay_ctes, totals_after
 #   initiative a move makes active or inactive can change, judged on all their initiatives;
 # - portfolio: a department or the whole portfolio: judged again in full, on the
 #   per-department totals and on one active initiative of each department (if any);
-# - kpi_only: a KPI's own definition, drivers and measurements: no move changes it.
+# - kpi_only: a KPI's own definition, drivers and measurements: no move changes it;
+# - irritant: whether an active initiative addresses it: only the irritants linked to a
+#   changed initiative can change.
 SCOPES: dict[FlagCode, str] = {
     FlagCode.PORTFOLIO_CLIENT_SKEW: "portfolio",
     FlagCode.DEPARTMENT_CLIENT_SKEW: "portfolio",
@@ -45,11 +47,18 @@ SCOPES: dict[FlagCode, str] = {
     FlagCode.DONE_WITHOUT_KPI_MOVEMENT: "initiative",
     FlagCode.OWNER_INACTIVE: "initiative",
     FlagCode.KPI_OVERCLAIMED: "kpi",
+    FlagCode.ENABLER_LATE: "initiative",
+    FlagCode.IRRITANT_UNADDRESSED: "irritant",
 }
 
 # The KPI links and initiatives are looked up by key, one KPI or initiative at a time
 # (OFFSET 0 keeps the lookup rather than a scan of every row): a KPI has few initiatives.
 SCOPE_CTES = [
+    """
+touched_irritants AS MATERIALIZED (
+    SELECT DISTINCT l.irritant_id FROM changed c
+    JOIN initiative_irritant l ON l.initiative_id = c.id
+)""",
     f"""
 touched_kpis AS MATERIALIZED (
     SELECT DISTINCT ik.kpi_id
@@ -114,6 +123,8 @@ def _group(scope: str, source: str) -> str:
     flags = _with(source, totals_after("shares"), _branches(codes, source))
     if scope == "kpi":
         flags += " WHERE f.entity_id IN (SELECT kpi_id FROM touched_kpis)"
+    if scope == "irritant":
+        flags += " WHERE f.entity_id IN (SELECT irritant_id FROM touched_irritants)"
     return flags
 
 
@@ -122,7 +133,9 @@ BEFORE = f"""
 SELECT * FROM live_flags f
 WHERE f.code IN ({_codes("portfolio")})
     OR f.code IN ({_codes("initiative")}) AND f.entity_id IN (SELECT id FROM changed)
-    OR f.code IN ({_codes("kpi")}) AND f.entity_id IN (SELECT kpi_id FROM touched_kpis)"""
+    OR f.code IN ({_codes("kpi")}) AND f.entity_id IN (SELECT kpi_id FROM touched_kpis)
+    OR f.code IN ({_codes("irritant")})
+        AND f.entity_id IN (SELECT irritant_id FROM touched_irritants)"""
 
 
 def _after() -> str:
@@ -131,6 +144,7 @@ def _after() -> str:
         _group("initiative", "touched_after"),
         _group("kpi", "kpi_scope_after"),
         _group("portfolio", "department_cover"),
+        _group("irritant", "overlay"),
     ]
     return "\nUNION ALL\n".join(groups)
 
@@ -147,6 +161,7 @@ def _changes(left: str, right: str) -> str:
             WHEN 'initiative' THEN (SELECT title FROM initiative WHERE id = f.entity_id)
             WHEN 'kpi' THEN (SELECT name FROM kpi WHERE id = f.entity_id)
             WHEN 'department' THEN (SELECT name FROM department WHERE id = f.entity_id)
+            WHEN 'irritant' THEN (SELECT title FROM irritant WHERE id = f.entity_id)
         END,
         'department_code', (SELECT code FROM department WHERE id = f.department_id))
         ORDER BY f.rank, f.code, f.sort_code), '[]')

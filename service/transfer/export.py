@@ -52,6 +52,22 @@ class SheetSpec:
 SHEETS: tuple[SheetSpec, ...] = (
     *(SheetSpec(e.name, tuple((c.name, c.kind) for c in e.columns)) for e in ENTITIES),
     SheetSpec(
+        "irritants",
+        (
+            ("department_code", "text"),
+            ("title", "text"),
+            ("description", "text"),
+            ("process", "text"),
+            ("severity", "text"),
+            ("status", "text"),
+            ("status_reason", "text"),
+            ("raised_by_email", "text"),
+            ("raised_at", "text"),
+            ("votes", "integer"),
+            ("initiative_codes", "text"),
+        ),
+    ),
+    SheetSpec(
         "flags",
         tuple(
             (name, "text")

@@ -91,6 +91,20 @@ JOIN initiative i ON i.id = u.initiative_id
 LEFT JOIN person a ON a.id = u.author_id
 ORDER BY i.code COLLATE "C", u.reported_on, u.summary COLLATE "C", u.id
 """,
+    # Votes as a count (who voted stays in the database).
+    "irritants": """
+SELECT d.code AS department_code, r.title, r.description, r.process, r.severity, r.status,
+       r.status_reason, a.email AS raised_by_email,
+       to_char(r.raised_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS raised_at,
+       r.vote_count AS votes,
+       (SELECT string_agg(i.code, '|' ORDER BY i.code COLLATE "C")
+        FROM initiative_irritant l JOIN initiative i ON i.id = l.initiative_id
+        WHERE l.irritant_id = r.id) AS initiative_codes
+FROM irritant r
+JOIN department d ON d.id = r.department_id
+LEFT JOIN account a ON a.id = r.raised_by
+ORDER BY d.code COLLATE "C", r.title COLLATE "C", r.id
+""",
 }
 
 COUNT_SQL: dict[str, str] = {
@@ -100,4 +114,5 @@ COUNT_SQL: dict[str, str] = {
     "initiatives": "SELECT count(*) FROM initiative",
     "measurements": "SELECT count(*) FROM kpi_measurement",
     "checkins": "SELECT count(*) FROM progress_update",
+    "irritants": "SELECT count(*) FROM irritant",
 }

@@ -43,6 +43,7 @@ class ExportSheet(StrEnum):
     initiatives = "initiatives"
     measurements = "measurements"
     checkins = "checkins"
+    irritants = "irritants"
     flags = "flags"
     balance = "balance"
 

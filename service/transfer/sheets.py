@@ -9,7 +9,7 @@ from service.transfer.cells import is_blank
 from service.transfer.columns import BY_NAME, ENTITIES, Entity
 from service.transfer.payloads import ImportProblem
 
-EXPORT_ONLY_SHEETS = frozenset({"flags", "balance"})
+EXPORT_ONLY_SHEETS = frozenset({"flags", "balance", "irritants"})
 SHEET_LIST = "departments, people, kpis, initiatives, measurements, checkins"
 _ALIASES = {
     "departments": ("departments", "department"),

@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema import Account, ApiToken, Department, Initiative
-from service.actor import Role
+from service.actor import SYSTEM, Role
+from service.auth import secret
 from service.auth.commands import print_demo_logins
 from service.auth.demo_accounts import DEMO_PASSWORD, DemoLogin, ensure_demo_accounts
+from service.auth.tokens import revoke_token
 from service.demo.loader import load_company
 from tests.auth.helpers import bearer
 
@@ -39,17 +41,43 @@ async def test_one_login_per_role_and_per_head(session: AsyncSession) -> None:
     assert by_role[Role.bi_reader].secret.startswith("cdo_")
 
 
-async def test_running_again_adds_no_account_and_renews_the_bi_token(
-    session: AsyncSession,
+async def test_running_again_adds_no_account_and_keeps_the_bi_token_working(
+    anon: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     await load_company(session, today=date(2026, 11, 23))
     first = await ensure_demo_accounts(session)
     count = await session.scalar(select(func.count()).select_from(Account))
     second = await ensure_demo_accounts(session)
     assert await session.scalar(select(func.count()).select_from(Account)) == count
-    assert first[-1].secret != second[-1].secret
+    assert first[-1].secret == second[-1].secret
     live = select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
     assert await session.scalar(live) == 1
+    me = await anon.get("/api/v1/auth/me", headers=bearer(first[-1].secret))
+    assert (me.status_code, me.json()["role"]) == (200, "bi_reader")
+
+
+async def test_a_new_installation_key_or_a_revoked_demo_token_gives_a_new_one(
+    anon: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await load_company(session, today=date(2026, 11, 23))
+    first = (await ensure_demo_accounts(session))[-1].secret
+    await secret.replace_stored_key(session)
+    rotated = (await ensure_demo_accounts(session))[-1].secret
+    await session.commit()  # kept when the refused request rolls back (the test still does)
+    assert rotated != first
+    assert (await ensure_demo_accounts(session))[-1].secret == rotated
+    assert (await anon.get("/api/v1/auth/me", headers=bearer(first))).status_code == 401
+    token_id = await session.scalar(
+        select(ApiToken.id).where(ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+    )
+    assert token_id is not None
+    await revoke_token(session, SYSTEM, token_id)
+    fresh = (await ensure_demo_accounts(session))[-1].secret
+    await session.commit()
+    assert fresh not in (first, rotated)
+    assert (await anon.get("/api/v1/auth/me", headers=bearer(rotated))).status_code == 401
+    me = await anon.get("/api/v1/auth/me", headers=bearer(fresh))
+    assert (me.status_code, me.json()["role"]) == (200, "bi_reader")
 
 
 async def test_demo_logins_work(anon: httpx.AsyncClient, session: AsyncSession) -> None:

@@ -8,6 +8,7 @@ afterwards: every call sees the same company.
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -58,6 +59,9 @@ SCENARIO = _ids(scenario_id="scenario")
 SAVERS = frozenset({"cdo", "head_own", "head_other"})  # CDO office and department heads
 SAVER = frozenset({"cdo", "head_own"})  # the CDO office and the head who saved it
 READ = Case(READERS, 200)
+# Every employee raises and votes: an account of a person or whose role writes.
+RAISERS = frozenset({"cdo", "head_own", "head_other", "owner", "contributor"})
+IRRITANT = _ids(irritant_id="irritant")
 
 V = "/api/v1"
 EXPECTED: dict[tuple[str, str], Case] = {
@@ -71,6 +75,8 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("DELETE", f"{V}/auth/tokens/{{token_id}}"): Case(
         SELF_SERVICE, 204, lambda w, a: {"token_id": w.spare_tokens.get(a, 1)}
     ),
+    ("GET", f"{V}/me/notifications"): READ,
+    ("PATCH", f"{V}/me/notifications"): Case(SELF_SERVICE, 200, json={"reminders": False}),
     ("GET", f"{V}/accounts"): Case(CDO, 200),
     ("POST", f"{V}/accounts"): Case(CDO, 201, json={"email": "n@example.com", "role": "viewer"}),
     ("GET", f"{V}/accounts/{{account_id}}"): Case(
@@ -80,6 +86,9 @@ EXPECTED: dict[tuple[str, str], Case] = {
         CDO, 200, lambda w, a: {"account_id": w.accounts["viewer"]}, {"is_disabled": True}, True
     ),
     ("GET", f"{V}/audit"): Case(CDO, 200),
+    ("GET", f"{V}/deletions"): Case(
+        READERS, 200, query=lambda w, a: {"since": datetime.now(UTC).isoformat()}
+    ),
     ("GET", f"{V}/departments/{{entity_id}}/history"): Case(READERS, 200, _ids(entity_id="hr")),
     ("GET", f"{V}/people/{{entity_id}}/history"): Case(READERS, 200, _ids(entity_id="free_person")),
     ("GET", f"{V}/initiatives/{{entity_id}}/history"): Case(READERS, 200, _ids(entity_id="own")),
@@ -117,6 +126,11 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ),
     ("DELETE", f"{V}/initiatives/{{initiative_id}}"): Case(EDIT, 204, INITIATIVE, if_match=True),
     ("GET", f"{V}/initiatives/{{initiative_id}}/kpis"): Case(READERS, 200, INITIATIVE),
+    ("GET", f"{V}/initiatives/{{initiative_id}}/similar-lessons"): Case(READERS, 200, INITIATIVE),
+    ("GET", f"{V}/lessons"): Case(READERS, 200, query=lambda w, a: {"q": "lessons"}),
+    ("GET", f"{V}/initiatives/{{initiative_id}}/thrust"): Case(READERS, 200, INITIATIVE),
+    ("GET", f"{V}/initiatives/{{initiative_id}}/outcomes"): Case(READERS, 200, INITIATIVE),
+    ("GET", f"{V}/kpis/{{kpi_id}}/contributions"): Case(READERS, 200, _ids(kpi_id="kpi_own")),
     ("PUT", f"{V}/initiatives/{{initiative_id}}/kpis/{{kpi_id}}"): Case(
         EDIT, 201, _ids(initiative_id="own", kpi_id="kpi_other"), {"weight": "0.5"}
     ),
@@ -149,6 +163,23 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", f"{V}/scenarios/{{scenario_id}}"): Case(READERS, 200, SCENARIO),
     ("DELETE", f"{V}/scenarios/{{scenario_id}}"): Case(SAVER, 204, SCENARIO),
     ("POST", f"{V}/scenarios/{{scenario_id}}/apply"): Case(CDO, 200, SCENARIO),
+    # Irritants: every employee raises and votes; the department's head closes; who edits
+    # an initiative links it.
+    ("POST", f"{V}/irritants"): Case(RAISERS, 201, json="new_irritant"),
+    ("GET", f"{V}/irritants"): READ,
+    ("GET", f"{V}/irritants/{{irritant_id}}"): Case(READERS, 200, IRRITANT),
+    ("PATCH", f"{V}/irritants/{{irritant_id}}"): Case(
+        EDIT, 200, IRRITANT, {"status": "closed", "reason": "Fixed"}, True
+    ),
+    ("POST", f"{V}/irritants/{{irritant_id}}/votes"): Case(RAISERS, 200, IRRITANT),
+    ("DELETE", f"{V}/irritants/{{irritant_id}}/votes"): Case(RAISERS, 204, IRRITANT),
+    ("PUT", f"{V}/initiatives/{{initiative_id}}/irritants/{{irritant_id}}"): Case(
+        EDIT, 201, _ids(initiative_id="own", irritant_id="irritant")
+    ),
+    ("DELETE", f"{V}/initiatives/{{initiative_id}}/irritants/{{irritant_id}}"): Case(
+        EDIT, 204, _ids(initiative_id="own_second", irritant_id="irritant")
+    ),
+    ("GET", f"{V}/portfolio/irritant-votes"): READ,
     # KPI definitions: the CDO office; measurements: the accountable department too.
     ("GET", f"{V}/kpis"): READ,
     ("POST", f"{V}/kpis"): Case(CDO, 201, json="new_kpi"),
@@ -182,6 +213,28 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", f"{V}/import"): Case(
         CDO, 200, files={"file": ("departments.csv", b"code,name,head_email\nops,Ops,\n")}
     ),
+    # Webhooks: the CDO office.
+    ("POST", f"{V}/webhooks"): Case(
+        CDO, 201, json={"url": "https://example.com/hook", "event_types": ["checkin.recorded"]}
+    ),
+    ("GET", f"{V}/webhooks"): Case(CDO, 200),
+    ("GET", f"{V}/webhooks/{{endpoint_id}}"): Case(CDO, 200, _ids(endpoint_id="webhook")),
+    ("PATCH", f"{V}/webhooks/{{endpoint_id}}"): Case(
+        CDO, 200, _ids(endpoint_id="webhook"), {"description": "CRM"}, True
+    ),
+    ("DELETE", f"{V}/webhooks/{{endpoint_id}}"): Case(
+        CDO, 204, _ids(endpoint_id="webhook"), if_match=True
+    ),
+    ("GET", f"{V}/webhooks/{{endpoint_id}}/deliveries"): Case(
+        CDO, 200, _ids(endpoint_id="webhook")
+    ),
+    ("POST", f"{V}/webhooks/{{endpoint_id}}/deliveries/{{delivery_id}}/replay"): Case(
+        CDO, 202, _ids(endpoint_id="webhook", delivery_id="webhook_delivery")
+    ),
+    ("POST", f"{V}/webhooks/{{endpoint_id}}/test"): Case(CDO, 202, _ids(endpoint_id="webhook")),
+    ("POST", f"{V}/webhooks/{{endpoint_id}}/secret"): Case(
+        CDO, 200, _ids(endpoint_id="webhook"), if_match=True
+    ),
     ("GET", "/graphql"): Case(READERS, 200, json="graphql_get"),
     ("POST", "/graphql"): Case(READERS, 200, json={"query": "{ __typename }"}),
 }
@@ -205,6 +258,7 @@ def _bodies(world: World) -> dict[str, Any]:
             "department_ids": [world.ids["marketing"]],
         },
         "new_driver": {"driver_kpi_id": world.ids["kpi_other"]},
+        "new_irritant": {"title": "Badge readers fail", "department_id": world.ids["hr"]},
         "scenario_moves": {"moves": [{"initiative_id": world.ids["own"], "budget_planned": "5"}]},
         "new_scenario": {
             "name": "Trim",
@@ -339,6 +393,16 @@ MUTATIONS: dict[str, tuple[frozenset[str], str, Callable[[World], dict[str, Any]
         "mutation($i: ID!) { recordProgressUpdate(input: {initiativeId: $i, percentComplete: 5,"
         ' health: green, summary: "Go"}) { id } }',
         lambda w: {"i": encode_id("Initiative", w.ids["own"])},
+    ),
+    "raiseIrritant": (
+        RAISERS,
+        'mutation($d: ID!) { raiseIrritant(input: {title: "Slow", departmentId: $d}) { votes } }',
+        lambda w: {"d": encode_id("Department", w.ids["hr"])},
+    ),
+    "voteIrritant": (
+        RAISERS,
+        "mutation($id: ID!) { voteIrritant(id: $id) { votes } }",
+        lambda w: {"id": str(w.ids["irritant"])},
     ),
     "recordKpiMeasurements": (
         MEASURE,

@@ -40,6 +40,17 @@ EXPECTED = {
     Permission.save_scenario: (CDO, MARKETING_HEAD, HR_HEAD),
     Permission.manage_scenarios: (CDO,),
     Permission.read_metrics: (CDO,),
+    Permission.manage_webhooks: (CDO,),
+    # Every account of a person, or whose role writes (the viewer here has a person).
+    Permission.raise_irritant: (
+        CDO,
+        MARKETING_HEAD,
+        HR_HEAD,
+        CONTRIBUTOR,
+        OTHER_CONTRIBUTOR,
+        VIEWER,
+    ),
+    Permission.manage_irritant: (CDO, MARKETING_HEAD),
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema import ApiToken, ChangeRequest, Scenario
+from schema import ApiToken, ChangeRequest, Scenario, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from service.auth import tokens
 from tests.factories import (
     link_initiatives,
@@ -145,7 +145,46 @@ async def build_world(session: AsyncSession) -> World:
     session.add(scenario)
     await session.flush()
     world.ids["scenario"] = scenario.id  # type: ignore[assignment]
+    world.ids["irritant"] = await _irritant(session, world, own_second.id)
+    world.ids |= await _webhook(session)
     return world
 
 
+async def _webhook(session: AsyncSession) -> dict[str, int]:
+    """A webhook endpoint (inactive: nothing is sent) with one delivery to replay."""
+    endpoint = WebhookEndpoint(
+        url="http://127.0.0.1:9/hook",
+        event_types=["initiative.created"],
+        secret="whsec_" + "A" * 44,
+        active=False,
+    )
+    session.add(endpoint)
+    await session.flush()
+    event = WebhookEvent(event_type="initiative.created", payload={"type": "initiative.created"})
+    session.add(event)
+    await session.flush()
+    delivery = WebhookDelivery(endpoint_id=endpoint.id, event_id=event.id, status="failed")
+    session.add(delivery)
+    await session.flush()
+    return {"webhook": endpoint.id, "webhook_delivery": delivery.id}  # type: ignore[dict-item]
+
+
 TODAY = date(2026, 11, 23)
+
+
+async def _irritant(session: AsyncSession, world: World, addressed_by: int) -> int:
+    """A marketing irritant raised by the owner (their vote counts), linked to `addressed_by`."""
+    from schema import InitiativeIrritant, Irritant, IrritantVote
+
+    irritant = Irritant(
+        title="Slow laptops",
+        department_id=world.ids["marketing"],
+        raised_by=world.accounts["owner"],
+    )
+    session.add(irritant)
+    await session.flush()
+    assert irritant.id is not None
+    session.add(IrritantVote(irritant_id=irritant.id, account_id=world.accounts["owner"]))
+    session.add(InitiativeIrritant(initiative_id=addressed_by, irritant_id=irritant.id))
+    await session.flush()
+    return irritant.id

@@ -22,7 +22,7 @@ EXPECTED_COUNTS = {
     "kpi": 25,
     "initiative": 40,
     "kpi_department": 46,
-    "kpi_driver": 17,
+    "kpi_driver": 18,
     "kpi_measurement": 393,
     "initiative_kpi": 85,
     "initiative_link": 11,
@@ -251,6 +251,7 @@ async def test_demo_company_raises_every_flag_code(
         "DONE_WITHOUT_KPI_MOVEMENT",
         "OWNER_INACTIVE",
         "KPI_OVERCLAIMED",
+        "ENABLER_LATE",
     }
 
 

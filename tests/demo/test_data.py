@@ -39,7 +39,7 @@ async def test_the_import_writes_it_and_the_audit_trail_says_so(session: AsyncSe
         ("initiative_link", "create", 11),
         ("kpi", "create", 25),
         ("kpi_department", "create", 46),
-        ("kpi_driver", "create", 17),
+        ("kpi_driver", "create", 18),
         ("kpi_measurement", "create", 393),
         ("person", "create", 60),
         ("person", "update", 59),

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.actor import SYSTEM
 from service.portfolio import snapshots
+from service.portfolio.payloads import FlagCode
 from tests.factories import link_kpi, make_department, make_initiative, make_kpi
 
 URL = "/api/v1/portfolio/snapshots"
@@ -39,7 +40,7 @@ async def test_take_then_replace_the_same_day(
     )
     assert body["alignment_score"] == 0.75
     assert body["flag_counts"]["PORTFOLIO_CLIENT_SKEW"] == 1
-    assert len(body["flag_counts"]) == 14
+    assert len(body["flag_counts"]) == len(FlagCode)
     assert body["departments"] == [
         {
             "department_code": "it",

@@ -82,6 +82,8 @@ async def test_a_snapshot_taken_today_equals_the_live_dashboard(
         "PORTFOLIO_CLIENT_SKEW": 1,
         "DEPARTMENT_CLIENT_SKEW": 1,
         "DONE_WITHOUT_KPI_MOVEMENT": 0,
+        "ENABLER_LATE": 0,
+        "IRRITANT_UNADDRESSED": 0,
         "KPI_OVERCLAIMED": 1,
         "NO_KPI": 1,
         "NO_USER_NEED": 1,

@@ -43,6 +43,8 @@ class FlagCode(StrEnum):
     DONE_WITHOUT_KPI_MOVEMENT = "DONE_WITHOUT_KPI_MOVEMENT"
     OWNER_INACTIVE = "OWNER_INACTIVE"
     KPI_OVERCLAIMED = "KPI_OVERCLAIMED"
+    ENABLER_LATE = "ENABLER_LATE"
+    IRRITANT_UNADDRESSED = "IRRITANT_UNADDRESSED"
 
 
 NodeRef = Annotated["Node", strawberry.lazy("service.graphql.types.common")]

@@ -8,6 +8,8 @@ import strawberry
 
 from service.graphql.connections import AFTER, FIRST, Connection
 from service.graphql.loaders import then
+from service.graphql.types import irritants as irritant_fields
+from service.graphql.types import thrust as thrust_fields
 from service.graphql.types.audit import AuditEventNode
 from service.graphql.types.common import (
     Health,
@@ -162,6 +164,19 @@ class InitiativeNode(Node):
     )
     def flags(self, info: strawberry.Info) -> Any:
         return info.context.loaders.initiative_flags.load(self.database_id)
+
+    thrust = strawberry.field(
+        resolver=thrust_fields.initiative_thrust,
+        description="The EX → CX chain behind it: customer KPIs, employee drivers, enablers.",
+    )
+    irritants = strawberry.field(
+        resolver=irritant_fields.initiative_irritants,
+        description="The employee irritants it addresses, most votes first.",
+    )
+    outcomes = strawberry.field(
+        resolver=thrust_fields.initiative_outcomes,
+        description="Per linked KPI, its movement since the start, credited by link weight.",
+    )
 
     @strawberry.field(
         graphql_type=list[ChangeRequest],

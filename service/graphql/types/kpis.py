@@ -8,6 +8,7 @@ import strawberry
 
 from service.graphql.connections import AFTER, FIRST, Connection
 from service.graphql.loaders import then
+from service.graphql.types import thrust as thrust_fields
 from service.graphql.types.audit import AuditEventNode
 from service.graphql.types.common import Cadence, Direction, Node, Perspective, SortOrder
 
@@ -92,6 +93,11 @@ class KpiNode(Node):
     )
     def initiatives(self, info: strawberry.Info, first: First = None, after: After = None) -> Any:
         return info.context.loaders.kpi_initiatives.page(self.database_id, first, after)
+
+    contributions = strawberry.field(
+        resolver=thrust_fields.kpi_contributions,
+        description="Who moved it: its initiatives ranked by credited movement.",
+    )
 
     @strawberry.field(graphql_type=Connection[Measurement], description="Measurements, by id.")
     def measurements(

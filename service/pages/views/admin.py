@@ -95,6 +95,7 @@ def settings_values(setting: PortfolioSetting) -> dict[str, Any]:
         "band_percent": f"{(setting.band_max * 100).normalize():f}",
         "band_min_percent": f"{(setting.band_min * 100).normalize():f}",
         "stale_after_days": setting.stale_after_days,
+        "irritant_vote_threshold": setting.irritant_vote_threshold,
         "version": setting.version,
     }
 
@@ -106,6 +107,8 @@ async def save_settings(
     policy.require(actor, Permission.manage_portfolio)
     state.values = dict(form)
     values: dict[str, Any] = {"stale_after_days": form.get("stale_after_days", "").strip()}
+    if "irritant_vote_threshold" in form:
+        values["irritant_vote_threshold"] = form["irritant_vote_threshold"].strip()
     try:
         values["band_max"] = Decimal(form.get("band_percent", "").strip()) / 100
     except InvalidOperation:
@@ -133,7 +136,7 @@ async def save_settings(
         if exc.field == "band_min":
             state.errors["band_min_percent"] = exc.detail
         else:
-            refuse(state, exc, {"stale_after_days"})
+            refuse(state, exc, {"stale_after_days", "irritant_vote_threshold"})
         return False
     return True
 

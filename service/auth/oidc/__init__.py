@@ -1,0 +1,1 @@
+"""Single sign-on with any OpenID Connect provider (authorization code flow with PKCE)."""

@@ -1,0 +1,1 @@
+"""Deletions for BI: tombstones of deleted rows, read incrementally, purged after retention."""

@@ -1,0 +1,1 @@
+"""The lessons library: what done and stopped initiatives taught, searchable."""

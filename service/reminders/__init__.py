@@ -1,0 +1,1 @@
+"""Check-in reminders to initiative owners and the weekly digest for the CDO office."""

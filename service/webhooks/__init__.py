@@ -1,0 +1,1 @@
+"""Webhooks: endpoints the CDO office registers, the outbox, signed delivery with retries."""
