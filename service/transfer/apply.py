@@ -2,7 +2,8 @@
 
 Order: departments, people, then the references that may point forward in the file
 (department heads, managers), KPIs and their lists, initiatives and their lists,
-measurements, check-ins. A constant number of statements per sheet, whatever its size.
+measurements, check-ins, then irritants and their links (`service.transfer.
+irritant_rows`). A constant number of statements per sheet, whatever its size.
 Imports run one at a time (a transaction-level advisory lock).
 """
 
@@ -14,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.actor import Actor
-from service.transfer import rationales, writes
+from service.transfer import irritant_rows, rationales, writes
 from service.transfer.children import (
     INITIATIVE_KPIS,
     INITIATIVE_KPIS_EXPLAINED,
@@ -152,7 +153,8 @@ def _listed(sheet: Sheet | None, name: str) -> list[tuple[Any, ...]]:
 
 
 async def apply_plan(session: AsyncSession, actor: Actor, plan: Plan) -> dict[str, EntityCounts]:
-    """Write every sheet of `plan`; the created / updated / unchanged counts per entity."""
+    """Write every sheet of `plan`; the created / updated / unchanged counts per entity
+    (irritants counted when the file holds irritant rows)."""
     await session.execute(text(LOCK_SQL))
     writer = Writer(session, actor, plan)
     departments, people, kpis, initiatives, measurements, checkins = ENTITIES
@@ -171,12 +173,14 @@ async def apply_plan(session: AsyncSession, actor: Actor, plan: Plan) -> dict[st
     await _initiative_lists(writer, initiatives, plan.sheet("initiatives"))
     await writer.rows(measurements)
     await writer.rows(checkins)
-    return {
+    counts = {
         entity.name: writer.tallies[entity.name].counts(len(plan.sheets[entity.name].rows))
         if entity.name in plan.sheets
         else EntityCounts()
         for entity in ENTITIES
     }
+    irritants = await irritant_rows.write(session, actor, plan)
+    return counts if irritants is None else counts | {"irritants": irritants}
 
 
 async def _initiative_lists(writer: Writer, entity: Entity, sheet: Sheet | None) -> None:

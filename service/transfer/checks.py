@@ -32,6 +32,7 @@ LIST_REFS = {
     ("initiatives", "kpi_links"): "kpis",
     ("initiatives", "enables"): "initiatives",
     ("initiatives", "depends_on"): "initiatives",
+    ("irritants", "initiative_codes"): "initiatives",
 }
 NAMED = {
     "departments": "department with code",

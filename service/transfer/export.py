@@ -1,13 +1,13 @@
 """Export the portfolio: CSV per sheet, a zip of them all, or one XLSX workbook.
 
 Streamed: rows come from server-side cursors in batches and are written as they arrive,
-so a 100,000-initiative portfolio never sits in memory. Sheets: the six entities (the
-same columns the import reads, so an export imports back unchanged), plus the live flags
-and the balance (export only). CSV is UTF-8 with a byte-order mark (so spreadsheet
-programs read accents right), comma-separated, dot decimals, ISO dates; text that a
-spreadsheet program would run as a formula starts with an apostrophe (`service.transfer.
-formulas`, undone by the import). XLSX cells are typed: dates as dates, money and figures
-as numbers, text as text.
+so a 100,000-initiative portfolio never sits in memory. Sheets: the six entities and the
+irritants (the same columns the import reads, so an export imports back unchanged), plus
+the live flags and the balance (export only). CSV is UTF-8 with a byte-order mark (so
+spreadsheet programs read accents right), comma-separated, dot decimals, ISO dates; text
+that a spreadsheet program would run as a formula starts with an apostrophe
+(`service.transfer.formulas`, undone by the import). XLSX cells are typed: dates as dates,
+money and figures as numbers, text as text.
 """
 
 import asyncio
@@ -30,6 +30,7 @@ from service.portfolio import service as portfolio_service
 from service.transfer import formulas
 from service.transfer.columns import ENTITIES, Kind
 from service.transfer.export_sql import COUNT_SQL, SHEET_SQL
+from service.transfer.irritant_columns import IRRITANTS
 
 BATCH = 2000
 BOM = "\ufeff"
@@ -51,22 +52,7 @@ class SheetSpec:
 
 SHEETS: tuple[SheetSpec, ...] = (
     *(SheetSpec(e.name, tuple((c.name, c.kind) for c in e.columns)) for e in ENTITIES),
-    SheetSpec(
-        "irritants",
-        (
-            ("department_code", "text"),
-            ("title", "text"),
-            ("description", "text"),
-            ("process", "text"),
-            ("severity", "text"),
-            ("status", "text"),
-            ("status_reason", "text"),
-            ("raised_by_email", "text"),
-            ("raised_at", "text"),
-            ("votes", "integer"),
-            ("initiative_codes", "text"),
-        ),
-    ),
+    SheetSpec(IRRITANTS.name, tuple((c.name, c.kind) for c in IRRITANTS.columns)),
     SheetSpec(
         "flags",
         tuple(

@@ -4,7 +4,15 @@ from pydantic import BaseModel, Field
 
 from service.errors import ValidationFailed
 
-ENTITIES = ("departments", "people", "kpis", "initiatives", "measurements", "checkins")
+ENTITIES = (
+    "departments",
+    "people",
+    "kpis",
+    "initiatives",
+    "measurements",
+    "checkins",
+    "irritants",
+)
 
 
 class ImportProblem(BaseModel):

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.transfer.columns import ENTITIES, Entity
+from service.transfer.columns import Entity
+from service.transfer.irritant_columns import IMPORTED
 from service.transfer.payloads import ImportProblem
 
 MAX_PROBLEMS = 500
@@ -66,10 +67,10 @@ class Problems:
 
     def sorted(self) -> list[ImportProblem]:
         """Problems in file order (sheet, row, column), capped at MAX_PROBLEMS."""
-        order = {entity.name: index for index, entity in enumerate(ENTITIES)}
+        order = {entity.name: index for index, entity in enumerate(IMPORTED)}
         positions = {
             (entity.name, name): index
-            for entity in ENTITIES
+            for entity in IMPORTED
             for index, name in enumerate(entity.names)
         }
 
@@ -100,4 +101,6 @@ def describe_key(entity: Entity, key: tuple[Any, ...]) -> str:
         return f"of '{key[0]}' on {key[1]}"
     if entity.name == "checkins":
         return f"of '{key[0]}' on {key[1]} with the same summary"
+    if entity.name == "irritants":
+        return f"'{key[1]}' in department '{key[0]}'"
     return f"{entity.key[0]} '{key[0]}'"

@@ -34,6 +34,7 @@ class TemplateSheet(StrEnum):
     initiatives = "initiatives"
     measurements = "measurements"
     checkins = "checkins"
+    irritants = "irritants"
 
 
 class ExportSheet(StrEnum):
@@ -138,7 +139,11 @@ async def export_portfolio(
     "/import/templates/{entity}.csv",
     summary="Download a CSV import template",
     response_class=Response,
-    responses=_file(CSV, "The columns of the sheet and one example row."),
+    responses=_file(
+        CSV,
+        "The columns of the sheet and one example row (irritants: `votes` is exported"
+        " as a count and ignored on import).",
+    ),
 )
 async def csv_template(entity: TemplateSheet) -> Response:
     """The CSV template of one sheet: its columns and one example row."""

@@ -6,10 +6,11 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from service.transfer.cells import is_blank
-from service.transfer.columns import BY_NAME, ENTITIES, Entity
+from service.transfer.columns import Entity
+from service.transfer.irritant_columns import IMPORTED, IMPORTED_BY_NAME
 from service.transfer.payloads import ImportProblem
 
-EXPORT_ONLY_SHEETS = frozenset({"flags", "balance", "irritants"})
+EXPORT_ONLY_SHEETS = frozenset({"flags", "balance"})
 SHEET_LIST = "departments, people, kpis, initiatives, measurements, checkins"
 _ALIASES = {
     "departments": ("departments", "department"),
@@ -18,6 +19,7 @@ _ALIASES = {
     "initiatives": ("initiatives", "initiative"),
     "measurements": ("kpi_measurements", "measurements", "measurement"),
     "checkins": ("progress_updates", "check_ins", "checkins", "checkin", "check_in"),
+    "irritants": ("irritants", "irritant"),
 }
 # Longest first, so `kpi_measurements` is not taken for `kpis`.
 _BY_ALIAS = sorted(
@@ -51,7 +53,7 @@ def entity_named(name: str) -> Entity | None:
     stem = re.sub(r"[\s-]+", "_", PurePosixPath(name).stem.strip().lower())
     for alias, entity in _BY_ALIAS:
         if stem == alias or re.match(rf"^{alias}(?![a-z])", stem):
-            return BY_NAME[entity]
+            return IMPORTED_BY_NAME[entity]
     return None
 
 
@@ -59,7 +61,7 @@ def entity_by_columns(header: list[str]) -> Entity | None:
     """The one entity whose columns hold every header name and its required columns."""
     fits = [
         entity
-        for entity in ENTITIES
+        for entity in IMPORTED
         if set(header) <= set(entity.names)
         and {c.name for c in entity.columns if c.required} <= set(header)
     ]

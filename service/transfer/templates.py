@@ -1,7 +1,9 @@
 """Import templates: empty files with the expected columns and one example row.
 
 The example rows of the six sheets fit together: the whole template workbook imports
-cleanly into an empty database.
+cleanly into an empty database. The irritants template (CSV only) names an account, a
+department and an initiative of the demo company, where it imports as it is; its `votes`
+column is left blank: votes are exported as a count and ignored on import.
 """
 
 import csv
@@ -12,8 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from service.transfer import xlsx
-from service.transfer.columns import BY_NAME, ENTITIES
+from service.transfer.columns import ENTITIES
 from service.transfer.export import BOM, csv_value
+from service.transfer.irritant_columns import IMPORTED_BY_NAME
 
 _HEAD = "amina.benali@example.com"
 EXAMPLES: dict[str, Sequence[Any]] = {
@@ -71,12 +74,25 @@ EXAMPLES: dict[str, Sequence[Any]] = {
         "",
         "Open it to every site.",
     ),
+    "irritants": (
+        "hr",
+        "Transfer requests between stores take a month to answer",
+        "A store employee who asks to move to another store waits for two managers and HR.",
+        "internal mobility",
+        "medium",
+        "open",
+        "",
+        "amina.benali@northbridge-home.example",
+        None,
+        None,
+        "INI-003",
+    ),
 }
 
 
 def template_csv(entity: str) -> bytes:
     """The CSV template of one sheet: header and one example row (UTF-8 with BOM)."""
-    spec = BY_NAME[entity]
+    spec = IMPORTED_BY_NAME[entity]
     buffer = io.StringIO()
     buffer.write(BOM)
     writer = csv.writer(buffer)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.transfer import checks, rationales
+from service.transfer import checks, irritant_rows, rationales
 from service.transfer.cells import CellError, is_blank
 from service.transfer.payloads import ImportProblem
 from service.transfer.plan import Plan, Problems, Row, Sheet, describe_key
@@ -126,4 +126,5 @@ async def validate(
         problems.add(None, None, None, "The file holds no rows to import.", "no_rows")
     if plan.sheets:
         await checks.check_against_database(session, plan, problems)
+        await irritant_rows.check(session, plan, problems)
     return plan, await asyncio.to_thread(problems.sorted)

@@ -26,6 +26,7 @@ PARENT = {
     "kpi_driver": ("kpi", "driven_kpi_id"),
     "initiative_kpi": ("initiative", "initiative_id"),
     "initiative_link": ("initiative", "from_id"),
+    "initiative_irritant": ("initiative", "initiative_id"),
 }
 
 

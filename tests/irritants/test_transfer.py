@@ -1,5 +1,5 @@
 """Export: the `irritants` sheet, votes as a count and the addressing initiatives by code;
-an import of a file holding that sheet leaves it aside (export only)."""
+the import reads it back (tests/transfer/test_irritants_sheet.py)."""
 
 import csv
 import io

@@ -14,6 +14,7 @@ from service.actor import Actor, Role
 from service.deps import current_actor
 from service.transfer import export
 from service.transfer.columns import ENTITIES
+from service.transfer.irritant_columns import IMPORTED
 from service.transfer.router import ExportSheet, TemplateSheet
 from tests.factories import make_department
 from tests.transfer.helpers import FILES, counted, counts, problem, zipped
@@ -251,4 +252,4 @@ class TestTemplates:
 
 def test_the_route_enums_name_every_sheet() -> None:
     assert [s.value for s in ExportSheet] == list(export.SHEET_NAMES)
-    assert [s.value for s in TemplateSheet] == [entity.name for entity in ENTITIES]
+    assert [s.value for s in TemplateSheet] == [entity.name for entity in IMPORTED]
