@@ -17,8 +17,19 @@ FIRST_ACCOUNT_COMMAND = (
     "cdo-portfolio create-account you@your-company.example --role cdo_office --password-stdin"
 )
 FIRST_ACCOUNT_HINT = "No CDO office account exists yet. Create the first one on the server:"
-# What the sign-in page's auth/_first_run.html shows.
-PAGE_HINT = {"first_run_hint": FIRST_ACCOUNT_HINT, "first_run_command": FIRST_ACCOUNT_COMMAND}
+# With passwords turned off, the first CDO office account comes from single sign-on.
+SSO_FIRST_ACCOUNT_HINT = (
+    "No CDO office account exists yet. The first person whose group maps to cdo_office"
+    " (OIDC_ROLE_MAP) becomes it at sign-in."
+)
+
+
+def page_hint(password_login_enabled: bool) -> dict[str, str]:
+    """What the sign-in page's auth/_first_run.html shows while no CDO office account exists."""
+    if not password_login_enabled:
+        return {"first_run_hint": SSO_FIRST_ACCOUNT_HINT}
+    return {"first_run_hint": FIRST_ACCOUNT_HINT, "first_run_command": FIRST_ACCOUNT_COMMAND}
+
 
 _HAS_CDO_OFFICE = sa.select(
     sa.exists().where(col(Account.role) == Role.cdo_office.value, ~col(Account.is_disabled))

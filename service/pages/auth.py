@@ -38,7 +38,7 @@ def _form(
     context = {"form": state, "next": next_url, "login_csrf": sessions.csrf_token(nonce, key)}
     context |= sso_login.login_page_context(request.app.state.settings)
     if first_account_hint:  # no CDO office account yet: auth/_first_run.html
-        context |= first_run.PAGE_HINT
+        context |= first_run.page_hint(request.app.state.settings.password_login_enabled)
     response = render(request, "auth/login.html", context, status_code=status_code)
     response.set_cookie(
         LOGIN_NONCE, nonce, max_age=LOGIN_NONCE_MAX_AGE, httponly=True, samesite="strict"

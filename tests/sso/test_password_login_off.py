@@ -5,6 +5,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service import first_run
 from service.config import Settings
 from tests.auth.helpers import bearer
 from tests.factories import make_account, make_token
@@ -23,6 +24,12 @@ async def test_the_sign_in_page_shows_only_the_provider(anon: httpx.AsyncClient)
     assert page.status_code == 200
     assert "Sign in with Example ID" in page.text
     assert 'name="password"' not in page.text
+
+
+async def test_the_first_account_hint_points_to_single_sign_on(anon: httpx.AsyncClient) -> None:
+    page = await anon.get("/login")
+    assert first_run.SSO_FIRST_ACCOUNT_HINT in page.text
+    assert "create-account" not in page.text
 
 
 async def test_the_api_refuses_a_password_sign_in(
