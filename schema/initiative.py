@@ -87,6 +87,15 @@ class Initiative(Timestamped, table=True):
         _flag_index(
             "ix_initiative_without_enabler", "orientation = 'client_facing' AND enabler_count = 0"
         ),
+        # Promises with live enablers and a date (the ENABLER_LATE flag), from the index alone.
+        sa.Index(
+            "ix_initiative_enabled_promise",
+            "status",
+            postgresql_include=["id", "code", "department_id", "target_date"],
+            postgresql_where=sa.text(
+                "orientation = 'client_facing' AND target_date IS NOT NULL AND enabler_count > 0"
+            ),
+        ),
         _flag_index("ix_initiative_technology", "origin = 'technology'"),
         _flag_index(
             "ix_initiative_done_unmoved",

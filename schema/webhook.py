@@ -69,6 +69,8 @@ class WebhookEvent(SQLModel, table=True):
     """One event of the outbox: `payload` is the JSON body sent (type, timestamp, data)."""
 
     __tablename__ = "webhook_event"
+    # The retention purge walks the events oldest first, up to its cut-off date.
+    __table_args__ = (sa.Index("ix_webhook_event_occurred_at_id", "occurred_at", "id"),)
 
     id: int | None = id_field()
     event_type: str = Field(max_length=60)

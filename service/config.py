@@ -126,6 +126,12 @@ class Settings(BaseSettings):
     webhook_batch_size: int = Field(
         default=50, ge=1, description="Most deliveries one worker sends at once."
     )
+    webhook_log_retention_days: int = Field(
+        default=30,
+        ge=1,
+        le=36_500,
+        description="Days a delivered or failed webhook event is kept (purged by `snapshot`).",
+    )
     deletions_retention_days: int = Field(
         default=400,
         ge=1,

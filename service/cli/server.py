@@ -133,14 +133,17 @@ async def _take_snapshot(url: str, settings: Settings) -> tuple[SnapshotPublic, 
 @app.command()
 def snapshot() -> None:
     """Store today's portfolio figures (for a daily cron; a rerun the same day replaces them)
-    and purge the deletion tombstones older than DELETIONS_RETENTION_DAYS."""
+    and purge the deletion tombstones older than DELETIONS_RETENTION_DAYS and the delivered or
+    failed webhook events older than WEBHOOK_LOG_RETENTION_DAYS."""
     from service.deletions import commands as deletions_commands
+    from service.webhooks import commands as webhooks_commands
 
     settings = get_settings()
     with database(settings) as url:
         migrations.upgrade(url)
         taken, created = asyncio.run(_take_snapshot(url, settings))
         purged = asyncio.run(deletions_commands.purge_expired(url, settings))
+        events_purged = asyncio.run(webhooks_commands.purge_expired(url, settings))
     raised = {code: n for code, n in taken.flag_counts.items() if n}
     console.print(f"Snapshot of {taken.taken_on} {'taken' if created else 'replaced'}:")
     console.print(f"  client-facing share: {taken.client_share} (weight {taken.total_weight})")
@@ -149,6 +152,8 @@ def snapshot() -> None:
     console.print(f"  flags: {raised or 'none'}")
     days = settings.deletions_retention_days
     console.print(f"  deletion tombstones purged: {purged} (kept {days} days)")
+    kept = settings.webhook_log_retention_days
+    console.print(f"  webhook events purged: {events_purged} (kept {kept} days)")
 
 
 @app.command("graphql-schema")
