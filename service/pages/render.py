@@ -74,6 +74,10 @@ NAVIGATION = (
     ("/settings", "Settings", Permission.manage_portfolio),
     ("/transfer", "Import / export", Permission.manage_org),
 )
+# Entries opened less often: grouped under "More" so the menu fits on one line.
+MORE = frozenset({"/settings", "/transfer"})
+# The signed-in account's own pages, at the end of "More" for every role.
+ACCOUNT_PAGES = (("/tokens", "API tokens"), ("/notifications", "Email"))
 
 # Pages show what the signed-in account may see: never kept by a cache. (The security
 # headers themselves are set for every response by service.security_headers.)
@@ -116,6 +120,14 @@ templates.env.filters.update(
 templates.env.globals["plotly_url"] = PLOTLY_URL
 
 
+def current(href: str, path: str) -> bool:
+    """Whether the menu entry `href` is the page at `path` or holds it (`/kpis` holds `/kpis/3`)."""
+    return path == href or (href != "/" and path.startswith(href))
+
+
+templates.env.tests["current"] = current
+
+
 def unavailable() -> str | None:
     """Why the pages cannot render (templates or static files missing), or None when they can."""
     try:
@@ -145,6 +157,15 @@ def navigation(actor: Actor | None, pending: int | None = None) -> list[tuple[st
     ]
 
 
+def menus(
+    actor: Actor | None, pending: int | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The menu as shown: the main entries, and those under "More" (then the account's pages)."""
+    entries = navigation(actor, pending)
+    more = [entry for entry in entries if entry[0] in MORE]
+    return [entry for entry in entries if entry[0] not in MORE], more + list(ACCOUNT_PAGES)
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
@@ -153,9 +174,11 @@ def render(
     settings = request.app.state.settings
     cookie = request.cookies.get(sessions.SESSION_COOKIE)
     flash = forms.read_flash(request)
+    main_menu, more_menu = menus(actor, getattr(request.state, "pending_decisions", None))
     chrome = {
         "actor": actor,
-        "nav": navigation(actor, getattr(request.state, "pending_decisions", None)),
+        "nav": main_menu,
+        "nav_more": more_menu,
         "csrf_token": sessions.csrf_token(cookie, settings.secret_key) if cookie else "",
         "csrf_field": sessions.CSRF_FIELD,
         "flash": flash,

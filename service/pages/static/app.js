@@ -61,7 +61,47 @@
     });
   }
 
+  // The menu: on narrow screens the Menu button shows and hides it (opening "More" with it);
+  // Escape closes the menu or "More", and so do a click or focus elsewhere.
+  function setupMenu() {
+    var header = document.querySelector(".topbar");
+    var toggle = header && header.querySelector(".menu-toggle");
+    if (!toggle) { return; }
+    var more = header.querySelector(".more-menu");
+    var narrow = function () { return toggle.offsetParent !== null; };
+    var setOpen = function (open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      header.setAttribute("data-menu", open ? "open" : "closed");
+      if (more) { more.open = open; }
+    };
+    setOpen(false);
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") { return; }
+      if (narrow() && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      } else if (more && more.open && !narrow()) {
+        var inside = more.contains(document.activeElement);
+        more.open = false;
+        if (inside) { more.querySelector("summary").focus(); }
+      }
+    });
+    var closeMore = function (target) {
+      if (more && more.open && !narrow() && !(target && more.contains(target))) { more.open = false; }
+    };
+    document.addEventListener("click", function (event) { closeMore(event.target); });
+    if (!more) { return; }
+    more.addEventListener("focusout", function (event) {
+      if (event.relatedTarget) { closeMore(event.relatedTarget); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupMenu();
     fillBars();
     drawCharts();
     toggleDependent();
