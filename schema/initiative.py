@@ -1,6 +1,6 @@
 """Initiatives, the links between them, and their KPI contributions."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -52,6 +52,12 @@ class Initiative(Timestamped, table=True):
             name="dates_ordered",
         ),
         sa.Index("ix_initiative_updated_at_id", "updated_at", "id"),
+        # Incremental pulls (`updated_since`): the row or a figure shown on it changed.
+        sa.Index(
+            "ix_initiative_changed_at_id",
+            sa.text("greatest(updated_at, figures_changed_at)"),
+            "id",
+        ),
         sa.Index("ix_initiative_status_department", "status", "department_id"),
         # Portfolio analytics read only these columns: index-only scans by status, and by
         # owner for a reporting line (skip scan over the few statuses on PostgreSQL 18).
@@ -147,6 +153,9 @@ class Initiative(Timestamped, table=True):
     last_check_in_on: date | None = derived_value()
     last_check_in_id: int | None = derived_value(sa.BigInteger)
     spent_to_date: Decimal | None = derived_value(MONEY)
+    # When a figure shown from its check-ins (health, percent, spend) last changed: the
+    # latest time one of its check-ins was written, kept by the database (migration 0018).
+    figures_changed_at: datetime | None = derived_value(sa.DateTime(timezone=True))
 
 
 class InitiativeLink(Timestamped, table=True):

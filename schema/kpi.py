@@ -1,12 +1,18 @@
 """KPIs, their accountable departments, drivers and measurements."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from schema.base import Timestamped, check_in, derived_value, fk_field, id_field
+from schema.base import (
+    Timestamped,
+    check_in,
+    derived_value,
+    fk_field,
+    id_field,
+)
 from schema.enums import Cadence, Direction, Perspective
 from schema.text import CODE_MAX, LONG_TEXT_MAX, NAME_MAX
 
@@ -36,6 +42,9 @@ class Kpi(Timestamped, table=True):
     # Kept current by the database (migration 0003): the latest measurement, whatever its day.
     last_measured_on: date | None = derived_value()
     last_value: Decimal | None = derived_value(VALUE)
+    # When its measurements (so its latest one) last changed: the latest time one of them
+    # was written, kept by the database (migration 0018).
+    figures_changed_at: datetime | None = derived_value(sa.DateTime(timezone=True))
     # Kept current by the database (migration 0009): the weights of its links from active
     # initiatives, summed (KPI_OVERCLAIMED above 1).
     claimed_weight: Decimal = Field(

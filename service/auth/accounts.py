@@ -14,6 +14,7 @@ from service.auth import policy, sessions
 from service.auth.passwords import hash_password
 from service.auth.payloads import AccountCreate, AccountUpdate
 from service.errors import Conflict, NotFound, ValidationFailed
+from service.listing.common import changed_since
 from service.observability import logs
 from service.pagination import keyset
 
@@ -68,9 +69,7 @@ async def list_accounts(
 ) -> Sequence[Account]:
     """Accounts by id after `cursor` (CDO office; one extra row tells whether more follow)."""
     policy.require(actor, policy.Permission.manage_accounts)
-    stmt = sa.select(Account)
-    if updated_since is not None:
-        stmt = stmt.where(col(Account.updated_at) >= updated_since)
+    stmt = sa.select(Account).where(*changed_since(col(Account.updated_at), updated_since))
     return (await session.scalars(keyset(stmt, Account.id, cursor, limit))).all()
 
 

@@ -14,6 +14,7 @@ from service.auth import policy
 from service.auth.policy import Permission
 from service.departments.payloads import DepartmentCreate, DepartmentUpdate
 from service.errors import Conflict
+from service.listing import org as listing
 from service.pagination import keyset
 
 
@@ -25,10 +26,9 @@ async def list_departments(
     updated_since: datetime | None = None,
 ) -> Sequence[Department]:
     """Departments by id after `cursor` (one extra row tells whether more follow)."""
-    stmt = select(Department)
-    if updated_since is not None:
-        stmt = stmt.where(col(Department.updated_at) >= updated_since)
-    return (await session.scalars(keyset(stmt, Department.id, cursor, limit))).all()
+    filters = listing.DepartmentFilters(updated_since=updated_since)
+    stmt = select(Department).where(*listing.department_conditions(filters))
+    return (await session.scalars(keyset(stmt, listing.DEPARTMENT_ORDER, cursor, limit))).all()
 
 
 async def get_department(session: AsyncSession, department_id: int) -> Department:

@@ -17,6 +17,7 @@ from service.errors import Conflict, Forbidden
 from service.initiatives.payloads import CheckInCreate
 from service.initiatives.rules import CLOSED_STATUSES
 from service.initiatives.service import get_initiative
+from service.listing import progress as listing
 from service.pagination import decode_cursor
 
 _NEWEST_FIRST = (col(ProgressUpdate.reported_on).desc(), col(ProgressUpdate.id).desc())
@@ -36,10 +37,10 @@ async def list_checkins(
     the same statement, so pages never skip or repeat.
     """
     await get_initiative(session, initiative_id)
-    stmt = sa.select(ProgressUpdate).where(col(ProgressUpdate.initiative_id) == initiative_id)
-    if updated_since is not None:
-        # Check-ins never change once recorded: their creation is their last change.
-        stmt = stmt.where(col(ProgressUpdate.created_at) >= updated_since)
+    filters = listing.ProgressUpdateFilters(
+        initiative_ids=[initiative_id], updated_since=updated_since
+    )
+    stmt = sa.select(ProgressUpdate).where(*listing.conditions(filters))
     after = decode_cursor(cursor)
     if after is not None:
         anchor = (

@@ -100,9 +100,11 @@ class InitiativeFilter(BaseModel):
     owner_id: int | None = None
     sponsor_id: int | None = None
     is_experiment: bool | None = None
-    q: Name | None = Field(default=None, description="Substring of the code or the title.")
+    q: Name | None = Field(
+        default=None, description="Substring of the code, the title or the description."
+    )
     updated_since: datetime | None = Field(
-        default=None, description="Changed, or given a newer latest check-in, at or after this."
+        default=None, description="Changed, or given a check-in written, at or after this."
     )
 
 

@@ -25,6 +25,7 @@ from service.decisions import gate, governance
 from service.errors import Conflict, ValidationFailed, not_found
 from service.initiatives import rules
 from service.initiatives.payloads import InitiativeCreate, InitiativeFilter, InitiativeUpdate
+from service.listing import initiatives as listing
 from service.pagination import keyset
 
 # The latest check-in (by day, then id), outer-joined on the id kept on the initiative.
@@ -49,36 +50,23 @@ async def list_initiatives(
     session: AsyncSession, filters: InitiativeFilter, *, limit: int, cursor: str | None = None
 ) -> Sequence[sa.Row[Any]]:
     """Initiatives by id after `cursor`, filtered, with their latest check-in: one statement."""
-    stmt = _view()
-    equal = {
-        "department_id": filters.department_id,
-        "orientation": filters.orientation,
-        "origin": filters.origin,
-        "owner_id": filters.owner_id,
-        "sponsor_id": filters.sponsor_id,
-        "is_experiment": filters.is_experiment,
-    }
-    for name, value in equal.items():
-        if value is not None:
-            stmt = stmt.where(getattr(Initiative, name) == value)
-    if filters.status:
-        stmt = stmt.where(col(Initiative.status).in_(filters.status))
-    if filters.q:
-        stmt = stmt.where(
-            sa.or_(
-                col(Initiative.code).icontains(filters.q, autoescape=True),
-                col(Initiative.title).icontains(filters.q, autoescape=True),
-            )
-        )
-    if filters.updated_since is not None:
-        # A newer latest check-in changes the initiative's figures, so it counts as a change.
-        stmt = stmt.where(
-            sa.or_(
-                col(Initiative.updated_at) >= filters.updated_since,
-                col(LATEST.created_at) >= filters.updated_since,
-            )
-        )
-    return (await session.execute(keyset(stmt, col(Initiative.id), cursor, limit))).all()
+    stmt = _view().where(*listing.conditions(filters_of(filters)))
+    return (await session.execute(keyset(stmt, listing.ORDER, cursor, limit))).all()
+
+
+def filters_of(filters: InitiativeFilter) -> listing.InitiativeFilters:
+    """The filter layer's meaning of the REST (and export) initiative filters."""
+    return listing.InitiativeFilters(
+        department_id=filters.department_id,
+        statuses=filters.status,
+        orientation=filters.orientation,
+        origin=filters.origin,
+        owner_id=filters.owner_id,
+        sponsor_id=filters.sponsor_id,
+        is_experiment=filters.is_experiment,
+        q=filters.q,
+        updated_since=filters.updated_since,
+    )
 
 
 async def get_initiative(session: AsyncSession, initiative_id: int) -> Initiative:

@@ -19,6 +19,7 @@ from service.auth.policy import Permission
 from service.errors import ValidationFailed
 from service.kpis import service as kpis
 from service.kpis.payloads import BulkResult, MeasurementCreate
+from service.listing import kpis as listing
 from service.pagination import keyset
 
 _COLUMNS = ("kpi_id", "measured_on", "value", "source", "recorded_by_id")
@@ -72,15 +73,15 @@ async def list_measurements(
     await kpis.get_kpi(session, kpi_id)
     if measured_from is not None and measured_to is not None and measured_from > measured_to:
         raise ValidationFailed("`to` is before `from`.", code="invalid_range", field="to")
-    stmt = select(KpiMeasurement).where(col(KpiMeasurement.kpi_id) == kpi_id)
-    if measured_from is not None:
-        stmt = stmt.where(col(KpiMeasurement.measured_on) >= measured_from)
-    if measured_to is not None:
-        stmt = stmt.where(col(KpiMeasurement.measured_on) <= measured_to)
-    if updated_since is not None:
-        stmt = stmt.where(col(KpiMeasurement.updated_at) >= updated_since)
+    filters = listing.MeasurementFilters(
+        kpi_ids=[kpi_id],
+        measured_from=measured_from,
+        measured_to=measured_to,
+        updated_since=updated_since,
+    )
+    stmt = select(KpiMeasurement).where(*listing.measurement_conditions(filters))
     # Bulk upserts bypass the identity map: always read the stored values.
-    stmt = keyset(stmt, col(KpiMeasurement.id), cursor, limit)
+    stmt = keyset(stmt, listing.MEASUREMENT_ORDER, cursor, limit)
     return (await session.scalars(stmt.execution_options(populate_existing=True))).all()
 
 

@@ -20,6 +20,7 @@ from service.auth.policy import Permission
 from service.errors import Conflict, NotFound, ValidationFailed
 from service.kpis import drivers
 from service.kpis.payloads import DriverCreate, KpiCreate, KpiUpdate, LatestMeasurement
+from service.listing import kpis as listing
 from service.pagination import keyset
 
 
@@ -88,27 +89,15 @@ async def list_kpis(
     updated_since: datetime | None = None,
 ) -> list[KpiView]:
     """KPIs by id after `cursor`, filtered (one extra row tells whether more follow)."""
-    stmt, accountable = _views_stmt()
-    if perspective is not None:
-        stmt = stmt.where(col(Kpi.perspective) == perspective)
-    if department_id is not None:
-        accountable_for = select(col(KpiDepartment.kpi_id)).where(
-            col(KpiDepartment.department_id) == department_id
-        )
-        stmt = stmt.where(col(Kpi.id).in_(accountable_for))
-    if shared is not None:
-        count = func.coalesce(func.cardinality(accountable.c.department_ids), 0)
-        stmt = stmt.where(count >= 2 if shared else count < 2)
-    if q:
-        stmt = stmt.where(
-            or_(
-                col(Kpi.code).icontains(q, autoescape=True),
-                col(Kpi.name).icontains(q, autoescape=True),
-            )
-        )
-    if updated_since is not None:
-        stmt = stmt.where(col(Kpi.updated_at) >= updated_since)
-    rows = await session.execute(keyset(stmt, col(Kpi.id), cursor, limit))
+    filters = listing.KpiFilters(
+        perspective=perspective,
+        department_id=department_id,
+        shared=shared,
+        q=q,
+        updated_since=updated_since,
+    )
+    stmt = _views_stmt()[0].where(*listing.kpi_conditions(filters))
+    rows = await session.execute(keyset(stmt, listing.KPI_ORDER, cursor, limit))
     return [_view(row) for row in rows]
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import CTE, ColumnElement, Select, func, literal, or_, select, text
+from sqlalchemy import CTE, ColumnElement, Select, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
@@ -14,6 +14,7 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import Conflict, not_found
+from service.listing import org as listing
 from service.org.payloads import PersonCreate, PersonFilters, PersonUpdate
 from service.pagination import keyset
 
@@ -29,24 +30,15 @@ async def list_people(
     session: AsyncSession, *, filters: PersonFilters, limit: int, cursor: str | None = None
 ) -> Sequence[Person]:
     """People matching `filters` by id after `cursor` (one extra row tells whether more follow)."""
-    stmt = select(Person)
-    if filters.department_id is not None:
-        stmt = stmt.where(col(Person.department_id) == filters.department_id)
-    if filters.manager_id is not None:
-        stmt = stmt.where(col(Person.manager_id) == filters.manager_id)
-    if filters.is_active is not None:
-        stmt = stmt.where(col(Person.is_active) == filters.is_active)
-    if filters.q:
-        pattern = f"%{_escape_like(filters.q)}%"
-        stmt = stmt.where(
-            or_(
-                col(Person.name).ilike(pattern, escape="\\"),
-                col(Person.email).ilike(pattern, escape="\\"),
-            )
-        )
-    if filters.updated_since is not None:
-        stmt = stmt.where(col(Person.updated_at) >= filters.updated_since)
-    return (await session.scalars(keyset(stmt, Person.id, cursor, limit))).all()
+    where = listing.PersonFilters(
+        department_id=filters.department_id,
+        manager_id=filters.manager_id,
+        is_active=filters.is_active,
+        q=filters.q,
+        updated_since=filters.updated_since,
+    )
+    stmt = select(Person).where(*listing.person_conditions(where))
+    return (await session.scalars(keyset(stmt, listing.PERSON_ORDER, cursor, limit))).all()
 
 
 async def list_reports(
@@ -201,10 +193,6 @@ def _walk_up(start: ColumnElement[bool], *, stop_at: int | None = None) -> CTE:
     if stop_at is not None:
         step = step.where(chain.c.id != stop_at)
     return chain.union_all(step)
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _plural(count: int, one: str, many: str) -> str:

@@ -26,10 +26,12 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.listing.initiatives import InitiativeFilters
 from service.portfolio import service as portfolio_service
 from service.transfer import formulas
 from service.transfer.columns import ENTITIES, Kind
-from service.transfer.export_sql import COUNT_SQL, SHEET_SQL
+from service.transfer.export_filter import sheet_statement
+from service.transfer.export_sql import COUNT_SQL
 from service.transfer.irritant_columns import IRRITANTS
 
 BATCH = 2000
@@ -95,8 +97,13 @@ async def count_rows(session: AsyncSession, names: Sequence[str] = SHEET_NAMES) 
     return counts
 
 
-async def batches(session: AsyncSession, name: str) -> AsyncIterator[list[Sequence[Any]]]:
-    """The rows of sheet `name` in batches of at most BATCH, from a server-side cursor."""
+async def batches(
+    session: AsyncSession, name: str, where: InitiativeFilters | None = None
+) -> AsyncIterator[list[Sequence[Any]]]:
+    """The rows of sheet `name` in batches of at most BATCH, from a server-side cursor.
+
+    `where` keeps the initiatives the initiative list's filters match (that sheet only).
+    """
     if name == "flags":
         async for page in _flags(session):
             yield page
@@ -104,7 +111,8 @@ async def batches(session: AsyncSession, name: str) -> AsyncIterator[list[Sequen
     if name == "balance":
         yield await _balance(session)
         return
-    result = await session.stream(text(SHEET_SQL[name]), execution_options={"yield_per": BATCH})
+    stmt = sheet_statement(name, where)
+    result = await session.stream(stmt, execution_options={"yield_per": BATCH})
     async for partition in result.partitions(BATCH):
         yield [tuple(row) for row in partition]
 
@@ -185,7 +193,10 @@ def csv_value(kind: Kind, value: Any) -> str:
 
 
 async def csv_chunks(
-    session: AsyncSession, name: str, progress: Progress | None = None
+    session: AsyncSession,
+    name: str,
+    progress: Progress | None = None,
+    where: InitiativeFilters | None = None,
 ) -> AsyncIterator[bytes]:
     """Sheet `name` as UTF-8 CSV (with a byte-order mark), a batch at a time."""
     sheet = BY_NAME[name]
@@ -194,7 +205,7 @@ async def csv_chunks(
     writer = csv.writer(buffer)
     buffer.write(BOM)
     writer.writerow(sheet.header)
-    async for rows in batches(session, name):
+    async for rows in batches(session, name, where):
         writer.writerows([csv_value(k, v) for k, v in zip(kinds, row, strict=True)] for row in rows)
         yield buffer.getvalue().encode()
         buffer.seek(0)
@@ -234,6 +245,7 @@ async def zip_chunks(
     session: AsyncSession,
     names: Sequence[str] = SHEET_NAMES,
     progress: Progress | None = None,
+    where: InitiativeFilters | None = None,
 ) -> AsyncIterator[bytes]:
     """A zip of one CSV per sheet, streamed (zip entries with data descriptors)."""
     sink = _Sink()
@@ -242,7 +254,7 @@ async def zip_chunks(
             entry_info = zipfile.ZipInfo(f"{name}.csv", date_time=time.localtime()[:6])
             entry_info.compress_type = zipfile.ZIP_DEFLATED
             with archive.open(entry_info, "w", force_zip64=True) as entry:
-                async for chunk in csv_chunks(session, name, progress):
+                async for chunk in csv_chunks(session, name, progress, where):
                     entry.write(chunk)
                     if len(sink.data) >= 1 << 16:
                         yield sink.take()
@@ -255,6 +267,7 @@ async def write_xlsx(
     path: str,
     names: Sequence[str] = SHEET_NAMES,
     progress: Progress | None = None,
+    where: InitiativeFilters | None = None,
 ) -> None:
     """Write the workbook to `path`: one sheet each, typed cells, rows appended as they come."""
     from service.transfer import xlsx
@@ -264,7 +277,7 @@ async def write_xlsx(
         sheet = BY_NAME[name]
         worksheet = xlsx.add_sheet(workbook, name, sheet.header)
         kinds = [kind for _, kind in sheet.columns]
-        async for rows in batches(session, name):
+        async for rows in batches(session, name, where):
             await asyncio.to_thread(xlsx.append_rows, worksheet, kinds, rows)
             if progress is not None:
                 progress(name, len(rows))
@@ -272,13 +285,16 @@ async def write_xlsx(
 
 
 async def xlsx_chunks(
-    session: AsyncSession, names: Sequence[str] = SHEET_NAMES, chunk_size: int = 1 << 16
+    session: AsyncSession,
+    names: Sequence[str] = SHEET_NAMES,
+    chunk_size: int = 1 << 16,
+    where: InitiativeFilters | None = None,
 ) -> AsyncIterator[bytes]:
     """The workbook, built in a temporary file and then streamed from it."""
     handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="cdo-export-")
     os.close(handle)
     try:
-        await write_xlsx(session, path, names)
+        await write_xlsx(session, path, names, where=where)
         with open(path, "rb") as built:  # noqa: ASYNC230 - local temp file, read in chunks
             while chunk := built.read(chunk_size):
                 yield chunk

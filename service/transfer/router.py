@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.deps import ActorDep, SessionDep, get_session
 from service.errors import ValidationFailed
+from service.initiatives import service as initiatives_service
+from service.initiatives.payloads import InitiativeFilter
 from service.observability import metrics
 from service.problems import PROBLEM_RESPONSES
 from service.transfer import export, service, templates
@@ -113,9 +115,14 @@ async def export_portfolio(
     session: StreamSessionDep,
     format: ExportFormat = Query(ExportFormat.xlsx, description="xlsx, zip or csv."),
     entity: ExportSheet | None = Query(None, description="One sheet (required for csv)."),
+    initiatives: Annotated[InitiativeFilter, Query()] = InitiativeFilter(),
 ) -> StreamingResponse:
-    """Stream the portfolio as a workbook, a zip of CSV files, or the CSV of one sheet."""
+    """Stream the portfolio as a workbook, a zip of CSV files, or the CSV of one sheet.
+
+    The filters of the initiative list restrict the initiatives sheet.
+    """
     names = [entity.value] if entity is not None else list(export.SHEET_NAMES)
+    where = initiatives_service.filters_of(initiatives)
     stamp = date.today().isoformat()
     body: AsyncIterator[bytes]
     if format is ExportFormat.csv:
@@ -125,11 +132,13 @@ async def export_portfolio(
                 code="entity_required",
                 field="entity",
             )
-        body, media, filename = export.csv_chunks(session, entity.value), CSV, f"{entity.value}.csv"
+        body = export.csv_chunks(session, entity.value, where=where)
+        media, filename = CSV, f"{entity.value}.csv"
     elif format is ExportFormat.zip:
-        body, media, filename = export.zip_chunks(session, names), ZIP, f"cdo-portfolio-{stamp}.zip"
+        body = export.zip_chunks(session, names, where=where)
+        media, filename = ZIP, f"cdo-portfolio-{stamp}.zip"
     else:
-        body, media = export.xlsx_chunks(session, names), XLSX
+        body, media = export.xlsx_chunks(session, names, where=where), XLSX
         filename = f"cdo-portfolio-{stamp}.xlsx"
     body = metrics.timed_export(body, format.value)
     return StreamingResponse(body, media_type=media, headers=_attachment(filename))

@@ -116,7 +116,7 @@ async def test_list_updated_since_counts_new_checkins(
     backdated = await make_initiative(session, updated_at=old)
     await make_update(session, unchanged, created_at=old)
     await make_update(session, checked_in, created_at=datetime(2026, 6, 2, tzinfo=UTC))
-    # A late but back-dated check-in leaves the latest figures as they were.
+    # A late but back-dated check-in counts too (the same meaning on every surface).
     await make_update(session, backdated, reported_on=date(2026, 11, 1), created_at=old)
     await make_update(
         session,
@@ -124,9 +124,13 @@ async def test_list_updated_since_counts_new_checkins(
         reported_on=date(2026, 1, 1),
         created_at=datetime(2026, 6, 2, tzinfo=UTC),
     )
-    assert await ids(client, updated_since=since.isoformat()) == [changed.id, checked_in.id]
+    assert await ids(client, updated_since=since.isoformat()) == [
+        changed.id,
+        checked_in.id,
+        backdated.id,
+    ]
     assert len(await ids(client)) == 4
-    assert unchanged.id and backdated.id
+    assert unchanged.id
 
 
 async def test_list_pages_without_skipping(
