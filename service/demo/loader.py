@@ -25,18 +25,7 @@ __all__ = ["load", "load_company", "load_demo_if_empty", "print_counts", "tell_s
 
 
 # The tables the demo fills, in the order the counts are shown.
-TABLES = (
-    "department",
-    "person",
-    "kpi",
-    "initiative",
-    "kpi_department",
-    "kpi_driver",
-    "kpi_measurement",
-    "initiative_kpi",
-    "initiative_link",
-    "progress_update",
-)
+TABLES = synthetic.TABLES
 COUNTS_SQL = "SELECT " + ", ".join(f"(SELECT count(*) FROM {t}) AS {t}" for t in TABLES)
 
 
