@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 import psycopg
 import scratch
+import throughput
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import event, text
@@ -51,6 +52,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="Keep an already loaded database.")
     parser.add_argument("--requests", type=int, default=200, help="Timed requests per case.")
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument(
+        "--throughput", action="store_true", help="Requests/s over HTTP, 2 workers, instead."
+    )
+    parser.add_argument("--seconds", type=float, default=5.0, help="Per throughput case.")
+    parser.add_argument("--credential-cache-seconds", type=float, default=5.0)
     return parser.parse_args()
 
 
@@ -214,6 +220,10 @@ def main() -> None:
     server = EmbeddedPostgres(args.data_dir, cleanup="stop")
     try:
         url, load_seconds = prepare(server, args.scale, args.reuse)
+        if args.throughput:
+            hold = args.credential_cache_seconds
+            report_throughput(args.scale, throughput.run(url, hold, args.seconds))
+            return
         figures = asyncio.run(run(url, args))
     finally:
         server.stop()
@@ -227,6 +237,23 @@ def main() -> None:
         }
         | figures
     )
+
+
+def report_throughput(scale: int, figures: dict[str, Any]) -> None:
+    """Print the throughput table and write its JSON."""
+    hold = figures["credential_cache_seconds"]
+    table = Table(title=f"Throughput, {figures['workers']} workers, credential cache {hold} s")
+    for column in ("case", "req/s", "p50 ms", "p99 ms", "app CPU ms/req", "load avg"):
+        table.add_column(column, justify="left" if column == "case" else "right")
+    keys = ("rps", "p50_ms", "p99_ms", "app_cpu_ms_per_request", "load_average_1m")
+    for name, row in figures["cases"].items():
+        table.add_row(name, *(str(row[key]) for key in keys))
+    console.print(table)
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"rest-throughput-{scale}-cache{hold:g}.json"
+    taken = {"taken_at": datetime.now(UTC).isoformat(timespec="seconds"), "scale": scale}
+    path.write_text(json.dumps(taken | figures, indent=2) + "\n")
+    console.print(f"Written to {path}")
 
 
 def previous_load_seconds(scale: int) -> float | None:

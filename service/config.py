@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     session_max_hours: int = Field(
         default=12, ge=1, description="A session ends this long after sign-in (hours)."
     )
+    credential_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=60,
+        description="How long a process reuses a token or session lookup (seconds; 0: never)."
+        " Revocations and role changes still apply at once.",
+    )
     trusted_proxies: str = Field(
         default="",
         validation_alias=AliasChoices("trusted_proxies", "forwarded_allow_ips"),

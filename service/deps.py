@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.actor import Actor, Role
 from service.auth import authenticate, secret, sessions
+from service.auth.credential_cache import CredentialCache
 from service.db import session_scope
 from service.errors import Forbidden, PreconditionRequired, Unauthorized
 from service.request_id import new_or_given
@@ -63,6 +64,11 @@ def request_id(request: Request) -> str:
     return str(existing)
 
 
+def credential_cache(request: Request) -> CredentialCache | None:
+    """The process's credential cache (None when the app runs without its lifespan)."""
+    return getattr(request.app.state, "credential_cache", None)
+
+
 async def installation_key(request: Request, session: SessionDep) -> None:
     """Load the installation's secret key (it signs CSRF tokens and page messages) once per
     application; the lifespan does it when serving, this covers an app used without one."""
@@ -81,16 +87,21 @@ async def current_actor(
 ) -> Actor:
     """The signed-in account: an `Authorization: Bearer` token, or the session cookie."""
     rid = request_id(request)
+    cache = credential_cache(request)
     if bearer is not None:
         request.state.auth_method = "token"
-        return await authenticate.actor_from_token(session, bearer.credentials, request_id=rid)
+        return await authenticate.actor_from_token(
+            session, bearer.credentials, request_id=rid, cache=cache
+        )
     if request.headers.get("authorization"):
         raise Unauthorized("Use `Authorization: Bearer <token>`.", code="invalid_token")
     if cookie:
         request.state.auth_method = "session"
         await installation_key(request, session)  # for the CSRF check
         settings = request.app.state.settings
-        return await authenticate.actor_from_cookie(session, cookie, settings, request_id=rid)
+        return await authenticate.actor_from_cookie(
+            session, cookie, settings, request_id=rid, cache=cache
+        )
     raise Unauthorized("Sign in, or send `Authorization: Bearer <token>`.")
 
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from service import api, migrate, pages, problems
-from service.auth import proxies, secret
+from service.auth import credential_cache, proxies, secret
 from service.auth.oidc import config as sso_config
 from service.config import Settings, get_settings
 from service.db import make_engine, make_sessionmaker
@@ -62,7 +62,10 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         counted = metrics.webhook_outcome(getattr(app.state, "metrics", None))
         deliveries = webhook_worker.in_background(app.state.sessionmaker, settings, counted)
         try:
-            yield
+            hold = settings.credential_cache_seconds
+            async with credential_cache.listening(own_engine, hold) as credentials:
+                app.state.credential_cache = credentials
+                yield
         finally:
             if deliveries is not None:
                 await deliveries.stop()

@@ -1,29 +1,70 @@
-"""Credentials to Actor: an API token or a session cookie."""
+"""Credentials to Actor: an API token or a session cookie, held a few seconds in `cache`."""
+
+import dataclasses
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.actor import Actor
 from service.auth import sessions, tokens
 from service.auth.accounts import actor_for
+from service.auth.credential_cache import CredentialCache
 from service.config import Settings
 from service.errors import Unauthorized
+from service.observability import logs
+
+
+def _held(cache: CredentialCache | None, key: str, request_id: str | None) -> Actor | None:
+    actor = cache.get(key) if cache is not None else None
+    if actor is None:
+        return None
+    actor = dataclasses.replace(actor, request_id=request_id)
+    logs.note_actor(actor)
+    return actor
+
+
+def _key(kind: str, credential: str) -> str:
+    return kind + tokens.hash_token(credential)  # the cache never holds a credential itself
 
 
 async def actor_from_token(
-    session: AsyncSession, token: str, *, request_id: str | None = None
+    session: AsyncSession,
+    token: str,
+    *,
+    request_id: str | None = None,
+    cache: CredentialCache | None = None,
 ) -> Actor:
     """The actor behind a bearer token; 401 when unknown, revoked, expired or disabled."""
-    account = await tokens.account_for_token(session, token)
-    return actor_for(account, request_id)
+    key = _key("t:", token)
+    if (held := _held(cache, key, request_id)) is not None:
+        return held
+    generation = cache.generation() if cache is not None else 0
+    account, holds = await tokens.token_grant(session, token)
+    actor = actor_for(account, request_id)
+    if cache is not None:
+        cache.put(key, actor, holds.total_seconds(), generation)
+    return actor
 
 
 async def actor_from_cookie(
-    session: AsyncSession, cookie: str, settings: Settings, *, request_id: str | None = None
+    session: AsyncSession,
+    cookie: str,
+    settings: Settings,
+    *,
+    request_id: str | None = None,
+    cache: CredentialCache | None = None,
 ) -> Actor:
     """The actor behind a session cookie; 401 when ended, idle too long, too old or disabled."""
-    account = await sessions.account_for_session(session, cookie, settings)
-    if account is None:
+    key = _key("s:", cookie)
+    if (held := _held(cache, key, request_id)) is not None:
+        return held
+    generation = cache.generation() if cache is not None else 0
+    grant = await sessions.session_grant(session, cookie, settings)
+    if grant is None:
         raise Unauthorized("The session has ended; sign in again.", code="session_expired")
+    account, holds = grant
     if account.is_disabled:
         raise Unauthorized("The account is disabled.", code="account_disabled")
-    return actor_for(account, request_id)
+    actor = actor_for(account, request_id)
+    if cache is not None:
+        cache.put(key, actor, holds.total_seconds(), generation)
+    return actor

@@ -47,33 +47,49 @@ async def start_session(session: AsyncSession, account_id: int, settings: Settin
 async def account_for_session(
     session: AsyncSession, token: str, settings: Settings
 ) -> Account | None:
-    """The account of a live session (one statement); None when unknown, idle or too old.
+    """The account of a live session; None when unknown, idle or too old."""
+    grant = await session_grant(session, token, settings)
+    return None if grant is None else grant[0]
 
-    Marks the session seen, writing only when the last mark is over a minute old.
+
+async def session_grant(
+    session: AsyncSession, token: str, settings: Settings
+) -> tuple[Account, timedelta] | None:
+    """The account of a live session (one statement) and how long that answer holds without
+    asking again (until the next seen-mark, idle end or lifetime end); None when unknown,
+    idle or too old. Marks the session seen, writing only when the last mark is a minute old.
     """
     now = sa.func.now()
-    stale = col(AccountSession.last_seen_at) < now - TOUCH_EVERY
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    lifetime = timedelta(hours=settings.session_max_hours)
     stmt = (
-        sa.select(Account, col(AccountSession.id), stale)
+        sa.select(
+            Account,
+            col(AccountSession.id),
+            col(AccountSession.created_at),
+            col(AccountSession.last_seen_at),
+            now,
+        )
         .join(AccountSession, col(AccountSession.account_id) == col(Account.id))
         .where(
             col(AccountSession.token_hash) == _hash(token),
-            col(AccountSession.created_at) > now - timedelta(hours=settings.session_max_hours),
-            col(AccountSession.last_seen_at)
-            > now - timedelta(minutes=settings.session_idle_minutes),
+            col(AccountSession.created_at) > now - lifetime,
+            col(AccountSession.last_seen_at) > now - idle,
         )
     )
     row = (await session.execute(stmt)).first()
     if row is None:
         return None
-    account, session_id, needs_touch = row
-    if needs_touch:
+    account, session_id, created_at, last_seen, at = row
+    if last_seen < at - TOUCH_EVERY:
         await session.execute(
             sa.update(AccountSession)
             .where(col(AccountSession.id) == session_id)
             .values(last_seen_at=now)
         )
-    return account  # type: ignore[no-any-return]
+        last_seen = at
+    holds = min(last_seen + min(TOUCH_EVERY, idle), created_at + lifetime) - at
+    return account, holds
 
 
 async def end_session(session: AsyncSession, token: str) -> None:

@@ -110,6 +110,13 @@ async def revoke_token(session: AsyncSession, actor: Actor, token_id: int) -> Ap
 
 async def account_for_token(session: AsyncSession, plaintext: str) -> Account:
     """The enabled account a valid token belongs to; 401 for any other token."""
+    account, _ = await token_grant(session, plaintext)
+    return account
+
+
+async def token_grant(session: AsyncSession, plaintext: str) -> tuple[Account, timedelta]:
+    """The enabled account a valid token belongs to, and how long that answer holds without
+    asking again (until the token's next last-used mark or its expiry); 401 otherwise."""
     stmt = (
         sa.select(ApiToken, Account, sa.func.now())
         .join(Account, col(Account.id) == col(ApiToken.account_id))
@@ -125,19 +132,24 @@ async def account_for_token(session: AsyncSession, plaintext: str) -> Account:
         raise Unauthorized("The API token has expired.", code="token_expired")
     if account.is_disabled:
         raise Unauthorized("The account is disabled.", code="account_disabled")
-    await _touch(session, token, now)
-    return account
+    last_used = await _touch(session, token, now)
+    holds = last_used + LAST_USED_RESOLUTION - now
+    if token.expires_at is not None:
+        holds = min(holds, token.expires_at - now)
+    return account, holds
 
 
-async def _touch(session: AsyncSession, token: ApiToken, now: datetime) -> None:
+async def _touch(session: AsyncSession, token: ApiToken, now: datetime) -> datetime:
+    """Mark the token used when the last mark is old; the mark it carries afterwards."""
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
-        return
+        return token.last_used_at
     await session.execute(
         sa.update(ApiToken)
         .where(col(ApiToken.id) == token.id)
         .values(last_used_at=sa.func.now())
         .execution_options(synchronize_session=False)
     )
+    return now
 
 
 def _id(row: ApiToken) -> int:

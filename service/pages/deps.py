@@ -10,7 +10,7 @@ from service.actor import Actor
 from service.auth import authenticate, policy, sessions
 from service.auth.policy import Permission
 from service.decisions import queue
-from service.deps import SessionDep, request_id
+from service.deps import SessionDep, credential_cache, request_id
 from service.errors import Forbidden, Unauthorized
 
 
@@ -41,7 +41,11 @@ async def page_actor(request: Request, session: SessionDep) -> Actor:
         raise LoginRequired(_here(request))
     try:
         actor = await authenticate.actor_from_cookie(
-            session, cookie, request.app.state.settings, request_id=request_id(request)
+            session,
+            cookie,
+            request.app.state.settings,
+            request_id=request_id(request),
+            cache=credential_cache(request),
         )
     except Unauthorized as exc:
         raise LoginRequired(_here(request), exc.detail) from exc
