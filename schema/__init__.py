@@ -7,6 +7,7 @@ from schema.audit import AuditEvent, IdempotencyKey, LoginAttempt
 from schema.decision import ApprovalWaiver, ChangeRequest
 from schema.deletion import Deletion
 from schema.department import Department
+from schema.flag_triage import FlagTriage
 from schema.initiative import Initiative, InitiativeKpi, InitiativeLink
 from schema.irritant import InitiativeIrritant, Irritant, IrritantVote
 from schema.kpi import Kpi, KpiDepartment, KpiDriver, KpiMeasurement
@@ -30,6 +31,7 @@ __all__ = [
     "Deletion",
     "Department",
     "DepartmentStatusTotal",
+    "FlagTriage",
     "IdempotencyKey",
     "Initiative",
     "InitiativeIrritant",

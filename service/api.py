@@ -23,6 +23,7 @@ from service.reminders.router import router as reminders_router
 from service.scenarios.router import router as scenarios_router
 from service.thrust.router import router as thrust_router
 from service.transfer.router import router as transfer_router
+from service.triage.router import router as triage_router
 from service.webhooks.router import router as webhooks_router
 
 # Authentication is on by default: every route below requires credentials.
@@ -36,6 +37,7 @@ router.include_router(irritant_votes_router)
 router.include_router(decisions_router)
 router.include_router(kpis_router)
 router.include_router(portfolio_router)
+router.include_router(triage_router)
 router.include_router(scenarios_router)
 router.include_router(transfer_router)
 router.include_router(thrust_router)

@@ -29,6 +29,8 @@ class Permission(StrEnum):
     manage_webhooks = "manage_webhooks"
     raise_irritant = "raise_irritant"
     manage_irritant = "manage_irritant"
+    triage_flag = "triage_flag"
+    lead_department = "lead_department"
 
 
 # What each permission lets an actor do, for the refusal message.
@@ -50,6 +52,8 @@ _DOING = {
     Permission.manage_webhooks: "manage webhooks (the CDO office does)",
     Permission.raise_irritant: "raise or vote for irritants (an account of a person does)",
     Permission.manage_irritant: "close, reopen or move this irritant",
+    Permission.triage_flag: "acknowledge, assign or snooze this flag",
+    Permission.lead_department: "open their own department's page (a department head does)",
 }
 
 _CDO_ONLY = frozenset(
@@ -85,6 +89,8 @@ def allowed(
         # Every employee: an account of a person, or one whose role writes; never bi_reader.
         writes = actor.role in (Role.cdo_office, Role.department_head, Role.contributor)
         return actor.role is not Role.bi_reader and (writes or actor.person_id is not None)
+    if permission is Permission.lead_department:
+        return actor.role is Role.department_head and actor.department_id is not None
     if actor.role is Role.cdo_office:
         return True
     if permission in _CDO_ONLY:
@@ -94,7 +100,8 @@ def allowed(
     own_department = actor.role is Role.department_head and actor.department_id is not None
     if permission in (Permission.edit_initiative, Permission.manage_irritant):
         return own_department and department_id == actor.department_id
-    if permission is Permission.post_checkin:
+    if permission in (Permission.post_checkin, Permission.triage_flag):
+        # A flag: its department's head, or whoever should act on it (owner or assignee).
         heads_it = own_department and department_id == actor.department_id
         owns_it = (
             actor.role in (Role.department_head, Role.contributor)

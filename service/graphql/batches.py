@@ -282,11 +282,10 @@ class Loaders:
         return await self._links(keys, outgoing=False)
 
     async def _initiative_flags(self, keys: list[int]) -> dict[int, list[Flag]]:
-        found = await self._read(analytics.list_flags, limit=ALL_FLAGS)
-        wanted = set(keys)
+        found = await self._read(analytics.list_flags, initiatives=keys, limit=ALL_FLAGS)
         flags: dict[int, list[Flag]] = {}
         for flag in found.items:
-            if flag.entity_type == "initiative" and flag.entity_id in wanted:
+            if flag.entity_id is not None:
                 flags.setdefault(flag.entity_id, []).append(Flag.from_public(flag))
         return flags
 

@@ -28,6 +28,7 @@ from service.graphql.types.inputs import (
 )
 from service.graphql.types.irritants import IrritantMutation
 from service.graphql.types.kpis import KpiMeasurementNode
+from service.graphql.types.triage import TriageMutation
 from service.initiatives import checkins, links
 from service.initiatives import service as initiatives
 from service.initiatives.payloads import (
@@ -38,6 +39,7 @@ from service.initiatives.payloads import (
 )
 from service.kpis import measurements as kpi_measurements
 from service.kpis.payloads import MAX_BULK, MeasurementCreate
+from service.validation_words import sentence
 
 REFERENCES = {
     "department_id": "Department",
@@ -69,7 +71,7 @@ def _payload(model: type[BaseModel], values: dict[str, Any], prefix: str = "") -
     except ValidationError as exc:
         error = exc.errors()[0]
         field = prefix + ".".join(str(part) for part in error["loc"])
-        raise ValidationFailed(f"{field}: {error['msg']}", field=field) from exc
+        raise ValidationFailed(sentence(error, raw=True), field=field) from exc
 
 
 def _without(values: dict[str, Any], name: str) -> dict[str, Any]:
@@ -103,7 +105,7 @@ async def _stored_measurements(
 
 
 @strawberry.type(description="Write to the portfolio, with the same services and rules as REST.")
-class Mutation(DecisionMutation, IrritantMutation):
+class Mutation(DecisionMutation, IrritantMutation, TriageMutation):
     @strawberry.mutation(description="Record a check-in on an initiative that is still open.")
     async def record_progress_update(
         self,

@@ -11,6 +11,7 @@ from service.pages.forms import Flash, redirect
 from service.pages.render import render
 from service.pages.views import dashboard as view
 from service.pages.views import irritants as irritants_view
+from service.pages.views import triage as triage_view
 from service.portfolio import snapshots
 
 router = APIRouter()
@@ -26,6 +27,7 @@ async def dashboard(
     data = await view.dashboard(session, actor, weight=weight, currency=currency)
     context = {"d": data, "flag_link": view.flag_link}
     context["irritant_votes"] = await irritants_view.for_departments(session)
+    context["top_flags"] = triage_view.top_lines(data.flags)
     return render(request, "dashboard/index.html", context)
 
 

@@ -317,18 +317,28 @@ BRANCHES = {
     FlagCode.IRRITANT_UNADDRESSED: _irritant_unaddressed,
 }
 
-# The initiatives owned in the reporting line, whole rows: the branches read them directly.
-# OFFSET 0 keeps the lookup by owner (a line owns few initiatives) instead of a hash join
-# over every initiative.
-SCOPE_CTE = """
-scope AS MATERIALIZED (
-    SELECT i.* FROM line l
-    CROSS JOIN LATERAL (
-        SELECT i.id, i.code, i.status, i.department_id, i.owner_id, i.orientation,
+# The initiative columns the branches read from `scope`.
+SCOPE_COLUMNS = """i.id, i.code, i.status, i.department_id, i.owner_id, i.orientation,
             i.client_share, i.origin, i.budget_planned, i.start_date, i.target_date,
             i.created_at,
             i.kpi_count, i.shared_kpi_count, i.enabler_count, i.moved_kpi_count,
-            i.last_check_in_on
+            i.last_check_in_on"""
+
+# The initiatives owned in the reporting line, whole rows: the branches read them directly.
+# OFFSET 0 keeps the lookup by owner (a line owns few initiatives) instead of a hash join
+# over every initiative.
+SCOPE_CTE = f"""
+scope AS MATERIALIZED (
+    SELECT i.* FROM line l
+    CROSS JOIN LATERAL (
+        SELECT {SCOPE_COLUMNS}
         FROM initiative i WHERE i.owner_id = l.id OFFSET 0
     ) i
+)"""
+
+# A set of initiatives by id (`:subjects`), read as `scope` by the initiative branches.
+SUBJECTS_CTE = f"""
+scope AS MATERIALIZED (
+    SELECT {SCOPE_COLUMNS}
+    FROM initiative i WHERE i.id = ANY(CAST(:subjects AS bigint[]))
 )"""

@@ -45,6 +45,9 @@ in one statement. Definitions, "today" being the injectable date:
 
 KPI flags carry the KPI's owning department; with owner_line they cover the KPIs linked to
 the line's initiatives. `department=` keeps the flags whose department_code matches.
+
+Counts alone (`counts_sql`) are one aggregate per branch: no flag row is kept or told. The
+flags of a set of initiatives (`subjects`) run the initiative branches over those rows only.
 """
 
 from decimal import Decimal
@@ -58,6 +61,7 @@ from service.portfolio.flag_branches import (
     DONE_PAIR_CTE,
     LAST_VALUE,
     SCOPE_CTE,
+    SUBJECTS_CTE,
     done_unsure_cte,
     kpi_latest_cte,
     shares_cte,
@@ -65,6 +69,7 @@ from service.portfolio.flag_branches import (
 from service.portfolio.payloads import FlagCode
 from service.portfolio.queries import with_line
 from service.thrust.rules import live_enablers
+from service.triage import sql as triage_sql
 
 SEVERITY: dict[FlagCode, Severity] = {
     FlagCode.PORTFOLIO_CLIENT_SKEW: Severity.high,
@@ -85,6 +90,21 @@ SEVERITY: dict[FlagCode, Severity] = {
     FlagCode.IRRITANT_UNADDRESSED: Severity.medium,
 }
 RANK = {Severity.high: 0, Severity.medium: 1, Severity.low: 2}
+
+# The codes whose flags are about one initiative (those a set of initiatives can have).
+INITIATIVE_CODES = frozenset(
+    {
+        FlagCode.MISSING_ENABLER,
+        FlagCode.NO_USER_NEED,
+        FlagCode.TECH_PUSH,
+        FlagCode.NO_KPI,
+        FlagCode.SILO_KPI,
+        FlagCode.STALE_UPDATE,
+        FlagCode.DONE_WITHOUT_KPI_MOVEMENT,
+        FlagCode.OWNER_INACTIVE,
+        FlagCode.ENABLER_LATE,
+    }
+)
 
 # Every code in the order the list is sorted: severity, then code.
 ORDERED_CODES = sorted(FlagCode, key=lambda c: (RANK[SEVERITY[c]], c.value))
@@ -126,30 +146,86 @@ SELECT c.counts, p.code, p.severity, p.rank, p.entity_type, p.entity_id, p.sort_
     END AS detail"""
 
 
-def flags_sql(codes: list[FlagCode], *, department: bool, owner_line: bool) -> str:
-    """Counts per code (first column) and one keyset page of the flags of `codes`."""
-    branches = "\nUNION ALL\n".join(
-        f"SELECT '{c.value}'::text AS code, '{SEVERITY[c].value}'::text AS severity,"
-        f" {RANK[SEVERITY[c]]} AS rank, b.* FROM ({BRANCHES[c](owner_line)}\n) AS b({COLUMNS})"
-        for c in codes
-    )
-    department_filter = (
-        " WHERE f.department_id = (SELECT id FROM department WHERE code = :department)"
-        if department
-        else ""
-    )
-    ctes = [SCOPE_CTE] if owner_line else []
-    if FlagCode.DONE_WITHOUT_KPI_MOVEMENT in codes:
-        ctes += [done_unsure_cte(owner_line), DONE_PAIR_CTE, kpi_latest_cte(), DONE_MOVED_CTE]
-    if {FlagCode.PORTFOLIO_CLIENT_SKEW, FlagCode.DEPARTMENT_CLIENT_SKEW} & set(codes):
-        ctes.append(shares_cte(owner_line))
+def with_flagged(
+    codes: list[FlagCode], *, department: bool, owner_line: bool, subjects: bool
+) -> str:
+    """The WITH clause ending in `flagged`: the flags of `codes` raised now.
+
+    With `subjects`, only the initiatives of the `:subjects` id list are read (initiative
+    codes only): the same branches, over those rows instead of the portfolio's.
+    """
+    scope, ctes = _scoped(codes, owner_line=owner_line, subjects=subjects)
     ctes.append(f"""
 flagged AS MATERIALIZED (
-    SELECT f.* FROM ({branches}) f{department_filter}
+    SELECT f.* FROM ({_branches(codes, scope)}) f{_department_filter(department, "f")}
 )""")
+    return with_line(owner_line, *ctes)
+
+
+def _scoped(codes: list[FlagCode], *, owner_line: bool, subjects: bool) -> tuple[bool, list[str]]:
+    """Whether the branches read `scope` (a line's or a set's initiatives), and the CTEs
+    they need before them."""
+    scope = owner_line or subjects
+    ctes = [SCOPE_CTE] if owner_line else [SUBJECTS_CTE] if subjects else []
+    return scope, ctes + _prerequisites(codes, scope)
+
+
+def _prerequisites(codes: list[FlagCode], scope: bool) -> list[str]:
+    ctes = []
+    if FlagCode.DONE_WITHOUT_KPI_MOVEMENT in codes:
+        ctes += [done_unsure_cte(scope), DONE_PAIR_CTE, kpi_latest_cte(), DONE_MOVED_CTE]
+    if {FlagCode.PORTFOLIO_CLIENT_SKEW, FlagCode.DEPARTMENT_CLIENT_SKEW} & set(codes):
+        ctes.append(shares_cte(scope))
+    return ctes
+
+
+def _branch(code: FlagCode, scope: bool) -> str:
+    return (
+        f"SELECT '{code.value}'::text AS code, '{SEVERITY[code].value}'::text AS severity,"
+        f" {RANK[SEVERITY[code]]} AS rank, b.* FROM ({BRANCHES[code](scope)}\n) AS b({COLUMNS})"
+    )
+
+
+def _branches(codes: list[FlagCode], scope: bool) -> str:
+    return "\nUNION ALL\n".join(_branch(c, scope) for c in codes)
+
+
+def _department_filter(department: bool, alias: str) -> str:
+    if not department:
+        return ""
+    return f" WHERE {alias}.department_id = (SELECT id FROM department WHERE code = :department)"
+
+
+def counts_sql(
+    codes: list[FlagCode], *, department: bool, owner_line: bool, subjects: bool = False
+) -> str:
+    """The count of each code of `codes`, one aggregate per branch (no flag row kept)."""
+    scope, ctes = _scoped(codes, owner_line=owner_line, subjects=subjects)
+    counted = ",\n".join(
+        f"'{c.value}', (SELECT count(*) FROM ({BRANCHES[c](scope)}\n) AS b({COLUMNS})"
+        f"{_department_filter(department, 'b')})"
+        for c in codes
+    )
+    return f"{with_line(owner_line, *ctes)}\nSELECT jsonb_build_object({counted}) AS counts"
+
+
+# The rows a page of flags `p` is told with: names, details and triage.
+PAGE_FROM = """
+LEFT JOIN department dep ON dep.id = p.department_id
+LEFT JOIN initiative ini ON p.entity_type = 'initiative' AND ini.id = p.entity_id
+LEFT JOIN kpi k ON p.entity_type = 'kpi' AND k.id = p.entity_id
+LEFT JOIN irritant irr ON p.entity_type = 'irritant' AND irr.id = p.entity_id""" + (
+    triage_sql.PAGE_JOINS
+)
+
+
+def flags_sql(
+    codes: list[FlagCode], *, department: bool, owner_line: bool, subjects: bool = False
+) -> str:
+    """Counts per code (first column) and one keyset page of the flags of `codes`."""
     return f"""
-{with_line(owner_line, *ctes)}
-{PAGE_DETAILS}
+{with_flagged(codes, department=department, owner_line=owner_line, subjects=subjects)}
+{PAGE_DETAILS}{triage_sql.PAGE_COLUMNS}
 FROM (
     SELECT coalesce(jsonb_object_agg(n.code, n.n), '{{}}') AS counts
     FROM (SELECT code, count(*) AS n FROM flagged GROUP BY code) n
@@ -159,11 +235,7 @@ LEFT JOIN LATERAL (
     WHERE (rank, code, sort_code) > (:after_rank, :after_code, :after_entity)
     ORDER BY rank, code, sort_code
     LIMIT :limit
-) p ON true
-LEFT JOIN department dep ON dep.id = p.department_id
-LEFT JOIN initiative ini ON p.entity_type = 'initiative' AND ini.id = p.entity_id
-LEFT JOIN kpi k ON p.entity_type = 'kpi' AND k.id = p.entity_id
-LEFT JOIN irritant irr ON p.entity_type = 'irritant' AND irr.id = p.entity_id
+) p ON true{PAGE_FROM}
 ORDER BY p.rank, p.code, p.sort_code
 """
 

@@ -21,6 +21,9 @@ Share = Annotated[Decimal, PlainSerializer(_as_number, return_type=float, when_u
 # What each initiative weighs in a share: its planned budget, its latest spend, or 1.
 Weight = Literal["budget", "spent", "count"]
 
+# Where a raised flag stands: still to act on, acknowledged, or snoozed until a day.
+TriageState = Literal["to_act_on", "acknowledged", "snoozed"]
+
 
 class FlagCode(StrEnum):
     PORTFOLIO_CLIENT_SKEW = "PORTFOLIO_CLIENT_SKEW"
@@ -64,6 +67,11 @@ class BalancePublic(BaseModel):
     departments: list[DepartmentBalance]
 
 
+class PersonName(BaseModel):
+    id: int
+    name: str
+
+
 class FlagPublic(BaseModel):
     code: FlagCode
     severity: Severity
@@ -72,6 +80,23 @@ class FlagPublic(BaseModel):
     entity_code: str | None
     department_code: str | None
     message: str
+    stakes: Decimal = Field(
+        default=Decimal("0"), description="Money at stake: the budget or spend concerned."
+    )
+    age_days: int = Field(default=0, description="Days since the flag was first seen.")
+    state: TriageState = Field(
+        default="to_act_on", description="to_act_on, acknowledged or snoozed."
+    )
+    should_act: PersonName | None = Field(
+        default=None, description="Who should act: the assignee, owner or department head."
+    )
+    assigned_to: int | None = Field(default=None, description="Person the flag is assigned to.")
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+    note: str = ""
+    snoozed_until: date | None = Field(
+        default=None, description="Out of the to-act-on list until this day."
+    )
 
 
 class FlagsPublic(BaseModel):

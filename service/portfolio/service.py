@@ -1,8 +1,5 @@
 """Portfolio analytics: balance, flags, alignment, reporting-line roll-ups and settings."""
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -20,15 +17,14 @@ from service.auth.policy import Permission
 from service.crud import apply_changes
 from service.errors import NotFound, ValidationFailed
 from service.pagination import decode_cursor, encode_cursor
+from service.portfolio import flag_rows, queries
 from service.portfolio import flags as flag_sql
-from service.portfolio import queries
-from service.portfolio.flags import ORDERED_CODES, SEVERITY
+from service.portfolio.flags import ORDERED_CODES
 from service.portfolio.payloads import (
     AlignmentPublic,
     BalancePublic,
     DepartmentBalance,
     FlagCode,
-    FlagPublic,
     FlagsPublic,
     LineInitiative,
     PersonPortfolioPublic,
@@ -40,7 +36,7 @@ from service.portfolio.payloads import (
 DEFAULT_STATUSES = [status.value for status in ACTIVE_STATUSES]
 
 
-async def _check_filters(
+async def check_filters(
     session: AsyncSession, department: str | None, owner_line: int | None
 ) -> None:
     """Refuse (422 on the field) a department code or person that does not exist."""
@@ -71,7 +67,7 @@ async def compute_balance(
     owner_line: int | None = None,
 ) -> BalancePublic:
     """The client-facing share of the initiatives in `statuses`, overall and per department."""
-    await _check_filters(session, department, owner_line)
+    await check_filters(session, department, owner_line)
     return await _balance(session, weight, statuses, department, owner_line)
 
 
@@ -118,24 +114,6 @@ def balance_of(weight: Weight, statuses: list[str], rows: Sequence[Any]) -> Bala
     )
 
 
-def _encode_flag_cursor(item: Any) -> str:
-    raw = json.dumps([item.rank, item.code, item.sort_code], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_flag_cursor(cursor: str | None) -> tuple[int, str, str]:
-    if not cursor:
-        return (-1, "", "")
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        rank, code, entity = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if isinstance(rank, int) and isinstance(code, str) and isinstance(entity, str):
-            return (rank, code, entity)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        pass
-    raise ValidationFailed("The cursor is not one this API issued.", field="cursor")
-
-
 async def list_flags(
     session: AsyncSession,
     *,
@@ -143,46 +121,59 @@ async def list_flags(
     severities: Sequence[str] | None = None,
     department: str | None = None,
     owner_line: int | None = None,
+    initiatives: Sequence[int] | None = None,
     today: date | None = None,
     limit: int = 200,
     cursor: str | None = None,
 ) -> FlagsPublic:
-    """The live flags (one page, sorted by severity, code, entity) and the count per code."""
-    await _check_filters(session, department, owner_line)
-    after = _decode_flag_cursor(cursor)
-    return await _flags(session, codes, severities, department, owner_line, today, limit, after)
+    """The live flags (one page, sorted by severity, code, entity) and the count per code.
+
+    With `initiatives`, only the flags about those initiatives, computed for them alone.
+    """
+    await check_filters(session, department, owner_line)
+    after = flag_rows.decode_cursor(cursor)
+    scope = flag_rows.FlagScope(department, owner_line, initiatives)
+    return await _flags(session, codes, severities, scope, today, limit, after)
+
+
+async def flag_params(
+    session: AsyncSession, scope: flag_rows.FlagScope, today: date | None
+) -> dict[str, Any]:
+    """The parameters every flag statement binds: the scope, today and the settings."""
+    setting = await get_settings(session)
+    return {
+        "department": scope.department,
+        "owner_line": scope.owner_line,
+        "subjects": list(scope.initiatives or []),
+        "today": today,
+        "band_min": setting.band_min,
+        "band_max": setting.band_max,
+        "stale_after_days": setting.stale_after_days,
+        "irritant_vote_threshold": setting.irritant_vote_threshold,
+    }
 
 
 async def _flags(
     session: AsyncSession,
     codes: Sequence[FlagCode] | None,
     severities: Sequence[str] | None,
-    department: str | None,
-    owner_line: int | None,
+    scope: flag_rows.FlagScope,
     today: date | None,
     limit: int,
     after: tuple[int, str, str],
 ) -> FlagsPublic:
-    wanted = [
-        code
-        for code in ORDERED_CODES
-        if (not codes or code in codes) and (not severities or SEVERITY[code] in severities)
-    ]
+    wanted = flag_rows.wanted_codes(codes, severities, scope)
     counts = dict.fromkeys((code.value for code in ORDERED_CODES), 0)
     if not wanted:
         return FlagsPublic(items=[], counts=counts, next_cursor=None)
-    sql = flag_sql.flags_sql(
-        wanted, department=department is not None, owner_line=owner_line is not None
-    )
-    setting = await get_settings(session)
-    params = {
-        "department": department,
-        "owner_line": owner_line,
-        "today": today,
-        "band_min": setting.band_min,
-        "band_max": setting.band_max,
-        "stale_after_days": setting.stale_after_days,
-        "irritant_vote_threshold": setting.irritant_vote_threshold,
+    params = await flag_params(session, scope, today)
+    if limit == 0:
+        # Counts only: one aggregate per code, no flag row built.
+        sql = flag_sql.counts_sql(wanted, **flag_rows.flag_sql_options(scope))
+        counts |= (await session.execute(text(sql), params)).scalar_one()
+        return FlagsPublic(items=[], counts=counts, next_cursor=None)
+    sql = flag_sql.flags_sql(wanted, **flag_rows.flag_sql_options(scope))
+    params |= {
         "after_rank": after[0],
         "after_code": after[1],
         "after_entity": after[2],
@@ -193,19 +184,8 @@ async def _flags(
     page = [row for row in rows if row.code is not None]
     more = len(page) > limit
     page = page[:limit]
-    items = [
-        FlagPublic(
-            code=row.code,
-            severity=row.severity,
-            entity_type=row.entity_type,
-            entity_id=row.entity_id,
-            entity_code=row.entity_code,
-            department_code=row.department_code,
-            message=flag_sql.message(row),
-        )
-        for row in page
-    ]
-    next_cursor = _encode_flag_cursor(page[-1]) if more and page else None
+    items = [flag_rows.flag_public(row) for row in page]
+    next_cursor = flag_rows.encode_cursor(page[-1]) if more and page else None
     return FlagsPublic(items=items, counts=counts, next_cursor=next_cursor)
 
 
@@ -232,7 +212,9 @@ async def person_portfolio(
     if person is None:
         raise NotFound(f"Person {person_id} does not exist.", code="person_not_found")
     balance = await _balance(session, weight, statuses, None, person_id)
-    flags = await _flags(session, None, None, None, person_id, today, 0, (-1, "", ""))
+    flags = await _flags(
+        session, None, None, flag_rows.FlagScope(owner_line=person_id), today, 0, (-1, "", "")
+    )
     params = line | {"after": after, "limit": limit + 1}
     rows = (await session.execute(text(queries.line_initiatives()), params)).all()
     items = [LineInitiative.model_validate(dict(row._mapping)) for row in rows[:limit]]

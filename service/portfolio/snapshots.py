@@ -16,6 +16,7 @@ from service.errors import ValidationFailed
 from service.pagination import decode_cursor, encode_cursor
 from service.portfolio import queries
 from service.portfolio import service as analytics
+from service.triage import service as triage
 
 
 async def take_snapshot(
@@ -29,7 +30,9 @@ async def take_snapshot(
     """
     policy.require(actor, Permission.manage_portfolio)
     balance = await analytics.compute_balance(session)
-    flags = await analytics.list_flags(session, today=today, limit=0)
+    # Today's flag counts, from the pass that records the flags' first sightings (their age
+    # in the triage ranking) and forgets those that cleared.
+    flags = await triage.refresh(session, today=today)
     score = (await session.execute(text(queries.alignment_score()))).scalar_one()
     # Stored per department as the monthly history stores them.
     wire = balance.model_dump(mode="json", exclude={"departments": {"__all__": {"within_band"}}})

@@ -8,7 +8,7 @@ afterwards: every call sees the same company.
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -62,6 +62,11 @@ READ = Case(READERS, 200)
 # Every employee raises and votes: an account of a person or whose role writes.
 RAISERS = frozenset({"cdo", "head_own", "head_other", "owner", "contributor"})
 IRRITANT = _ids(irritant_id="irritant")
+FLAG = lambda w, a: {  # noqa: E731 - own_second is in progress with no KPI: NO_KPI
+    "code": "NO_KPI",
+    "entity_type": "initiative",
+    "entity_id": w.ids["own_second"],
+}
 
 V = "/api/v1"
 EXPECTED: dict[tuple[str, str], Case] = {
@@ -201,6 +206,18 @@ EXPECTED: dict[tuple[str, str], Case] = {
     # Portfolio analytics read; settings and snapshots are the CDO office's.
     ("GET", f"{V}/portfolio/balance"): READ,
     ("GET", f"{V}/portfolio/flags"): READ,
+    # Flag triage: the CDO office, the department's head and whoever should act (the owner).
+    ("GET", f"{V}/flags"): READ,
+    **{
+        ("POST", f"{V}/flags/{{code}}/{{entity_type}}/{{entity_id}}/{action}"): Case(
+            CHECK_IN, 200, FLAG, json=body
+        )
+        for action, body in (
+            ("acknowledge", {"note": "Seen."}),
+            ("assign", "assignee"),
+            ("snooze", "snooze"),
+        )
+    },
     ("GET", f"{V}/portfolio/alignment"): READ,
     ("GET", f"{V}/settings/portfolio"): READ,
     ("PUT", f"{V}/settings/portfolio"): Case(CDO, 200, json={"band_max": "0.5"}, if_match=True),
@@ -259,6 +276,8 @@ def _bodies(world: World) -> dict[str, Any]:
         },
         "new_driver": {"driver_kpi_id": world.ids["kpi_other"]},
         "new_irritant": {"title": "Badge readers fail", "department_id": world.ids["hr"]},
+        "assignee": {"person_id": world.ids["owner_person"]},
+        "snooze": {"until": (date.today() + timedelta(days=7)).isoformat()},
         "scenario_moves": {"moves": [{"initiative_id": world.ids["own"], "budget_planned": "5"}]},
         "new_scenario": {
             "name": "Trim",
@@ -404,6 +423,37 @@ MUTATIONS: dict[str, tuple[frozenset[str], str, Callable[[World], dict[str, Any]
         "mutation($id: ID!) { voteIrritant(id: $id) { votes } }",
         lambda w: {"id": str(w.ids["irritant"])},
     ),
+    **{
+        name: (
+            CHECK_IN,
+            f"mutation($f: FlagKeyInput!{params}) {{ {name}(flag: $f{args}) {{ state }} }}",
+            lambda w, extra=extra: (
+                {
+                    "f": {
+                        "code": "NO_KPI",
+                        "entityType": "initiative",
+                        "entityId": w.ids["own_second"],
+                    }
+                }
+                | extra(w)
+            ),
+        )
+        for name, params, args, extra in (
+            ("acknowledgeFlag", "", ', note: "Seen."', lambda w: {}),
+            (
+                "assignFlag",
+                ", $p: ID!",
+                ", personId: $p",
+                lambda w: {"p": encode_id("Person", w.ids["owner_person"])},
+            ),
+            (
+                "snoozeFlag",
+                ", $u: Date!",
+                ", until: $u",
+                lambda w: {"u": (date.today() + timedelta(days=7)).isoformat()},
+            ),
+        )
+    },
     "recordKpiMeasurements": (
         MEASURE,
         "mutation($k: ID!) { recordKpiMeasurements(measurements: [{kpiId: $k,"

@@ -33,6 +33,8 @@ EXPECTED = {
     Permission.edit_initiative: (CDO, MARKETING_HEAD),
     # HR_HEAD owns the marketing initiative; the viewer owning one still only reads.
     Permission.post_checkin: (CDO, MARKETING_HEAD, HR_HEAD, CONTRIBUTOR),
+    # A flag: the CDO office, its department's head, whoever should act (owner or assignee).
+    Permission.triage_flag: (CDO, MARKETING_HEAD, HR_HEAD, CONTRIBUTOR),
     Permission.record_measurement: (CDO, MARKETING_HEAD),
     # Approvals and change requests: the CDO office decides.
     Permission.decide: (CDO,),
@@ -51,6 +53,8 @@ EXPECTED = {
         VIEWER,
     ),
     Permission.manage_irritant: (CDO, MARKETING_HEAD),
+    # "My department": a department head's own page (the CDO office reads every department).
+    Permission.lead_department: (MARKETING_HEAD, HR_HEAD),
 }
 
 

@@ -44,6 +44,16 @@ async def test_ten_votes_flag_it_until_the_cdo_office_links_active_work(
             "department_code": "hr",
             "message": f"IRR-{raised['id']} Expense claims re-keyed has 11 votes and no"
             " active initiative addresses it (flagged from 5 votes).",
+            # No money rides on an irritant; HR has no head on record to name.
+            "stakes": "0.00",
+            "age_days": 0,
+            "state": "to_act_on",
+            "should_act": None,
+            "assigned_to": None,
+            "acknowledged_by": None,
+            "acknowledged_at": None,
+            "note": "",
+            "snoozed_until": None,
         }
     ]
     assert (await _flags(anon, company, department="hr"))["counts"][FLAG] == 1

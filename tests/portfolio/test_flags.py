@@ -561,6 +561,15 @@ async def test_filters_by_code_severity_and_department(
         "entity_code",
         "department_code",
         "message",
+        "stakes",
+        "age_days",
+        "state",
+        "should_act",
+        "assigned_to",
+        "acknowledged_by",
+        "acknowledged_at",
+        "note",
+        "snoozed_until",
     }
 
 

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from service.graphql.types.common import Node
     from service.graphql.types.initiatives import InitiativeNode
     from service.graphql.types.kpis import KpiNode
+    from service.graphql.types.org import PersonNode
+
+Person = Annotated["PersonNode", strawberry.lazy("service.graphql.types.org")]
 
 
 @strawberry.enum(
@@ -118,6 +121,15 @@ class Flag:
     entity_code: str | None = strawberry.field(description="Code of the entity.")
     department_code: str | None = strawberry.field(description="Department concerned.")
     message: str = strawberry.field(description="Why, with the figures, in a sentence.")
+    stakes: Decimal = strawberry.field(description="Money at stake: the budget or spend concerned.")
+    age_days: int = strawberry.field(description="Days since the flag was first seen.")
+    state: str = strawberry.field(description="to_act_on, acknowledged or snoozed.")
+    acknowledged_by: str | None = strawberry.field(description="Who acknowledged it.")
+    acknowledged_at: datetime | None = strawberry.field(description="When it was acknowledged.")
+    note: str = strawberry.field(description="The triage note.")
+    snoozed_until: date | None = strawberry.field(description="Out of the to-act-on list until.")
+    assigned_to_id: strawberry.Private[int | None]
+    should_act_id: strawberry.Private[int | None]
 
     @classmethod
     def from_public(cls, flag: Any) -> "Flag":
@@ -130,7 +142,31 @@ class Flag:
             entity_code=flag.entity_code,
             department_code=flag.department_code,
             message=flag.message,
+            stakes=flag.stakes,
+            age_days=flag.age_days,
+            state=flag.state,
+            acknowledged_by=flag.acknowledged_by,
+            acknowledged_at=flag.acknowledged_at,
+            note=flag.note,
+            snoozed_until=flag.snoozed_until,
+            assigned_to_id=flag.assigned_to,
+            should_act_id=flag.should_act.id if flag.should_act else None,
         )
+
+    @strawberry.field(graphql_type=Person | None, description="The person it is assigned to.")
+    def assigned_to(self, info: strawberry.Info) -> Any:
+        if self.assigned_to_id is None:
+            return None
+        return info.context.loaders.person.load(self.assigned_to_id)
+
+    @strawberry.field(
+        graphql_type=Person | None,
+        description="Who should act: the assignee, else the owner, else the department head.",
+    )
+    def should_act(self, info: strawberry.Info) -> Any:
+        if self.should_act_id is None:
+            return None
+        return info.context.loaders.person.load(self.should_act_id)
 
     @strawberry.field(graphql_type=NodeRef | None, description="The flagged object, if any.")
     def entity(self, info: strawberry.Info) -> Any:

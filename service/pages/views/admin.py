@@ -47,6 +47,7 @@ class FlagFilters:
     def url(self, cursor: str | None) -> str:
         """This list's address at another page."""
         pairs = {
+            "view": "severity",
             "code": self.code,
             "severity": self.severity,
             "department": self.department,

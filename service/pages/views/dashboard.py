@@ -19,6 +19,8 @@ from service.portfolio import service as portfolio
 from service.portfolio import snapshots
 from service.portfolio.flags import SEVERITY
 from service.portfolio.payloads import AlignmentPublic, BalancePublic, FlagCode, FlagPublic
+from service.triage import service as triage
+from service.triage.payloads import RankedFlags
 
 TOP_FLAGS = 8
 TREND_DAYS = 2 * 365
@@ -41,13 +43,13 @@ class DepartmentRow:
 class Dashboard:
     balance: BalancePublic
     alignment: AlignmentPublic
-    bullet: charts.Chart
+    bullet: charts.Bullet
     bars: charts.Chart
     departments: list[DepartmentRow]
     by_share: list[DepartmentRow]
     trend: charts.Chart | None
     snapshots: list[PortfolioSnapshot]
-    flags: list[FlagPublic]
+    flags: RankedFlags
     flag_counts: dict[str, int]
     severity_counts: dict[str, int]
     dark: list[FlagPublic]
@@ -122,7 +124,8 @@ async def dashboard(
     departments = {d.code: d for d in await options.departments(session)}
     budget = await portfolio.compute_balance(session, weight="budget")
     count = await portfolio.compute_balance(session, weight="count")
-    top = await portfolio.list_flags(session, limit=TOP_FLAGS)
+    # The top of the triage ranking, and every code's count.
+    top = await triage.rank_flags(session, limit=TOP_FLAGS)
     dark = await portfolio.list_flags(session, codes=[FlagCode.DEPARTMENT_UNCOVERED], limit=100)
     alignment = await portfolio.compute_alignment(session)
     history, _ = await snapshots.list_snapshots(
@@ -139,7 +142,7 @@ async def dashboard(
         by_share=sorted(rows, key=lambda r: -1 if r.budget_share is None else r.budget_share)[::-1],
         trend=charts.trend(points, budget.band_max) if points else None,
         snapshots=history,
-        flags=top.items,
+        flags=top,
         flag_counts=top.counts,
         severity_counts=_severities(top.counts),
         dark=dark.items,
