@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from service.errors import Conflict, DomainError, PreconditionFailed, ValidationFailed
 from service.idempotency import IdempotentReplay
+from service.validation_words import sentence
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +97,11 @@ def _location(loc: tuple[Any, ...]) -> str:
 
 def validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = [
-        {"field": _location(tuple(err.get("loc", ()))), "message": err.get("msg", "invalid")}
+        {"field": _location(tuple(err.get("loc", ()))), "message": sentence(err, raw=True)}
         for err in exc.errors()
     ]
-    first = errors[0] if errors else {"field": "request", "message": "invalid"}
-    detail = f"{first['field']}: {first['message']}"
+    first = errors[0] if errors else {"field": "request", "message": "The request is not valid."}
+    detail = first["message"]
     return problem(
         422,
         "validation_error",

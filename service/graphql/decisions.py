@@ -20,6 +20,7 @@ from service.graphql.types.decisions import (
     change_request,
     waiver_values,
 )
+from service.validation_words import sentence
 
 First = Annotated[int | None, strawberry.argument(description=FIRST)]
 After = Annotated[str | None, strawberry.argument(description=AFTER)]
@@ -82,6 +83,6 @@ class DecisionMutation:
         except ValidationError as exc:
             error = exc.errors()[0]
             field = ".".join(str(part) for part in error["loc"])
-            raise ValidationFailed(f"{field}: {error['msg']}", field=field) from exc
+            raise ValidationFailed(sentence(error, raw=True), field=field) from exc
         row = await info.context.call(decisions.decide_change_request, request_id, data)
         return ChangeRequestNode.from_row(row)

@@ -1,6 +1,7 @@
 """Interactive charts: plotly figures built here, drawn in the browser by the plotly.js
-bundle the app serves itself. Each chart carries a sentence for screen readers; the
-templates put a data table beside it."""
+basic bundle the app serves itself (bar and scatter traces), and the bullet gauge the page
+draws as SVG. Each chart carries a sentence for screen readers; the templates put a data
+table beside it."""
 
 import itertools
 from collections.abc import Sequence
@@ -49,8 +50,12 @@ def _chart(fig: go.Figure, summary: str, height: int) -> Chart:
         margin={"l": 48, "r": 16, "t": 32, "b": 40},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        legend={"orientation": "h", "y": 1.12, "x": 0},
+        # Above the plot, anchored by its foot: on a phone it wraps upward, never over the data.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
+    # Room for the tick labels at any width (page script thins the ticks on a phone).
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     payload = fig.to_json()
     # Inside <script type="application/json">: nothing may close the tag early.
     safe = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -61,28 +66,24 @@ def _pct(share: Decimal | float | None) -> float | None:
     return None if share is None else round(float(share) * 100, 1)
 
 
-def balance_bullet(share: Decimal | None, band: Decimal, floor: Decimal = Decimal(0)) -> Chart:
+@dataclass(frozen=True)
+class Bullet:
+    """The client-facing share (percent) against the band, drawn as SVG by the page itself:
+    a bullet gauge needs no plotly.js (its Indicator trace is not in the basic bundle)."""
+
+    id: str
+    summary: str
+    value: float | None
+    low: float
+    limit: float
+    outside: bool
+    ticks: tuple[int, ...] = (0, 20, 40, 60, 80, 100)
+
+
+def balance_bullet(share: Decimal | None, band: Decimal, floor: Decimal = Decimal(0)) -> Bullet:
     """The portfolio's client-facing share as a bullet gauge, the band's ends marked."""
     value, limit, low = _pct(share), _pct(band) or 0.0, _pct(floor) or 0.0
     outside = value is not None and (value > limit or value < low)
-    indicator = go.Indicator(
-        mode="gauge",
-        value=value if value is not None else 0,
-        gauge={
-            "shape": "bullet",
-            "axis": {"range": [0, 100], "ticksuffix": "%"},
-            "bar": {"color": CLIENT if outside else INTERNAL},
-            "steps": [
-                {"range": [0, low], "color": "#fbe9e2"},
-                {"range": [low, limit], "color": "#e5efe9"},
-                {"range": [limit, 100], "color": "#fbe9e2"},
-            ],
-            "threshold": {"line": {"color": "#111827", "width": 3}, "value": limit},
-        },
-        domain={"x": [0, 1], "y": [0, 1]},
-    )
-    fig = go.Figure(indicator)
-    fig.update_layout(margin={"l": 16, "r": 32, "t": 8, "b": 28})
     if value is None:
         summary = "No active budget yet: the client-facing share is not defined."
     else:
@@ -94,8 +95,7 @@ def balance_bullet(share: Decimal | None, band: Decimal, floor: Decimal = Decima
         summary = (
             f"Client-facing work is {value:g}% of the active budget, {verdict} the band ({end})."
         )
-    chart = _chart(fig, summary, height=90)
-    return chart
+    return Bullet(f"chart-{next(_ids)}", summary, value, low, limit, outside)
 
 
 BY_BUDGET = "true,true,false,false"

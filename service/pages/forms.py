@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 
 from service.errors import DomainError
+from service.validation_words import sentence
 
 FLASH_COOKIE = "cdo_flash"
 FLASH_MAX_AGE = 120
@@ -108,26 +110,20 @@ def clean(values: dict[str, str], optional: tuple[str, ...] = ()) -> dict[str, A
     return cleaned
 
 
-def _message(error: dict[str, Any]) -> str:
-    text = str(error.get("msg", "Invalid value."))
-    text = text.removeprefix("Value error, ")
-    if error.get("type") == "missing":
-        return "This field is required."
-    if error.get("type") in ("int_parsing", "decimal_parsing", "float_parsing"):
-        return "Enter a number."
-    if error.get("type") in ("date_from_datetime_parsing", "date_parsing"):
-        return "Enter a date (YYYY-MM-DD)."
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
-def parse(model: type[M], values: dict[str, Any], state: FormState) -> M | None:
-    """`values` validated as `model`; None with `state.errors` filled when they are not."""
+def parse(
+    model: type[M],
+    values: dict[str, Any],
+    state: FormState,
+    labels: Mapping[str, str] | None = None,
+) -> M | None:
+    """`values` validated as `model`; None with `state.errors` filled when they are not,
+    each a sentence naming the field by its label (`labels` names this form's own)."""
     try:
         return model.model_validate(values)
     except ValidationError as exc:
         for error in exc.errors():
             loc = error.get("loc") or ("form",)
-            state.errors.setdefault(str(loc[0]), _message(dict(error)))
+            state.errors.setdefault(str(loc[0]), sentence(dict(error), labels))
         return None
 
 

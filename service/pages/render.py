@@ -62,6 +62,7 @@ LABELS = {
 # (path, label, permission needed to see it)
 NAVIGATION = (
     ("/", "Dashboard", Permission.read),
+    ("/departments/mine", "My department", Permission.lead_department),
     ("/initiatives", "Initiatives", Permission.read),
     ("/kpis", "KPIs", Permission.read),
     ("/org", "Org", Permission.read),
@@ -120,9 +121,18 @@ templates.env.filters.update(
 templates.env.globals["plotly_url"] = PLOTLY_URL
 
 
-def current(href: str, path: str) -> bool:
-    """Whether the menu entry `href` is the page at `path` or holds it (`/kpis` holds `/kpis/3`)."""
+def _holds(href: str, path: str) -> bool:
+    """Whether `href` is the page at `path` or holds it (`/kpis` holds `/kpis/3`)."""
     return path == href or (href != "/" and path.startswith(href))
+
+
+def current(href: str, path: str) -> bool:
+    """Whether the menu entry `href` is the current one at `path`: of the entries that hold
+    the page, the most specific (`/departments/mine` rather than `/departments`)."""
+    if not _holds(href, path):
+        return False
+    entries = [entry[0] for entry in NAVIGATION + ACCOUNT_PAGES]
+    return not any(len(other) > len(href) and _holds(other, path) for other in entries)
 
 
 templates.env.tests["current"] = current

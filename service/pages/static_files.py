@@ -1,10 +1,9 @@
-"""The pages' static files, and the plotly.js bundle of the `plotly` package (no CDN)."""
+"""The pages' static files, and the vendored plotly.js basic bundle, gzipped (no CDN)."""
 
 import gzip
 from functools import lru_cache
 from pathlib import Path
 
-import plotly
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -12,8 +11,12 @@ router = APIRouter()
 
 # The pages' own files, inside the installed `service.pages` package.
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-PLOTLY_URL = f"/static/vendor/plotly.min.js?v={plotly.__version__}"
+# plotly.js-basic-dist-min (bar, scatter, pie): the version of plotly.js the `plotly`
+# package builds its figures for (see static/vendor/README.txt).
+PLOTLY_VERSION = "4.1.1"
+PLOTLY_JS = STATIC_DIR / "vendor" / "plotly" / "plotly-basic.min.js"
+PLOTLY_PATH = "/static/vendor/plotly/plotly-basic.min.js"
+PLOTLY_URL = f"{PLOTLY_PATH}?v={PLOTLY_VERSION}"
 CACHE = "public, max-age=31536000, immutable"
 
 
@@ -24,7 +27,7 @@ def _bundle() -> tuple[bytes, bytes]:
     return raw, gzip.compress(raw, compresslevel=6, mtime=0)
 
 
-@router.get("/static/vendor/plotly.min.js", include_in_schema=False)
+@router.get(PLOTLY_PATH, include_in_schema=False)
 def plotly_bundle(request: Request) -> Response:
     """plotly.js, gzipped when the browser accepts it; cached for a year (versioned URL)."""
     raw, packed = _bundle()

@@ -177,8 +177,8 @@ async def test_passwords_are_12_characters_and_never_the_demo_password(
     await session.commit()  # keep the setup when a refused request rolls back
     short = "eleven-char"
     refused = {
-        short: "password: must be at least 12 characters",
-        "demo-password": "password: must not be the published demo password; choose another",
+        short: "Password must be at least 12 characters.",
+        "demo-password": "Password must not be the published demo password; choose another.",
     }
     for password, detail in refused.items():
         body = {"email": "new@example.com", "role": "viewer", "password": password}

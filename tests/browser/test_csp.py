@@ -46,7 +46,7 @@ async def _first_link(page: Any, site: LiveSite, listing: str, pattern: str) -> 
 async def test_pages_render_charts_without_csp_violations(page: Any, site: LiveSite) -> None:
     console = await _watched(page)
     await sign_in(page, site, site.login(Role.cdo_office))
-    assert await _charts_drawn(page, 3) == 3
+    assert await _charts_drawn(page, 2) == 2  # the bullet gauge is SVG drawn by the page
     fill = page.locator(".sharebar .fill").first
     width, share = await fill.evaluate("e => [e.style.width, e.getAttribute('data-fill')]")
     assert float(width.removesuffix("%")) == float(share) > 0

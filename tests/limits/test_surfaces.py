@@ -66,6 +66,17 @@ def _fields(env: Env, case: Case, value: str) -> dict[str, Any]:
     return bases[case.entity] | {case.field: value}
 
 
+# The label each field's refusal names it by.
+LABELS = {
+    "summary": "Summary",
+    "blockers": "Blockers",
+    "next_steps": "Next steps",
+    "description": "Description",
+    "user_need": "User need",
+    "hypothesis": "Hypothesis",
+}
+
+
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(word.capitalize() for word in rest)
@@ -160,13 +171,13 @@ SURFACES: dict[str, Surface] = {
 
 # What each surface says about a text one character too long.
 REFUSAL = {
-    "rest": lambda c: (422, c.field, f"{c.field}: String should have at most {c.limit} characters"),
+    "rest": lambda c: (422, c.field, f"{LABELS[c.field]} must be at most {c.limit} characters."),
     "graphql": lambda c: (
         422,
         _camel(c.field),
-        f"{c.field}: String should have at most {c.limit} characters",
+        f"{LABELS[c.field]} must be at most {c.limit} characters.",
     ),
-    "page": lambda c: (422, c.field, f"String should have at most {c.limit} characters."),
+    "page": lambda c: (422, c.field, f"{LABELS[c.field]} must be at most {c.limit} characters."),
     "import": lambda c: (422, c.field, f"Longer than {c.limit} characters."),
 }
 SUCCESS = {"rest": 201, "graphql": 200, "page": 303, "import": 200}

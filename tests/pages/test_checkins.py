@@ -73,15 +73,12 @@ async def test_errors_are_shown_next_to_their_field(
     assert response.status_code == 422
     page = response.text
     assert (
-        '<p class="error" id="e-percent_complete">Input should be less than or equal to 100.</p>'
-        in page
+        '<p class="error" id="e-percent_complete">Percent complete must be a number of at most'
+        " 100.</p>" in page
     )
-    assert (
-        '<p class="error" id="e-health">Input should be &#39;green&#39;, &#39;amber&#39;'
-        " or &#39;red&#39;.</p>" in page
-    )
-    assert '<p class="error" id="e-summary">Must not be blank.</p>' in page
-    assert '<p class="error" id="e-confidence">Enter a number.</p>' in page
+    assert '<p class="error" id="e-health">Health must be green, amber or red.</p>' in page
+    assert '<p class="error" id="e-summary">Summary is required.</p>' in page
+    assert '<p class="error" id="e-confidence">Confidence must be a whole number.</p>' in page
     assert 'value="150"' in page
     assert len(await _checkins(session, world.shop.id)) == 2
 
@@ -107,7 +104,12 @@ async def test_an_owner_checks_in_on_their_initiative(sign_in: SignIn, world: Wo
 async def test_a_closed_initiative_takes_no_checkin(head: Browser, world: World) -> None:
     stopped = await head.post(
         f"/initiatives/{world.idea.id}/status",
-        {"status": "stopped", "version": "1", "lessons_learned": "Nobody asked for it."},
+        {
+            "status": "stopped",
+            "version": "1",
+            "lessons_learned": "Nobody asked for it.",
+            "confirm": "on",
+        },
     )
     assert stopped.status_code == 303
     response = await head.get(f"/initiatives/{world.idea.id}/checkins/new")

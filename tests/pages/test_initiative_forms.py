@@ -48,7 +48,8 @@ async def test_new_form_asks_for_the_need_before_the_solution(head: Browser, wor
     assert page.index('for="f-target_users"') < page.index('for="f-description"')
     department = page.split('id="f-department_id"')[1].split("</select>")[0]
     assert "Marketing" in department and "Information Technology" not in department
-    assert f'<option value="{world.cmo.id}" selected>' in page  # owner defaults to oneself
+    owner = page.split('id="f-owner_id"')[1].split(">")[0]  # owner defaults to oneself
+    assert f'value="{world.cmo.id}" data-picker-label="Julien Roche — CMO"' in owner
 
 
 async def test_create_redirects_to_the_new_initiative(
@@ -74,11 +75,10 @@ async def test_invalid_fields_are_shown_next_to_them(head: Browser, world: World
     )
     assert response.status_code == 422
     page = response.text
-    assert '<p class="error" id="e-code">String should match pattern' in page
-    assert '<p class="error" id="e-title">Must not be blank.</p>' in page
+    assert '<p class="error" id="e-code">Code is not in the expected format.</p>' in page
+    assert '<p class="error" id="e-title">Title is required.</p>' in page
     assert (
-        '<p class="error" id="e-budget_planned">Input should be greater than or equal to 0.</p>'
-        in page
+        '<p class="error" id="e-budget_planned">Budget must be a number of at least 0.</p>' in page
     )
     assert 'aria-invalid="true"' in page
     assert "Please correct 3 fields" in page
@@ -222,7 +222,8 @@ async def test_stopping_asks_for_lessons_learned(
     assert 'Stop <span class="code">INI-001</span>' in form
     assert 'for="f-lessons_learned">Lessons learned (required to stop)' in form
     refused = await head.post(
-        f"/initiatives/{world.shop.id}/status", {"status": "stopped", "version": "1"}
+        f"/initiatives/{world.shop.id}/status",
+        {"status": "stopped", "version": "1", "confirm": "on"},
     )
     assert refused.status_code == 422
     assert (
@@ -231,7 +232,12 @@ async def test_stopping_asks_for_lessons_learned(
     )
     done = await cdo.post(
         f"/initiatives/{world.shop.id}/status",
-        {"status": "stopped", "version": "1", "lessons_learned": "Shoppers wanted delivery dates."},
+        {
+            "status": "stopped",
+            "version": "1",
+            "lessons_learned": "Shoppers wanted delivery dates.",
+            "confirm": "on",
+        },
     )
     assert done.status_code == 303
     stored = await _stored(session, "INI-001")
@@ -241,7 +247,7 @@ async def test_stopping_asks_for_lessons_learned(
 
 async def test_a_refused_transition_is_explained(head: Browser, world: World) -> None:
     response = await head.post(
-        f"/initiatives/{world.idea.id}/status", {"status": "done", "version": "1"}
+        f"/initiatives/{world.idea.id}/status", {"status": "done", "version": "1", "confirm": "on"}
     )
     assert response.status_code == 422
     assert (

@@ -14,8 +14,9 @@ async def test_forms_show_only_to_those_who_may_edit(
     assert "Link a KPI" not in (await viewer.get(f"/initiatives/{world.shop.id}")).text
     page = (await head.get(f"/initiatives/{world.shop.id}")).text
     assert "<summary>Link a KPI</summary>" in page
-    assert f'<option value="{world.nps.id}">NPS — Net Promoter Score</option>' in page
+    assert 'data-picker="kpis"' in page and "Net Promoter Score</option>" not in page
     assert "<summary>Link another initiative</summary>" in page
+    assert 'data-picker="initiatives" data-picker-value="code"' in page
 
 
 async def test_link_then_unlink_a_kpi(head: Browser, world: World, session: AsyncSession) -> None:
@@ -43,7 +44,8 @@ async def test_kpi_link_errors_are_shown_on_the_page(head: Browser, world: World
         f"/initiatives/{world.idea.id}/kpis", {"kpi_id": "", "weight": "150"}
     )
     assert response.status_code == 422
-    assert '<p class="error" id="e-kpi_id">Choose a KPI.</p>' in response.text
+    choose = "Choose a KPI from the suggestions (or enter its number)."
+    assert f'<p class="error" id="e-kpi_id">{choose}</p>' in response.text
     assert (
         '<p class="error" id="e-weight">Enter a percentage between 0 and 100.</p>' in response.text
     )

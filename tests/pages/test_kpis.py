@@ -86,7 +86,7 @@ async def test_measurement_errors_are_shown_next_to_the_field(head: Browser, wor
     )
     assert response.status_code == 422
     assert '<p class="error" id="e-measured_on">' in response.text
-    assert '<p class="error" id="e-value">Enter a number.</p>' in response.text
+    assert '<p class="error" id="e-value">Value must be a number.</p>' in response.text
 
 
 async def test_others_cannot_record(

@@ -48,8 +48,8 @@ async def test_invalid_values_are_shown_next_to_their_field(
         in response.text
     )
     assert (
-        '<p class="error" id="e-stale_after_days">Input should be greater than or equal to 1.</p>'
-        in response.text
+        '<p class="error" id="e-stale_after_days">Days without check-in must be a number of at'
+        " least 1.</p>" in response.text
     )
     words = await cdo.post(
         "/settings", {"band_percent": "lots", "stale_after_days": "5", "version": version}

@@ -112,7 +112,8 @@ async def graphql(env: Env, case: Case) -> Outcome:
 
 async def page(env: Env, case: Case) -> Outcome:
     shop = env.world.shop.id
-    form: dict[str, str] = {"version": "1"}
+    # Closing from the status form is confirmed (the words under test come after).
+    form: dict[str, str] = {"version": "1", "confirm": "on"}
     if case.page == "edit":
         form |= {
             "code": "INI-001",

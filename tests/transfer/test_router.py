@@ -119,7 +119,7 @@ class TestImport:
         assert response.status_code == 200
         assert response.json()["counts"] == counted(
             departments=(1, 0, 0),
-            people=(1, 0, 0),
+            people=(3, 0, 0),
             kpis=(1, 0, 0),
             initiatives=(1, 0, 0),
             measurements=(1, 0, 0),
@@ -230,7 +230,7 @@ class TestTemplates:
         assert response.headers["content-disposition"] == 'attachment; filename="departments.csv"'
         assert csv_rows(response.content) == [
             ["code", "name", "head_email"],
-            ["hr", "Human Resources", "amina.benali@example.com"],
+            ["finance", "Finance", "ingrid.halvorsen@northbridge-home.example"],
         ]
 
     async def test_every_sheet_has_a_template(self, client: httpx.AsyncClient) -> None:

@@ -21,6 +21,7 @@ from service.graphql.loaders import Loader
 from service.graphql.types.common import Severity
 from service.irritants import queries, service
 from service.irritants.payloads import IrritantCreate, IrritantFilter, IrritantPublic, IrritantSort
+from service.validation_words import sentence
 
 
 @strawberry.enum(
@@ -152,7 +153,7 @@ def _payload(model: type[BaseModel], values: dict[str, Any]) -> Any:
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"])
-        raise ValidationFailed(f"{field}: {error['msg']}", field=field) from exc
+        raise ValidationFailed(sentence(error, raw=True), field=field) from exc
 
 
 @strawberry.type

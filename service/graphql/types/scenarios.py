@@ -13,6 +13,7 @@ from service.graphql.types.common import InitiativeStatus, Orientation, Severity
 from service.graphql.types.inputs import set_fields
 from service.scenarios import evaluation
 from service.scenarios.payloads import ScenarioEvaluate
+from service.validation_words import sentence
 
 U = strawberry.UNSET
 REFERENCES = {"initiative_id": "Initiative", "department_id": "Department"}
@@ -107,7 +108,7 @@ def scenario_payload(moves: list[ScenarioMoveInput]) -> ScenarioEvaluate:
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"])
-        raise ValidationFailed(f"{field}: {error['msg']}", field=field) from exc
+        raise ValidationFailed(sentence(error, raw=True), field=field) from exc
 
 
 Moves = Annotated[

@@ -2,13 +2,21 @@
 (function () {
   "use strict";
 
+  // On a phone the x axis (dates, or amounts of the horizontal bars) gets a few ticks only,
+  // so its labels never overlap.
+  function thinTicks(layout) {
+    layout.xaxis = Object.assign({ nticks: 4 }, layout.xaxis);
+  }
+
   function drawCharts() {
     if (!window.Plotly) { return; }
-    var config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+    // No tool bar: it covered the legends, and the pages give every figure as a table.
+    var config = { displayModeBar: false, responsive: true };
     document.querySelectorAll("[data-figure]").forEach(function (el) {
       var source = document.getElementById(el.getAttribute("data-figure"));
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
+      if (el.clientWidth < 480) { thinTicks(figure.layout); }
       window.Plotly.newPlot(el, figure.data, figure.layout, config).then(function () {
         el.setAttribute("data-drawn", "true");
       });
@@ -32,7 +40,7 @@
     var visible = link.getAttribute("data-visible").split(",").map(function (v) { return v === "true"; });
     window.Plotly.restyle(chart, { visible: visible });
     link.parentNode.querySelectorAll("[data-chart-switch]").forEach(function (other) {
-      other.setAttribute("aria-pressed", other === link ? "true" : "false");
+      if (other === link) { other.setAttribute("aria-current", "true"); } else { other.removeAttribute("aria-current"); }
     });
   }
 
@@ -51,14 +59,20 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }
 
-  // The client share only applies to hybrid initiatives; stopping asks for lessons learned.
+  // The client share only applies to hybrid initiatives; closing asks for lessons learned.
   function toggleDependent() {
     document.querySelectorAll("[data-show-when]").forEach(function (el) {
       var rule = el.getAttribute("data-show-when").split("=");
       var input = document.querySelector("[name='" + rule[0] + "']:checked") ||
         document.querySelector("select[name='" + rule[0] + "']");
-      el.hidden = !!input && input.value !== rule[1];
+      el.hidden = !!input && rule[1].split("|").indexOf(input.value) < 0;
     });
+  }
+
+  // A form that came back with errors: its summary takes focus, so it is read first.
+  function focusErrors() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
   }
 
   // The menu: on narrow screens the Menu button shows and hides it (opening "More" with it);
@@ -105,6 +119,7 @@
     fillBars();
     drawCharts();
     toggleDependent();
+    focusErrors();
     document.addEventListener("change", toggleDependent);
     document.addEventListener("click", switchChart);
     document.addEventListener("click", copySecret);

@@ -15,6 +15,7 @@ from service.errors import DomainError
 from service.pages.views import options
 from service.scenarios import evaluation
 from service.scenarios.payloads import ScenarioEvaluation, ScenarioMove
+from service.validation_words import sentence
 
 # The fields of a change request a scenario move can overlay (an owner moves no figure).
 MOVED = ("status", "orientation", "client_share", "budget_planned", "department_id")
@@ -114,7 +115,7 @@ async def impact_of(
         moves = [ScenarioMove.model_validate(move) for move in moves_of(items)]
         result = await evaluation.evaluate(session, moves)
     except (DomainError, ValidationError) as exc:
-        detail = exc.detail if isinstance(exc, DomainError) else str(exc.errors()[0]["msg"])
+        detail = exc.detail if isinstance(exc, DomainError) else sentence(exc.errors()[0])
         return None, f"The impact cannot be computed: {detail}"
     names: dict[str, str] = {d.code: d.name for d in await options.departments(session)}
     before = {d.department_code: d for d in result.before.balance.departments}

@@ -11,13 +11,15 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import DomainError, PreconditionFailed
+from service.initiatives import rules
 from service.initiatives import service as initiatives
 from service.initiatives.payloads import InitiativeCreate, InitiativeUpdate
 from service.pages.forms import FormState, clean, parse, refuse
-from service.pages.views import options
+from service.pages.views import initiative_links, options
 
 OPTIONAL = ("sponsor_id", "start_date", "target_date", "client_share", "budget_planned")
 NULLABLE = ("sponsor_id", "start_date", "target_date")
+PEOPLE = ("owner_id", "sponsor_id")  # chosen with the people picker
 EDITABLE = (
     "code",
     "title",
@@ -37,6 +39,8 @@ EDITABLE = (
     "budget_planned",
 )
 SENT = "Sent to the CDO office for decision."
+UNDO = "Confirm that you understand closing the initiative cannot be undone."
+STATUS_LABELS = {"status": "New status"}
 STALE = (
     "Someone else changed this initiative after you opened the form (it is now at version"
     " {current}). Your changes are kept below: check the initiative's current values, then"
@@ -45,15 +49,21 @@ STALE = (
 
 
 async def form_context(session: AsyncSession, actor: Actor, state: FormState) -> dict[str, Any]:
-    """The choices of the initiative form: the departments the actor may write for, people."""
+    """The choices of the initiative form: the departments the actor may write for, and the
+    labels of the people and KPIs already chosen (the pickers search for the others)."""
     departments = await options.departments(session)
     if actor.role is not Role.cdo_office:
         departments = [d for d in departments if d.id == actor.department_id]
-    people = await options.people(session, active_only=True)
+    kpi_rows = range(1, initiative_links.NEW_KPI_ROWS + 1)
+    values = state.values
+    chosen = {name: await options.person_label(session, values.get(name)) for name in PEOPLE}
+    for row in kpi_rows:
+        chosen[f"kpi_id_{row}"] = await options.kpi_label(session, values.get(f"kpi_id_{row}"))
     return {
         "form": state,
         "department_choices": [(d.id, d.name) for d in departments],
-        "people_choices": [(p.id, f"{p.name} — {p.title}" if p.title else p.name) for p in people],
+        "chosen": chosen,
+        "kpi_rows": kpi_rows,
     }
 
 
@@ -88,16 +98,21 @@ def _may_write(actor: Actor, department_id: int | None, state: FormState) -> boo
 async def submit_create(
     session: AsyncSession, actor: Actor, form: dict[str, str], state: FormState
 ) -> int | None:
-    """Create the initiative the form describes."""
+    """Create the initiative the form describes, linked to the KPIs it names (in one go)."""
     state.values = dict(form)
     data = parse(InitiativeCreate, _values(form, editing=False), state)
-    if data is None or not _may_write(actor, data.department_id, state):
+    kpi_links = initiative_links.new_kpi_links(form, state)
+    if data is None or state.failed or not _may_write(actor, data.department_id, state):
         return None
     try:
         row = await initiatives.create_initiative(session, actor, data)
     except DomainError as exc:
         await session.rollback()
         refuse(state, exc, set(EDITABLE) | {"status"})
+        return None
+    # All or nothing: a refused KPI link leaves no initiative behind.
+    if not await initiative_links.put_new_kpi_links(session, actor, int(row.id), kpi_links, state):
+        await session.rollback()
         return None
     return int(row.id)
 
@@ -130,14 +145,19 @@ async def submit_edit(
 async def submit_status(
     session: AsyncSession, actor: Actor, initiative_id: int, form: dict[str, str], state: FormState
 ) -> str | None:
-    """Move the initiative to the status the form names (stopping needs lessons learned);
-    a department head's governed move goes to the CDO office (the message says so)."""
+    """Move the initiative to the status the form names; closing it (done or stopped) is
+    confirmed and states its lessons learned (required to stop); a department head's
+    governed move goes to the CDO office (the message says so)."""
     state.values = dict(form)
     values: dict[str, Any] = {"status": form.get("status", "")}
-    if values["status"] == InitiativeStatus.stopped:
-        values["lessons_learned"] = form.get("lessons_learned", "").strip()
-    data = parse(InitiativeUpdate, values, state)
-    if data is None:
+    closing = values["status"] in rules.CLOSED_STATUSES
+    lessons = form.get("lessons_learned", "").strip()
+    if closing and (lessons or values["status"] == InitiativeStatus.stopped):
+        values["lessons_learned"] = lessons
+    data = parse(InitiativeUpdate, values, state, STATUS_LABELS)
+    if closing and form.get("confirm") not in ("on", "true", "1"):
+        state.errors["confirm"] = UNDO
+    if data is None or state.failed:
         return None
     try:
         edit = await initiatives.edit_initiative(

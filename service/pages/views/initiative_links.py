@@ -1,4 +1,5 @@
-"""The small forms of an initiative's page: the KPIs it moves and its links to others."""
+"""The small forms linking an initiative to the KPIs it moves and to other initiatives,
+and the KPI links of the new-initiative form."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -9,7 +10,6 @@ from service.actor import Actor
 from service.errors import DomainError
 from service.initiatives import browse, links
 from service.initiatives.payloads import KpiLinkPut, LinkCreate
-from service.kpis import service as kpis
 from service.pages.forms import FormState, parse, refuse
 
 # How the form says it -> (this initiative is the source?, the stored kind)
@@ -18,24 +18,64 @@ DIRECTIONS = {
     "enables": (True, LinkKind.enables),
     "depends_on": (True, LinkKind.depends_on),
 }
-MAX_KPIS = 1000
+NEW_KPI_ROWS = 3  # KPI links offered on the new-initiative form
 
 
-async def kpi_choices(session: AsyncSession) -> list[tuple[int, str]]:
-    """Every KPI as (id, `CODE — name`), by code."""
-    rows = await kpis.list_kpis(session, limit=MAX_KPIS)
-    return sorted(((v.id, f"{v.kpi.code} — {v.kpi.name}") for v in rows), key=lambda c: c[1])
-
-
-def _weight(text: str, state: FormState) -> Decimal | None:
+def _weight(text: str, state: FormState, name: str = "weight") -> Decimal | None:
     try:
         weight = Decimal(text.strip() or "100") / 100
     except InvalidOperation:
         weight = None
     if weight is None or not Decimal(0) <= weight <= 1:
-        state.errors["weight"] = "Enter a percentage between 0 and 100."
+        state.errors[name] = "Enter a percentage between 0 and 100."
         return None
     return weight
+
+
+def _kpi_id(text: str, state: FormState, name: str) -> int | None:
+    if not text.strip().isdigit():
+        state.errors[name] = "Choose a KPI from the suggestions (or enter its number)."
+        return None
+    return int(text.strip())
+
+
+def new_kpi_links(form: dict[str, str], state: FormState) -> list[tuple[str, int, KpiLinkPut]]:
+    """The KPI links asked on the new-initiative form: (field, KPI id, link) per filled row;
+    the errors of the rows that are not right go in `state`."""
+    wanted: list[tuple[str, int, KpiLinkPut]] = []
+    for row in range(1, NEW_KPI_ROWS + 1):
+        name = f"kpi_id_{row}"
+        if not form.get(name, "").strip():
+            if form.get(f"{name}_search", "").strip():  # typed, but no suggestion chosen
+                _kpi_id("", state, name)
+            continue
+        kpi_id = _kpi_id(form[name], state, name)
+        weight = _weight(form.get(f"kpi_weight_{row}", ""), state, f"kpi_weight_{row}")
+        if kpi_id is None or weight is None:
+            continue
+        if any(kpi_id == other for _, other, _ in wanted):
+            state.errors[name] = "This KPI is already linked in a row above."
+            continue
+        wanted.append((name, kpi_id, KpiLinkPut(weight=weight, rationale="")))
+    return wanted
+
+
+async def put_new_kpi_links(
+    session: AsyncSession,
+    actor: Actor,
+    initiative_id: int,
+    wanted: list[tuple[str, int, KpiLinkPut]],
+    state: FormState,
+) -> bool:
+    """Link the just-created initiative to the KPIs asked; False, with the refusal next to
+    the row's field, at the first link refused (the caller rolls everything back)."""
+    for name, kpi_id, link in wanted:
+        try:
+            await links.put_kpi_link(session, actor, initiative_id, kpi_id, link)
+        except DomainError as exc:
+            state.errors[name] = exc.detail
+            return False
+    return True
 
 
 async def link_kpi(
@@ -43,15 +83,13 @@ async def link_kpi(
 ) -> bool:
     """Record (or change) the initiative's contribution to the chosen KPI."""
     state.values = dict(form)
-    kpi_id = form.get("kpi_id", "")
-    if not kpi_id.isdigit():
-        state.errors["kpi_id"] = "Choose a KPI."
+    kpi_id = _kpi_id(form.get("kpi_id", ""), state, "kpi_id")
     weight = _weight(form.get("weight", ""), state)
     data = parse(KpiLinkPut, {"weight": weight, "rationale": form.get("rationale", "")}, state)
-    if data is None or state.failed:
+    if data is None or kpi_id is None or state.failed:
         return False
     try:
-        await links.put_kpi_link(session, actor, initiative_id, int(kpi_id), data)
+        await links.put_kpi_link(session, actor, initiative_id, kpi_id, data)
     except DomainError as exc:
         await session.rollback()
         refuse(state, exc, {"weight", "rationale"})

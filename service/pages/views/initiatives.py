@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema import AuditEvent, Department, Person, ProgressUpdate
+from schema import AuditEvent, Department, ProgressUpdate
 from schema.enums import InitiativeStatus, Orientation
 from service.actor import Actor
 from service.audit import service as audit_service
@@ -19,7 +19,7 @@ from service.initiatives import browse, checkins, links, rules
 from service.pages import charts
 from service.pages.forms import FormState
 from service.pages.views import decisions as decision_view
-from service.pages.views import initiative_links, options
+from service.pages.views import options
 from service.portfolio import service as portfolio
 from service.portfolio.payloads import FlagCode, FlagPublic
 
@@ -111,7 +111,7 @@ class InitiativeList:
     params: ListParams
     page: browse.BrowsePage
     departments: list[Department]
-    people: list[Person]
+    owner_label: str  # the person whose reporting line filters the list
 
 
 async def initiative_list(session: AsyncSession, params: ListParams) -> InitiativeList:
@@ -139,7 +139,7 @@ async def initiative_list(session: AsyncSession, params: ListParams) -> Initiati
         params=params,
         page=page,
         departments=await options.departments(session),
-        people=await options.people(session),
+        owner_label=await options.person_label(session, params.owner_line),
     )
 
 
@@ -166,7 +166,7 @@ class InitiativePage:
     history: list[AuditEvent]
     moves: list[InitiativeStatus]
     may_edit: bool
-    kpi_choices: list[tuple[int, str]]
+    kpi_chosen: str  # the label of the KPI the link form holds
     kpi_form: FormState
     link_form: FormState
     decisions: decision_view.InitiativeDecisions
@@ -213,10 +213,8 @@ async def initiative_page(
     kpis = await links.list_kpi_links(session, initiative_id, limit=1000)
     linked = await _links(session, initiative_id)
     updates = list(await checkins.list_checkins(session, initiative_id, limit=TIMELINE))
-    raised = await portfolio.list_flags(session, department=row.department_code, limit=ALL_FLAGS)
-    own_flags = [
-        f for f in raised.items if f.entity_type == "initiative" and f.entity_id == initiative_id
-    ]
+    raised = await portfolio.list_flags(session, initiatives=[initiative_id], limit=ALL_FLAGS)
+    own_flags = raised.items
     history = await audit_service.history(
         session, "initiative", initiative_id, limit=HISTORY, cursor=None
     )
@@ -232,7 +230,7 @@ async def initiative_page(
         history=list(reversed(history)),
         moves=rules.allowed_moves(InitiativeStatus(row.status)),
         may_edit=may_edit,
-        kpi_choices=await initiative_links.kpi_choices(session) if may_edit else [],
+        kpi_chosen=await options.kpi_label(session, kpi_form and kpi_form.values.get("kpi_id")),
         kpi_form=kpi_form or FormState(values={"weight": "100"}),
         link_form=link_form or FormState(values={"direction": "enabled_by"}),
         decisions=await decision_view.initiative_decisions(session, actor, initiative_id),

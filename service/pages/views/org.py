@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema import Department, Person
+from service.actor import Actor
+from service.errors import NotFound
+from service.org import branches
 from service.org import service as org_service
-from service.org import tree
+from service.org.payloads import PersonFilters
 from service.pages import charts
 from service.pages.views import options
 from service.portfolio import service as portfolio
@@ -19,19 +21,31 @@ from service.portfolio.payloads import (
     PersonPortfolioPublic,
 )
 
-LINE_PAGE = 200
+LINE_PAGE = 50  # the rest of the line's initiatives: in the initiative list
+MATCHES = 20  # people listed when a search finds several
 
 
 @dataclass
 class Node:
-    """A person of the tree and the people reporting to them."""
+    """A person of the tree and those of their direct reports that are shown."""
 
-    person: tree.TreePerson
+    person: branches.Branch
     children: list["Node"] = field(default_factory=list)
 
 
-def nest(people: list[tree.TreePerson]) -> list[Node]:
-    """The flat tree-ordered list as nested nodes (managers before their reports)."""
+@dataclass(frozen=True)
+class OrgTree:
+    """The collapsed tree, opened down to `found` and the signed-in person; search matches."""
+
+    roots: list[Node]
+    band: Decimal
+    found: int | None = None
+    matches: list[Person] = field(default_factory=list)
+    more: bool = False  # more people match than are listed
+
+
+def nest(people: list[branches.Branch]) -> list[Node]:
+    """The people shown as nested nodes: those whose manager is not shown are roots."""
     nodes = {p.id: Node(p) for p in people}
     roots: list[Node] = []
     for person in people:
@@ -40,10 +54,47 @@ def nest(people: list[tree.TreePerson]) -> list[Node]:
     return roots
 
 
-async def org_tree(session: AsyncSession) -> tuple[list[Node], Decimal]:
-    """Everyone in the reporting line with the active initiatives of their line; the band."""
+async def _path(session: AsyncSession, person_id: int | None, *, known: bool = True) -> list[int]:
+    """The person and their managers up to the top (404 for an unknown person, or nothing
+    when not `known` to exist)."""
+    if person_id is None:
+        return []
+    try:
+        chain = await org_service.manager_chain(session, person_id)
+    except NotFound:
+        if known:
+            raise
+        return []
+    return [person_id, *(p.id for p in chain if p.id is not None)]
+
+
+async def org_tree(
+    session: AsyncSession, actor: Actor, *, open_id: int | None, q: str | None
+) -> OrgTree:
+    """The top of the reporting line, opened down to the person asked for (by id, or the one
+    person a search finds) and to the signed-in person."""
+    matches: list[Person] = []
+    if open_id is None and q:
+        filters = PersonFilters(q=q)
+        matches = list(await org_service.list_people(session, filters=filters, limit=MATCHES + 1))
+        if len(matches) == 1:
+            open_id, matches = matches[0].id, []
+    parents = await _path(session, open_id) + await _path(session, actor.person_id, known=False)
     setting = await portfolio.get_settings(session)
-    return nest(await tree.reporting_tree(session)), setting.band_max
+    rows = await branches.branches(session, sorted(set(parents)), with_top=True)
+    listed = sorted(matches[:MATCHES], key=_by_name)
+    return OrgTree(nest(rows), setting.band_max, open_id, listed, len(matches) > MATCHES)
+
+
+async def branch(session: AsyncSession, person_id: int) -> tuple[list[Node], Decimal]:
+    """A person's direct reports with their line figures (404 for an unknown person); the band."""
+    await org_service.get_person(session, person_id)
+    setting = await portfolio.get_settings(session)
+    return nest(await branches.branches(session, [person_id])), setting.band_max
+
+
+def _by_name(person: Person) -> str:
+    return person.name.lower()
 
 
 @dataclass(frozen=True)
@@ -51,7 +102,7 @@ class PersonPage:
     portfolio: PersonPortfolioPublic
     chain: list[Person]
     reports: list[Person]
-    bullet: charts.Chart
+    bullet: charts.Bullet
 
 
 async def person_page(session: AsyncSession, person_id: int) -> PersonPage:
@@ -88,7 +139,8 @@ class DepartmentsPage:
 async def departments_page(session: AsyncSession) -> DepartmentsPage:
     """Each department with its head, active work, share and KPI accountability."""
     departments = await options.departments(session)
-    people: dict[int, Any] = options.by_id(await options.people(session))
+    heads = [d.head_id for d in departments if d.head_id is not None]
+    people = await options.people_by_id(session, heads)
     balance = await portfolio.compute_balance(session)
     alignment = await portfolio.compute_alignment(session)
     shares = {d.department_code: d for d in balance.departments}

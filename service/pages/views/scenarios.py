@@ -26,6 +26,7 @@ from service.scenarios.payloads import (
     ScenarioEvaluation,
     ScenarioMove,
 )
+from service.validation_words import sentence
 
 ROWS = 8
 # A form field of one move row, and the move field it carries.
@@ -97,8 +98,9 @@ async def _moves(
         try:
             moves.append(ScenarioMove.model_validate(data))
         except ValidationError as exc:
-            loc = exc.errors()[0].get("loc") or ("initiative_id",)
-            state.errors[f"m{row}_{_form_name(str(loc[0]))}"] = "Enter a valid value."
+            error = exc.errors()[0]
+            loc = error.get("loc") or ("initiative_id",)
+            state.errors[f"m{row}_{_form_name(str(loc[0]))}"] = sentence(error)
             continue
         numbers.append(row)
     if not rows:
