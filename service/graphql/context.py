@@ -1,6 +1,7 @@
 """The per-request context: the request's session, the actor and fresh loaders."""
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -25,17 +26,42 @@ class Context(BaseContext):
         self.actor = actor
         # Resolvers run concurrently but one session runs one statement at a time.
         self._lock = asyncio.Lock()
-        self.loaders = Loaders(self.rows, self.read)
+        self._running: set[asyncio.Task[Any]] = set()
+
+    @functools.cached_property
+    def loaders(self) -> Loaders:
+        """The request's loaders, built when a resolver first needs one."""
+        return Loaders(self.rows, self.read)
+
+    async def _whole(self, work: Awaitable[R]) -> R:
+        """Run `work` under the session's lock to its end, even if its caller is cancelled.
+
+        graphql-core cancels the sibling root fields when a non-null one fails; a statement
+        cut off mid-flight would leave the request's transaction unusable. Cancelled
+        callers stop waiting, and `settle` waits for what they left running.
+        """
+
+        async def locked() -> R:
+            async with self._lock:
+                return await work
+
+        task = asyncio.ensure_future(locked())
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+        return await asyncio.shield(task)
+
+    async def settle(self) -> None:
+        """Wait for every statement still running (those of cancelled resolvers)."""
+        while self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
 
     async def rows(self, statement: Any) -> Sequence[Any]:
         """Run a SELECT on the request's session and return every row."""
-        async with self._lock:
-            return (await self.session.execute(statement)).all()
+        return (await self._whole(self.session.execute(statement))).all()
 
     async def scalar(self, statement: Any) -> Any:
         """Run a SELECT returning one value."""
-        async with self._lock:
-            return await self.session.scalar(statement)
+        return await self._whole(self.session.scalar(statement))
 
     async def call(self, func: Callable[..., Awaitable[R]], *args: Any, **kwargs: Any) -> R:
         """Call a service function with the session and the actor (writes go through here)."""
@@ -44,10 +70,8 @@ class Context(BaseContext):
             await api_actor(self.request, self.actor)
         elif self.actor.role is Role.bi_reader:
             raise Forbidden(f"{self.actor.label} (bi_reader) reads only.", code="forbidden")
-        async with self._lock:
-            return await func(self.session, self.actor, *args, **kwargs)
+        return await self._whole(func(self.session, self.actor, *args, **kwargs))
 
     async def read(self, func: Callable[..., Awaitable[R]], *args: Any, **kwargs: Any) -> R:
         """Call a read-only service function with the session."""
-        async with self._lock:
-            return await func(self.session, *args, **kwargs)
+        return await self._whole(func(self.session, *args, **kwargs))

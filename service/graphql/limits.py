@@ -30,6 +30,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from service.graphql.compiled.sdl import core_schema
 from service.graphql.connections import DEFAULT_PAGE, MAX_PAGE
 
 MAX_DEPTH = 10
@@ -226,7 +227,7 @@ class QueryLimits(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        graphql_schema = context.schema._schema
+        graphql_schema = core_schema(context.schema)
         errors = check(
             graphql_schema,
             context.graphql_document,

@@ -9,6 +9,7 @@ import strawberry
 from service.auth import policy
 from service.errors import ValidationFailed
 from service.graphql import batches as t
+from service.graphql import root_filters
 from service.graphql.analytics import AnalyticsQuery
 from service.graphql.audit import AuditQuery
 from service.graphql.connections import (
@@ -17,7 +18,6 @@ from service.graphql.connections import (
     MAX_PAGE,
     UPDATED_SINCE,
     Connection,
-    any_of,
     root_page,
 )
 from service.graphql.decisions import DecisionQuery
@@ -31,6 +31,10 @@ from service.graphql.types.kpis import KpiMeasurementNode, KpiNode
 from service.graphql.types.lessons import LessonQuery
 from service.graphql.types.org import DepartmentNode, PersonNode
 from service.graphql.types.scenarios import ScenarioQuery
+from service.listing import initiatives as initiative_listing
+from service.listing import kpis as kpi_listing
+from service.listing import org as org_listing
+from service.listing import progress as progress_listing
 
 First = Annotated[int | None, strawberry.argument(description=FIRST)]
 After = Annotated[str | None, strawberry.argument(description=AFTER)]
@@ -101,44 +105,10 @@ async def _page(
     return page
 
 
-def _where(stmt: Any, *conditions: Any) -> Any:
-    """`stmt` with the conditions that are not None."""
-    kept = [condition for condition in conditions if condition is not None]
-    return stmt.where(*kept) if kept else stmt
-
-
-def _eq(column: Any, value: Any) -> Any:
-    return None if value is None else column == value
-
-
-def _ge(column: Any, value: Any) -> Any:
-    return None if value is None else column >= value
-
-
-def _le(column: Any, value: Any) -> Any:
-    return None if value is None else column <= value
-
-
-def _ref(value: Any, type_name: str, field: str) -> int | None:
-    return None if value is None else database_id(value, type_name, field=field)
-
-
-def _in(column: Any, values: Any, type_name: str, field: str) -> Any:
+def _refs(values: Any, type_name: str, field: str) -> list[int] | None:
     if values is None:
         return None
-    return any_of(column, [database_id(value, type_name, field=field) for value in values])
-
-
-def _value(member: Any) -> Any:
-    return None if member is None else member.value
-
-
-def _changed_since(since: datetime) -> Any:
-    """Changed itself, or given a check-in (its health and progress come from it)."""
-    checked_in = sa.exists().where(
-        t.update.c.initiative_id == t.initiative.c.id, t.update.c.created_at >= since
-    )
-    return sa.or_(t.initiative.c.updated_at >= since, checked_in)
+    return [database_id(value, type_name, field=field) for value in values]
 
 
 @strawberry.type(description="Read the portfolio: lookups, root connections and analytics.")
@@ -205,8 +175,9 @@ class Query(
         after: After = None,
         updated_since: Since = None,
     ) -> Connection[DepartmentNode]:
-        base = _where(sa.select(t.department), _ge(t.department.c.updated_at, updated_since))
-        return await _page(info, base, t.department.c.id, DepartmentNode, first, after)
+        f = root_filters.department_filters({"updated_since": updated_since})
+        base = sa.select(t.department).where(*org_listing.department_conditions(f))
+        return await _page(info, base, org_listing.DEPARTMENT_ORDER, DepartmentNode, first, after)
 
     @strawberry.field(description="People in id order.")
     async def people(
@@ -219,15 +190,11 @@ class Query(
         is_active: Annotated[bool | None, strawberry.argument(description="Active or not.")] = None,
         updated_since: Since = None,
     ) -> Connection[PersonNode]:
-        c = t.person.c
-        base = _where(
-            sa.select(t.person),
-            _eq(c.department_id, _ref(department_id, "Department", "departmentId")),
-            _eq(c.manager_id, _ref(manager_id, "Person", "managerId")),
-            _eq(c.is_active, is_active),
-            _ge(c.updated_at, updated_since),
-        )
-        return await _page(info, base, c.id, PersonNode, first, after)
+        args: dict[str, Any] = {"department_id": department_id, "manager_id": manager_id}
+        args |= {"is_active": is_active, "updated_since": updated_since}
+        f = root_filters.person_filters(args)
+        base = sa.select(t.person).where(*org_listing.person_conditions(f))
+        return await _page(info, base, org_listing.PERSON_ORDER, PersonNode, first, after)
 
     @strawberry.field(description="Initiatives in id order.")
     async def initiatives(
@@ -251,33 +218,26 @@ class Query(
             bool | None, strawberry.argument(description="Experiments or not.")
         ] = None,
         q: Annotated[
-            str | None, strawberry.argument(description="Substring of the code or the title.")
+            str | None,
+            strawberry.argument(description="Substring of the code, the title or the description."),
         ] = None,
         updated_since: Annotated[
             datetime | None,
             strawberry.argument(
-                description="Changed, or given a newer check-in, at or after this instant."
+                description="Changed, or given a check-in written, at or after this instant."
             ),
         ] = None,
     ) -> Connection[InitiativeNode]:
-        c = t.initiative.c
-        base = _where(
-            sa.select(t.initiative),
-            _eq(c.department_id, _ref(department_id, "Department", "departmentId")),
-            None if status is None else any_of(c.status, [str(s.value) for s in status]),
-            _eq(c.orientation, _value(orientation)),
-            _eq(c.origin, _value(origin)),
-            _eq(c.owner_id, _ref(owner_id, "Person", "ownerId")),
-            _eq(c.sponsor_id, _ref(sponsor_id, "Person", "sponsorId")),
-            _eq(c.is_experiment, is_experiment),
-            None
-            if not q
-            else sa.or_(
-                c.code.icontains(q, autoescape=True), c.title.icontains(q, autoescape=True)
-            ),
-            None if updated_since is None else _changed_since(updated_since),
-        )
-        return await _page(info, base, c.id, InitiativeNode, first, after)
+        args: dict[str, Any] = {
+            "department_id": department_id,
+            "status": status,
+            "orientation": orientation,
+        }
+        args |= {"origin": origin, "owner_id": owner_id, "sponsor_id": sponsor_id}
+        args |= {"is_experiment": is_experiment, "q": q, "updated_since": updated_since}
+        f = root_filters.initiative_filters(args)
+        base = sa.select(t.initiative).where(*initiative_listing.conditions(f))
+        return await _page(info, base, initiative_listing.ORDER, InitiativeNode, first, after)
 
     @strawberry.field(description="KPIs in id order.")
     async def kpis(
@@ -291,24 +251,10 @@ class Query(
         department_id: IdArg = None,
         updated_since: Since = None,
     ) -> Connection[KpiNode]:
-        c = t.kpi.c
-        department = _ref(department_id, "Department", "departmentId")
-        accountable = (
-            None
-            if department is None
-            else c.id.in_(
-                sa.select(t.kpi_department.c.kpi_id).where(
-                    t.kpi_department.c.department_id == department
-                )
-            )
-        )
-        base = _where(
-            sa.select(t.kpi),
-            _eq(c.perspective, _value(perspective)),
-            accountable,
-            _ge(c.updated_at, updated_since),
-        )
-        return await _page(info, base, c.id, KpiNode, first, after)
+        args: dict[str, Any] = {"perspective": perspective, "department_id": department_id}
+        f = root_filters.kpi_filters(args | {"updated_since": updated_since})
+        base = sa.select(t.kpi).where(*kpi_listing.kpi_conditions(f))
+        return await _page(info, base, kpi_listing.KPI_ORDER, KpiNode, first, after)
 
     @strawberry.field(
         description="KPI measurements as flat rows (a time series per KPI), in id order."
@@ -323,15 +269,15 @@ class Query(
         to: ToDay = None,
         updated_since: Since = None,
     ) -> Connection[KpiMeasurementNode]:
-        c = t.measurement.c
-        base = _where(
-            t.MEASUREMENTS,
-            _in(c.kpi_id, kpi_ids, "Kpi", "kpiIds"),
-            _ge(c.measured_on, from_),
-            _le(c.measured_on, to),
-            _ge(c.updated_at, updated_since),
+        f = kpi_listing.MeasurementFilters(
+            kpi_ids=_refs(kpi_ids, "Kpi", "kpiIds"),
+            measured_from=from_,
+            measured_to=to,
+            updated_since=updated_since,
         )
-        return await _page(info, base, c.id, KpiMeasurementNode, first, after)
+        base = t.MEASUREMENTS.where(*kpi_listing.measurement_conditions(f))
+        order = kpi_listing.MEASUREMENT_ORDER
+        return await _page(info, base, order, KpiMeasurementNode, first, after)
 
     @strawberry.field(description="Check-ins as flat rows, in id order.")
     async def progress_updates(
@@ -347,15 +293,14 @@ class Query(
             strawberry.argument(description="Only check-ins recorded at or after this instant."),
         ] = None,
     ) -> Connection[ProgressUpdateNode]:
-        c = t.update.c
-        base = _where(
-            t.UPDATES,
-            _in(c.initiative_id, initiative_ids, "Initiative", "initiativeIds"),
-            _ge(c.reported_on, from_),
-            _le(c.reported_on, to),
-            _ge(c.created_at, updated_since),
+        f = progress_listing.ProgressUpdateFilters(
+            initiative_ids=_refs(initiative_ids, "Initiative", "initiativeIds"),
+            reported_from=from_,
+            reported_to=to,
+            updated_since=updated_since,
         )
-        return await _page(info, base, c.id, ProgressUpdateNode, first, after)
+        base = t.UPDATES.where(*progress_listing.conditions(f))
+        return await _page(info, base, progress_listing.ORDER, ProgressUpdateNode, first, after)
 
     @strawberry.field(
         description="The database clock: the next `updatedSince` watermark (minus a margin)."

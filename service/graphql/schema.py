@@ -11,12 +11,10 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
 from service.deps import ActorDep, SessionDep
-from service.graphql import fastpath
+from service.graphql.compiled.router import CompiledRouter
 from service.graphql.context import Context
 from service.graphql.documents import BoundedDocuments
 from service.graphql.errors import DomainErrors, log_unexpected
-from service.graphql.executor import FastExecutionContext
-from service.graphql.ide import GraphiQLRouter
 from service.graphql.limits import QueryLimits
 from service.graphql.mutations import Mutation
 from service.graphql.queries import Query
@@ -49,9 +47,7 @@ schema = PortfolioSchema(
     query=Query,
     mutation=Mutation,
     extensions=[OperationMetrics, BoundedDocuments, QueryLimits, DomainErrors],
-    execution_context_class=FastExecutionContext,
 )
-fastpath.install(schema)
 
 
 async def get_context(session: SessionDep, actor: ActorDep) -> Context:
@@ -78,7 +74,7 @@ def _freeze_startup_objects() -> None:
 def make_router() -> GraphQLRouter[Any, None]:
     """The /graphql endpoint: POST and GET queries, GraphiQL in a browser."""
     _freeze_startup_objects()
-    return GraphiQLRouter(
+    return CompiledRouter(
         schema, context_getter=get_context, graphql_ide="graphiql", tags=["graphql"]
     )
 
