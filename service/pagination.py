@@ -1,7 +1,6 @@
 """Keyset pagination: opaque cursors over ascending ids, so pages never skip or repeat."""
 
 import base64
-import binascii
 import json
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
@@ -21,10 +20,24 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None
 
 
+def pack(position: Any) -> str:
+    """An opaque cursor carrying a position in a keyset order (any JSON value)."""
+    raw = json.dumps(position, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def unpack(cursor: str) -> Any:
+    """The position a cursor carries; a ValueError when it is not one `pack` made.
+
+    Each list checks the position's shape itself and answers 422 on its own field.
+    """
+    padded = cursor + "=" * (-len(cursor) % 4)
+    return json.loads(base64.urlsafe_b64decode(padded.encode()))  # errors are ValueErrors
+
+
 def encode_cursor(last_id: int) -> str:
     """An opaque cursor pointing after `last_id`."""
-    raw = json.dumps({"after": last_id}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pack({"after": last_id})
 
 
 def decode_cursor(cursor: str | None) -> int | None:
@@ -32,9 +45,8 @@ def decode_cursor(cursor: str | None) -> int | None:
     if not cursor:
         return None
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        value = unpack(cursor)["after"]
+    except (ValueError, KeyError, TypeError):
         value = None
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValidationFailed("The cursor is not one this API issued.", field="cursor")

@@ -4,9 +4,6 @@ The database writes a tombstone for each row deleted from a tracked table (migra
 in the deleting transaction; this module only reads them and removes expired ones.
 """
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,14 +18,14 @@ from service import audit
 from service.actor import Actor
 from service.auth import policy
 from service.errors import ValidationFailed
+from service.pagination import pack, unpack
 
 Key = tuple[datetime, int]
 
 
 def encode_cursor(row: Any) -> str:
     """An opaque cursor pointing after the tombstone `row` (its deleted_at and id)."""
-    raw = json.dumps({"at": row.deleted_at.isoformat(), "id": row.id}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return pack({"at": row.deleted_at.isoformat(), "id": row.id})
 
 
 def decode_cursor(cursor: str | None, field: str = "cursor") -> Key | None:
@@ -36,10 +33,9 @@ def decode_cursor(cursor: str | None, field: str = "cursor") -> Key | None:
     if not cursor:
         return None
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        value = unpack(cursor)
         at, row_id = datetime.fromisoformat(value["at"]), value["id"]
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError):
         at, row_id = None, None
     if at is None or at.tzinfo is None or not isinstance(row_id, int) or isinstance(row_id, bool):
         raise ValidationFailed(

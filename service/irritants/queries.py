@@ -1,9 +1,6 @@
 """Reading irritants: the keyset list by votes or recency, and batched lookups for GraphQL
 and pages (the initiatives addressing each irritant, the irritants of each initiative)."""
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -16,6 +13,7 @@ from sqlmodel import col
 from schema import InitiativeIrritant, Irritant, IrritantVote
 from service.errors import NotFound, ValidationFailed
 from service.irritants.payloads import IrritantFilter, IrritantPublic, IrritantSort
+from service.pagination import pack, unpack
 
 # The ids of the initiatives that address the irritant, ascending ('{}' when none).
 _LINK = InitiativeIrritant.__table__.alias("addressing")  # type: ignore[attr-defined]
@@ -58,8 +56,7 @@ def _order_key(sort: IrritantSort) -> Any:
 def encode_cursor(sort: IrritantSort, item: IrritantPublic) -> str:
     """An opaque cursor after `item` in the `sort` order."""
     key: Any = item.votes if sort is IrritantSort.votes else item.raised_at.isoformat()
-    raw = json.dumps({"s": sort.value, "k": key, "id": item.id}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return pack({"s": sort.value, "k": key, "id": item.id})
 
 
 def decode_cursor(sort: IrritantSort, cursor: str | None) -> tuple[Any, int] | None:
@@ -67,8 +64,7 @@ def decode_cursor(sort: IrritantSort, cursor: str | None) -> tuple[Any, int] | N
     if not cursor:
         return None
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        value = unpack(cursor)
         key, last_id = value["k"], value["id"]
         if value["s"] != sort.value or not isinstance(last_id, int) or isinstance(last_id, bool):
             raise ValueError("other list")
@@ -77,7 +73,7 @@ def decode_cursor(sort: IrritantSort, cursor: str | None) -> tuple[Any, int] | N
                 raise ValueError("votes")
             return key, last_id
         return datetime.fromisoformat(key), last_id
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise ValidationFailed(
             "The cursor is not one this list (with this sort) issued.", field="cursor"
         ) from exc

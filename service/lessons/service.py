@@ -6,9 +6,6 @@ the cursor holds the last (rank, id) seen, so a page never repeats or skips a hi
 the lessons stay as they were.
 """
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +18,7 @@ from service.errors import ValidationFailed
 from service.lessons import queries
 from service.lessons.highlight import best
 from service.lessons.payloads import LessonHit, SimilarLesson
+from service.pagination import pack, unpack
 
 QUERY_MAX = 200
 DEFAULT_PAGE = 20
@@ -64,8 +62,7 @@ def page_size(size: int | None, *, field: str = "limit") -> int:
 
 def encode_cursor(rank: float, initiative_id: int) -> str:
     """An opaque cursor pointing after the hit (rank, initiative id)."""
-    raw = json.dumps({"rank": rank, "after": initiative_id}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pack({"rank": rank, "after": initiative_id})
 
 
 def decode_cursor(cursor: str | None, *, field: str = "cursor") -> tuple[float, int] | None:
@@ -73,10 +70,9 @@ def decode_cursor(cursor: str | None, *, field: str = "cursor") -> tuple[float, 
     if not cursor:
         return None
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        value = unpack(cursor)
         rank, after = value["rank"], value["after"]
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError):
         rank = after = None
     numeric = isinstance(rank, int | float) and not isinstance(rank, bool)
     if not numeric or not isinstance(after, int) or isinstance(after, bool):

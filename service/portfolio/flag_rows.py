@@ -1,12 +1,10 @@
 """The flag list's pieces that need no database: its scope, codes, cursor and row shape."""
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from service.errors import ValidationFailed
+from service.pagination import pack, unpack
 from service.portfolio import flags as flag_sql
 from service.portfolio.flags import INITIATIVE_CODES, ORDERED_CODES, SEVERITY
 from service.portfolio.payloads import FlagCode, FlagPublic, PersonName
@@ -43,19 +41,17 @@ def flag_sql_options(scope: FlagScope) -> dict[str, bool]:
 
 
 def encode_cursor(item: Any) -> str:
-    raw = json.dumps([item.rank, item.code, item.sort_code], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pack([item.rank, item.code, item.sort_code])
 
 
 def decode_cursor(cursor: str | None) -> tuple[int, str, str]:
     if not cursor:
         return (-1, "", "")
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        rank, code, entity = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        rank, code, entity = unpack(cursor)
         if isinstance(rank, int) and isinstance(code, str) and isinstance(entity, str):
             return (rank, code, entity)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError):
         pass
     raise ValidationFailed("The cursor is not one this API issued.", field="cursor")
 

@@ -15,9 +15,6 @@ link's weight as stored (0..1, the share of the KPI the initiative claims: when 
 weights of a KPI's active links add up to more than 1, KPI_OVERCLAIMED says so).
 """
 
-import base64
-import binascii
-import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.enums import Orientation
 from service.errors import NotFound, ValidationFailed
+from service.pagination import pack, unpack
 from service.thrust import sql
 from service.thrust.payloads import (
     Contribution,
@@ -171,8 +169,7 @@ async def outcomes_of(
 
 
 def _encode(key: str, initiative_id: int) -> str:
-    raw = json.dumps({"after": [key, initiative_id]}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pack({"after": [key, initiative_id]})
 
 
 def _decode(cursor: str | None) -> tuple[Decimal, int]:
@@ -180,11 +177,10 @@ def _decode(cursor: str | None) -> tuple[Decimal, int]:
     if not cursor:
         return Decimal("-Infinity"), 0
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key, after = json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
+        key, after = unpack(cursor)["after"]
         if isinstance(after, int) and not isinstance(after, bool) and isinstance(key, str):
             return Decimal(key), after
-    except (ValueError, KeyError, TypeError, binascii.Error, InvalidOperation):
+    except (ValueError, KeyError, TypeError, InvalidOperation):
         pass
     raise ValidationFailed("The cursor is not one this API issued.", field="cursor")
 

@@ -6,9 +6,6 @@ the head of the department it concerns, and the person who should act on it (its
 initiative's owner, or the person it is assigned to).
 """
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -23,6 +20,7 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import NotFound, ValidationFailed
+from service.pagination import pack, unpack
 from service.portfolio import flag_rows
 from service.portfolio import service as portfolio
 from service.portfolio.flags import INITIATIVE_CODES
@@ -50,21 +48,18 @@ FIRST_PAGE: dict[str, Any] = {
 
 
 def _encode_cursor(row: Any) -> str:
-    last = [str(-row.stakes), -row.age_days, row.rank, row.code, row.sort_code]
-    raw = json.dumps(last, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pack([str(-row.stakes), -row.age_days, row.rank, row.code, row.sort_code])
 
 
 def _decode_cursor(cursor: str | None) -> dict[str, Any]:
     if not cursor:
         return FIRST_PAGE
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        stakes, age, rank, code, entity = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        stakes, age, rank, code, entity = unpack(cursor)
         if all(isinstance(v, int) for v in (age, rank)) and isinstance(code, str):
             values = (Decimal(stakes), age, rank, code, str(entity))
             return dict(zip(FIRST_PAGE, (False, *values), strict=True))
-    except (ValueError, TypeError, ArithmeticError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, ArithmeticError):
         pass
     raise ValidationFailed("The cursor is not one this API issued.", field="cursor")
 
