@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from schema.base import Timestamped, check_in, fk_field, id_field, now_column
-from schema.enums import Role
+from schema.enums import Language, Role
 from schema.text import EMAIL_MAX, NAME_MAX
 
 
@@ -16,6 +16,7 @@ class Account(Timestamped, table=True):
     __tablename__ = "account"
     __table_args__ = (
         sa.CheckConstraint(check_in("role", Role), name="role"),
+        sa.CheckConstraint(check_in("locale", Language), name="locale"),
         sa.CheckConstraint(
             "role <> 'department_head' OR department_id IS NOT NULL", name="head_has_department"
         ),
@@ -39,6 +40,9 @@ class Account(Timestamped, table=True):
     # The OpenID Connect identity the account signs in with (service/auth/oidc/).
     oidc_issuer: str | None = Field(default=None, max_length=300)
     oidc_subject: str | None = Field(default=None, max_length=255)
+    # The language the account reads pages, messages and emails in (`en`, `fr`);
+    # None: the browser's preference (`Accept-Language`).
+    locale: str | None = Field(default=None, max_length=5)
 
 
 class ApiToken(SQLModel, table=True):

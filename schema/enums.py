@@ -86,6 +86,13 @@ class IrritantStatus(StrEnum):
     closed = "closed"
 
 
+class Language(StrEnum):
+    """The languages pages, messages and emails are written in (service/i18n/)."""
+
+    en = "en"
+    fr = "fr"
+
+
 class Role(StrEnum):
     """What an account may do (see service/auth/policy.py)."""
 

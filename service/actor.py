@@ -17,6 +17,8 @@ class Actor:
     person_id: int | None = None
     request_id: str | None = None
     label: str = "system"
+    # The account's chosen language (`en`, `fr`); None: the browser's `Accept-Language`.
+    locale: str | None = None
 
 
 # The command line and the demo loader act as the CDO office.

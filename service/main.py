@@ -15,6 +15,7 @@ from service.config import Settings, get_settings
 from service.db import make_engine, make_sessionmaker
 from service.embedded_db import EmbeddedPostgres
 from service.graphql.schema import make_router as graphql_router
+from service.i18n.middleware import LocaleMiddleware
 from service.observability import metrics, metrics_router, traces
 from service.observability.request_log import RequestLogMiddleware
 from service.pages import api_docs
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.sessionmaker = make_sessionmaker(engine)
     problems.install(app)
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(LocaleMiddleware)  # outside the guard: its refusals are translated too
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware)

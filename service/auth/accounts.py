@@ -28,6 +28,7 @@ def actor_for(account: Account, request_id: str | None = None) -> Actor:
         person_id=account.person_id,
         request_id=request_id,
         label=account.email,
+        locale=account.locale,
     )
     logs.note_actor(actor)
     return actor

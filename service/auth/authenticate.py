@@ -4,6 +4,7 @@ import dataclasses
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service import i18n
 from service.actor import Actor
 from service.auth import sessions, tokens
 from service.auth.accounts import actor_for
@@ -13,13 +14,16 @@ from service.errors import Unauthorized
 from service.observability import logs
 
 
+def signed_in(actor: Actor) -> Actor:
+    """The request acts as `actor` from here on: logged, and answered in its language."""
+    logs.note_actor(actor)
+    i18n.activate(actor.locale)
+    return actor
+
+
 def _held(cache: CredentialCache | None, key: str, request_id: str | None) -> Actor | None:
     actor = cache.get(key) if cache is not None else None
-    if actor is None:
-        return None
-    actor = dataclasses.replace(actor, request_id=request_id)
-    logs.note_actor(actor)
-    return actor
+    return None if actor is None else signed_in(dataclasses.replace(actor, request_id=request_id))
 
 
 def _key(kind: str, credential: str) -> str:
@@ -39,7 +43,7 @@ async def actor_from_token(
         return held
     generation = cache.generation() if cache is not None else 0
     account, holds = await tokens.token_grant(session, token)
-    actor = actor_for(account, request_id)
+    actor = signed_in(actor_for(account, request_id))
     if cache is not None:
         cache.put(key, actor, holds.total_seconds(), generation)
     return actor
@@ -64,7 +68,7 @@ async def actor_from_cookie(
     account, holds = grant
     if account.is_disabled:
         raise Unauthorized("The account is disabled.", code="account_disabled")
-    actor = actor_for(account, request_id)
+    actor = signed_in(actor_for(account, request_id))
     if cache is not None:
         cache.put(key, actor, holds.total_seconds(), generation)
     return actor

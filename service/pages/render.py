@@ -1,8 +1,6 @@
 """The Jinja2 environment of the pages and the one function that renders a page."""
 
 import importlib.util
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +9,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from service import i18n
 from service.actor import Actor
 from service.auth import policy, sessions
 from service.auth.policy import Permission
+from service.i18n import N_, formats
 from service.pages import forms
 from service.pages.static_files import PLOTLY_URL, STATIC_DIR
 from service.pages.views.history import describe
@@ -34,51 +34,51 @@ def template_folders() -> list[str]:
 templates = Jinja2Templates(directory=template_folders())
 
 LABELS = {
-    "client_facing": "Client-facing",
-    "in_progress": "In progress",
-    "on_hold": "On hold",
-    "user_need": "User need",
-    "cdo_office": "CDO office",
-    "department_head": "Department head",
-    "bi_reader": "BI reader",
+    "client_facing": N_("Client-facing"),
+    "in_progress": N_("In progress"),
+    "on_hold": N_("On hold"),
+    "user_need": N_("User need"),
+    "cdo_office": N_("CDO office"),
+    "department_head": N_("Department head"),
+    "bi_reader": N_("BI reader"),
     # Flag codes
-    "PORTFOLIO_CLIENT_SKEW": "Portfolio skewed to client-facing",
-    "DEPARTMENT_CLIENT_SKEW": "Department skewed to client-facing",
-    "DEPARTMENT_UNCOVERED": "Department left dark",
-    "MISSING_ENABLER": "Missing internal enabler",
-    "NO_USER_NEED": "No user need",
-    "TECH_PUSH": "Tech push",
-    "NO_KPI": "No KPI",
-    "SILO_KPI": "Silo KPI",
-    "STALE_UPDATE": "Stale check-in",
-    "KPI_UNMEASURED": "KPI unmeasured",
-    "CX_KPI_WITHOUT_EX_DRIVER": "CX KPI without EX driver",
-    "DONE_WITHOUT_KPI_MOVEMENT": "Done without KPI movement",
-    "OWNER_INACTIVE": "Owner inactive",
-    "KPI_OVERCLAIMED": "KPI overclaimed",
-    "ENABLER_LATE": "Enabler lands late",
+    "PORTFOLIO_CLIENT_SKEW": N_("Portfolio skewed to client-facing"),
+    "DEPARTMENT_CLIENT_SKEW": N_("Department skewed to client-facing"),
+    "DEPARTMENT_UNCOVERED": N_("Department left dark"),
+    "MISSING_ENABLER": N_("Missing internal enabler"),
+    "NO_USER_NEED": N_("No user need"),
+    "TECH_PUSH": N_("Tech push"),
+    "NO_KPI": N_("No KPI"),
+    "SILO_KPI": N_("Silo KPI"),
+    "STALE_UPDATE": N_("Stale check-in"),
+    "KPI_UNMEASURED": N_("KPI unmeasured"),
+    "CX_KPI_WITHOUT_EX_DRIVER": N_("CX KPI without EX driver"),
+    "DONE_WITHOUT_KPI_MOVEMENT": N_("Done without KPI movement"),
+    "OWNER_INACTIVE": N_("Owner inactive"),
+    "KPI_OVERCLAIMED": N_("KPI overclaimed"),
+    "ENABLER_LATE": N_("Enabler lands late"),
 }
 
 # (path, label, permission needed to see it)
 NAVIGATION = (
-    ("/", "Dashboard", Permission.read),
-    ("/departments/mine", "My department", Permission.lead_department),
-    ("/initiatives", "Initiatives", Permission.read),
-    ("/kpis", "KPIs", Permission.read),
-    ("/org", "Org", Permission.read),
-    ("/departments", "Departments", Permission.read),
-    ("/irritants", "Irritants", Permission.read),
-    ("/flags", "Flags", Permission.read),
-    ("/decisions", "Decisions", Permission.decide),
-    ("/scenarios", "What if", Permission.read),
-    ("/lessons", "Lessons", Permission.read),
-    ("/settings", "Settings", Permission.manage_portfolio),
-    ("/transfer", "Import / export", Permission.manage_org),
+    ("/", N_("Dashboard"), Permission.read),
+    ("/departments/mine", N_("My department"), Permission.lead_department),
+    ("/initiatives", N_("Initiatives"), Permission.read),
+    ("/kpis", N_("KPIs"), Permission.read),
+    ("/org", N_("Org"), Permission.read),
+    ("/departments", N_("Departments"), Permission.read),
+    ("/irritants", N_("Irritants"), Permission.read),
+    ("/flags", N_("Flags"), Permission.read),
+    ("/decisions", N_("Decisions"), Permission.decide),
+    ("/scenarios", N_("What if"), Permission.read),
+    ("/lessons", N_("Lessons"), Permission.read),
+    ("/settings", N_("Settings"), Permission.manage_portfolio),
+    ("/transfer", N_("Import / export"), Permission.manage_org),
 )
 # Entries opened less often: grouped under "More" so the menu fits on one line.
 MORE = frozenset({"/settings", "/transfer"})
 # The signed-in account's own pages, at the end of "More" for every role.
-ACCOUNT_PAGES = (("/tokens", "API tokens"), ("/notifications", "Email"))
+ACCOUNT_PAGES = (("/tokens", N_("API tokens")), ("/notifications", N_("Email")))
 
 # Pages show what the signed-in account may see: never kept by a cache. (The security
 # headers themselves are set for every response by service.security_headers.)
@@ -86,39 +86,26 @@ PAGE_HEADERS = {"Cache-Control": "no-store"}
 
 
 def label(value: object) -> str:
-    """A stored value as people read it: `in_progress` -> `In progress`."""
+    """A stored value as people read it, in the page's language: `in_progress` -> `In progress`."""
     text = str(getattr(value, "value", value) or "")
-    return LABELS.get(text, text.replace("_", " ").capitalize())
+    return i18n.gettext(LABELS.get(text, text.replace("_", " ").capitalize()))
 
 
-def percent(share: Decimal | float | None, places: int = 0) -> str:
-    """0.6234 -> `62%`; None -> an em dash."""
-    if share is None:
-        return "—"
-    return f"{float(share) * 100:.{places}f}%"
-
-
-def number(value: Decimal | float | int | None, places: int = 0) -> str:
-    """A number with thousands separators; None -> an em dash."""
-    if value is None:
-        return "—"
-    return f"{float(value):,.{places}f}"
-
-
-def day(value: date | datetime | None) -> str:
-    """`23 Nov 2026`; None -> an em dash."""
-    return "—" if value is None else value.strftime("%d %b %Y")
-
-
-def moment(value: datetime | None) -> str:
-    """`23 Nov 2026 14:05 UTC`."""
-    return "—" if value is None else value.strftime("%d %b %Y %H:%M UTC")
-
-
-templates.env.filters.update(
-    label=label, percent=percent, number=number, day=day, moment=moment, event=describe
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.policies["ext.i18n.trimmed"] = True  # babel.cfg extracts with `trimmed` too
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.gettext, i18n.ngettext, newstyle=True
 )
-templates.env.globals["plotly_url"] = PLOTLY_URL
+templates.env.filters.update(
+    label=label,
+    percent=formats.percent,
+    number=formats.number,
+    money=formats.money,
+    day=formats.day,
+    moment=formats.moment,
+    event=describe,
+)
+templates.env.globals.update(plotly_url=PLOTLY_URL, locale=i18n.current)
 
 
 def _holds(href: str, path: str) -> bool:
@@ -160,10 +147,14 @@ def navigation(actor: Actor | None, pending: int | None = None) -> list[tuple[st
     """The menu entries the actor may open; Decisions with the `pending` count."""
     if actor is None:
         return []
-    return [
-        (path, f"{text} ({pending})" if path == "/decisions" and pending is not None else text)
+    entries = [
+        (path, i18n.gettext(text))
         for path, text, needed in NAVIGATION
         if policy.allowed(actor, needed)
+    ]
+    return [
+        (path, f"{text} ({pending})" if path == "/decisions" and pending is not None else text)
+        for path, text in entries
     ]
 
 
@@ -173,7 +164,8 @@ def menus(
     """The menu as shown: the main entries, and those under "More" (then the account's pages)."""
     entries = navigation(actor, pending)
     more = [entry for entry in entries if entry[0] in MORE]
-    return [entry for entry in entries if entry[0] not in MORE], more + list(ACCOUNT_PAGES)
+    mine = [(path, i18n.gettext(text)) for path, text in ACCOUNT_PAGES]
+    return [entry for entry in entries if entry[0] not in MORE], more + mine
 
 
 def render(
