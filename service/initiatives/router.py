@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from service.decisions.payloads import ChangeRequestPublic
 from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
+from service.fields.rest import PageWriter
 from service.idempotency import IdempotencyDep
 from service.initiatives import checkins, links, service
 from service.initiatives.payloads import (
@@ -32,14 +33,18 @@ UpdatedSince = Annotated[
 ]
 
 
-@router.get("", summary="List initiatives")
+# The list is written from the rows: a model object per row was half its time.
+INITIATIVE_PAGE = PageWriter(InitiativePublic)
+
+
+@router.get("", summary="List initiatives", response_model=Page[InitiativePublic])
 async def list_initiatives(
     session: SessionDep, page: PageDep, filters: Annotated[InitiativeFilter, Query()]
-) -> Page[InitiativePublic]:
+) -> Response:
     """Initiatives in id order with their latest check-in, filtered and keyset-paginated."""
     rows = await service.list_initiatives(session, filters, limit=page.limit, cursor=page.cursor)
     items, next_cursor = page_of(rows, page.limit)
-    return Page(items=[InitiativePublic.model_validate(r) for r in items], next_cursor=next_cursor)
+    return Response(INITIATIVE_PAGE.page(items, next_cursor), media_type="application/json")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create an initiative")

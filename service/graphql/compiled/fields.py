@@ -7,11 +7,10 @@ have resolvers that are not plain reads: a document selecting one is not compile
 
 from dataclasses import dataclass, field
 
-# How a leaf value is written so that it reads as the schema's scalar writes it.
-PLAIN = "plain"  # Int, Boolean, String and enums (names are the stored values)
-DECIMAL = "decimal"  # str(Decimal)
-DATE = "date"  # date.isoformat()
-DATETIME = "datetime"  # datetime.isoformat()
+from service.fields import DATE as DATE  # the kinds, for the compiler
+from service.fields import DATETIME as DATETIME
+from service.fields import DECIMAL, PLAIN, Declared, camel, kind
+from service.fields import entities as declared
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,14 @@ def columns(*names: str, kind: str = PLAIN) -> dict[str, Leaf]:
     return {name: Leaf("{t}." + _snake(name), kind) for name in names}
 
 
+def declared_columns(entity: Declared) -> dict[str, Leaf]:
+    """The plain columns the entity's declaration shows in GraphQL, by their field names."""
+    return {
+        camel(name): Leaf("{t}." + column.name, kind(column))
+        for name, column in entity.shown("graphql")
+    }
+
+
 def _snake(name: str) -> str:
     return "".join("_" + char.lower() if char.isupper() else char for char in name)
 
@@ -87,18 +94,13 @@ def _linked(this: str, other: str, kind: str) -> Many:
     return Many("Initiative", source, "{o}.id")
 
 
-STAMPS = {
-    **columns("createdAt", "updatedAt", kind=DATETIME),
-}
 ROW = {"databaseId": Leaf("{t}.id")}
 
 ENTITIES: dict[str, Entity] = {
     "Department": Entity(
         "department",
         {
-            **ROW,
-            **columns("code", "name", "headId", "version"),
-            **STAMPS,
+            **declared_columns(declared.DEPARTMENT),
             "head": _person("head_id"),
             "people": Page("Person", "{o}.department_id = {t}.id"),
             "initiatives": Page("Initiative", "{o}.department_id = {t}.id"),
@@ -113,9 +115,7 @@ ENTITIES: dict[str, Entity] = {
     "Person": Entity(
         "person",
         {
-            **ROW,
-            **columns("name", "email", "title", "departmentId", "managerId", "isActive", "version"),
-            **STAMPS,
+            **declared_columns(declared.PERSON),
             "department": One("Department", "department {o} WHERE {o}.id = {t}.department_id"),
             "manager": _person("manager_id"),
             "reports": Many("Person", "person {o} WHERE {o}.manager_id = {t}.id", "{o}.id"),
@@ -125,27 +125,7 @@ ENTITIES: dict[str, Entity] = {
     "Initiative": Entity(
         "initiative",
         {
-            **ROW,
-            **columns(
-                "code",
-                "title",
-                "description",
-                "departmentId",
-                "ownerId",
-                "sponsorId",
-                "status",
-                "orientation",
-                "origin",
-                "userNeed",
-                "targetUsers",
-                "isExperiment",
-                "hypothesis",
-                "lessonsLearned",
-                "version",
-            ),
-            **columns("clientShare", "budgetPlanned", kind=DECIMAL),
-            **columns("startDate", "targetDate", kind=DATE),
-            **STAMPS,
+            **declared_columns(declared.INITIATIVE),
             "department": One("Department", "department {o} WHERE {o}.id = {t}.department_id"),
             "owner": _person("owner_id"),
             "sponsor": _person("sponsor_id"),
@@ -178,12 +158,7 @@ ENTITIES: dict[str, Entity] = {
     "Kpi": Entity(
         "kpi",
         {
-            **ROW,
-            **columns("code", "name", "definition", "unit", "direction", "perspective"),
-            **columns("cadence", "version"),
-            **columns("baselineValue", "targetValue", kind=DECIMAL),
-            **columns("baselineDate", "targetDate", kind=DATE),
-            **STAMPS,
+            **declared_columns(declared.KPI),
             "departments": Many(
                 "Department",
                 "kpi_department kd JOIN department {o} ON {o}.id = kd.department_id"
@@ -215,11 +190,7 @@ ENTITIES: dict[str, Entity] = {
     "KpiMeasurement": Entity(
         "kpi_measurement",
         {
-            **ROW,
-            **columns("kpiId", "source", "recordedById", "version"),
-            **columns("value", kind=DECIMAL),
-            **columns("measuredOn", kind=DATE),
-            **STAMPS,
+            **declared_columns(declared.KPI_MEASUREMENT),
             "kpiCode": _code_of("kpi", "kpi_id"),
             "kpi": One("Kpi", "kpi {o} WHERE {o}.id = {t}.kpi_id"),
             "recordedBy": _person("recorded_by_id"),
@@ -228,12 +199,7 @@ ENTITIES: dict[str, Entity] = {
     "ProgressUpdate": Entity(
         "progress_update",
         {
-            **ROW,
-            **columns("initiativeId", "authorId", "percentComplete", "health", "confidence"),
-            **columns("summary", "blockers", "nextSteps"),
-            **columns("spentToDate", kind=DECIMAL),
-            **columns("reportedOn", kind=DATE),
-            **columns("createdAt", kind=DATETIME),
+            **declared_columns(declared.PROGRESS_UPDATE),
             "initiativeCode": _code_of("initiative", "initiative_id"),
             "initiative": One("Initiative", "initiative {o} WHERE {o}.id = {t}.initiative_id"),
             "author": _person("author_id"),
