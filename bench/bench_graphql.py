@@ -23,7 +23,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import threading
@@ -32,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import harness
 import httpx
 import psycopg
 import scratch
@@ -132,12 +132,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
@@ -176,7 +170,7 @@ def serve_ours(engine: AsyncEngine, url: str) -> tuple[uvicorn.Server, str]:
     """Our application in a uvicorn thread on a free port."""
     app = create_app(Settings(database_url=url), engine=engine)
     app.dependency_overrides[current_actor] = lambda: SYSTEM
-    port = free_port()
+    port = harness.free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True).start()
     while not server.started:
@@ -200,37 +194,33 @@ def install_postgraphile() -> Path:
     return binary
 
 
-def serve_postgraphile(url: str) -> tuple[subprocess.Popen[bytes], str]:
-    """PostGraphile 4 on a free port against the same database (its default schema)."""
+def serve_postgraphile(url: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """PostGraphile 4 on a free port against the same database (its default schema);
+    `workers` > 1 runs its `--cluster-workers` mode."""
     parsed = make_url(url)
     socket_dir = parsed.query.get("host")
     connection = f"postgres://{parsed.username or 'postgres'}@/{parsed.database}"
     if socket_dir:
         connection += f"?host={socket_dir}"
-    port = free_port()
+    port = harness.free_port()
+    cluster = ("--cluster-workers", str(workers)) if workers > 1 else ()
     process = subprocess.Popen(
         [
             str(install_postgraphile()),
             *("--connection", connection, "--schema", "public", "--host", "127.0.0.1"),
-            *("--port", str(port), "--disable-query-log", "--disable-graphiql"),
+            *("--port", str(port), "--disable-query-log", "--disable-graphiql", *cluster),
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
         env={**os.environ, "NODE_ENV": "production"},
     )
     endpoint = f"http://127.0.0.1:{port}/graphql"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.post(endpoint, json={"query": "{ __typename }"}, timeout=2)
-            return process, endpoint
-        except httpx.TransportError as exc:
-            if process.poll() is not None:
-                message = process.stderr.read().decode() if process.stderr else "failed"
-                raise SystemExit(message) from exc
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("PostGraphile did not start")
+
+    def ready() -> bool:
+        httpx.post(endpoint, json={"query": "{ __typename }"}, timeout=2)
+        return True
+
+    harness.wait_until(process, ready, "PostGraphile")
+    return process, endpoint
 
 
 def _summary(times: list[float], size: int) -> dict[str, Any]:

@@ -8,7 +8,10 @@ company (`cdo-portfolio demo --scale N`). Starts an embedded PostgreSQL in --dat
 loaded. Pages are requested through httpx + ASGITransport to create_app(settings,
 engine=...) with the page actor set directly (no cookie, no sign-in), so the figures are
 the application, the templates and the database. Prints p50/p95 per page and role, the
-SQL statements per request and the page weight, and writes JSON under bench/results/.
+CPU each request costs the application process and the database server (from /proc: on a
+shared machine the wall clock follows the load, the CPU time much less), the SQL statements
+per request and the page weight, and writes JSON under bench/results/ (or --output).
+Run it with PYTHONPATH at another checkout to measure that tree against the same database.
 """
 
 import argparse
@@ -26,6 +29,7 @@ from typing import Any
 import httpx
 import psycopg
 import scratch
+from bench_analytics import postmaster_pid, server_cpu_ms
 from bench_rest import SqlClock
 from fastapi import Request
 from rich.console import Console
@@ -55,6 +59,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--load-only", action="store_true", help="Load the database and stop.")
     parser.add_argument("--only", default="", help="Only the pages whose path contains this.")
+    parser.add_argument("--output", type=Path, help="Where to write the JSON.")
     return parser.parse_args()
 
 
@@ -111,6 +116,7 @@ def pages(ids: dict[str, Any]) -> list[str]:
     initiative, person = ids["initiative"], ids["head_id"]
     return [
         *menu,
+        "/flags?view=severity",
         f"/initiatives/{initiative}",
         f"/initiatives/{initiative}/edit",
         "/initiatives/new",
@@ -136,32 +142,41 @@ def as_actor(actor: Actor) -> Callable[[Request], Awaitable[Actor]]:
 
 
 async def measure(
-    client: httpx.AsyncClient, clock: SqlClock, path: str, requests: int, warmup: int
+    client: httpx.AsyncClient,
+    clock: SqlClock,
+    path: str,
+    args: argparse.Namespace,
+    postmaster: int | None,
 ) -> dict[str, Any]:
-    """p50/p95 in ms of GET `path`, SQL per request and the page weight."""
-    for _ in range(warmup):
+    """p50/p95 in ms of GET `path`, its CPU, SQL per request and the page weight."""
+    for _ in range(args.warmup):
         await client.get(path)
     timings, per_call = [], set()
     response = None
-    for _ in range(requests):
+    db_before, cpu_before = server_cpu_ms(postmaster), time.process_time()
+    for _ in range(args.requests):
         clock.reset()
         started = time.perf_counter()
         response = await client.get(path)
         timings.append((time.perf_counter() - started) * 1000)
         per_call.add(clock.statements)
+    app_cpu = (time.process_time() - cpu_before) * 1000 / args.requests
+    db_cpu = (server_cpu_ms(postmaster) - db_before) / args.requests
     assert response is not None
     cuts = statistics.quantiles(timings, n=20, method="inclusive")
     return {
         "status": response.status_code,
         "p50_ms": round(statistics.median(timings), 1),
         "p95_ms": round(cuts[18], 1),
+        "app_cpu_ms": round(app_cpu, 1),
+        "db_cpu_ms": round(db_cpu, 1) if postmaster else None,
         "sql_per_request": sorted(per_call),
         "kbytes": round(len(response.content) / 1024, 1),
         "options": response.text.count("<option"),
     }
 
 
-async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
+async def run(url: str, args: argparse.Namespace, postmaster: int | None) -> dict[str, Any]:
     """Measure every page for both roles against the loaded database."""
     engine = create_async_engine(url, pool_size=5)
     clock = SqlClock(engine)
@@ -183,7 +198,7 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         for role, actor in roles.items():
             app.dependency_overrides[page_actor] = as_actor(actor)
             for path in (p for p in pages(ids) if args.only in p):
-                row = await measure(client, clock, path, args.requests, args.warmup)
+                row = await measure(client, clock, path, args, postmaster)
                 results.setdefault(path, {})[role] = row
                 console.print(f"{role:16} {path:40} {row['status']} p50 {row['p50_ms']} ms")
     async with engine.connect() as connection:
@@ -195,14 +210,21 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
     return {"rows": counts, "picked": ids, "pages": results}
 
 
-def report(figures: dict[str, Any]) -> Path:
+def _cpu(row: dict[str, Any]) -> str:
+    """The application's CPU per request, plus the database's when it was read."""
+    if row["db_cpu_ms"] is None:
+        return f"{row['app_cpu_ms']}"
+    return f"{row['app_cpu_ms']}+{row['db_cpu_ms']}"
+
+
+def report(figures: dict[str, Any], output: Path | None = None) -> Path:
     """Print the table and write the JSON; returns the JSON path."""
     rows = figures["rows"]
     table = Table(
         title=f"Pages, {rows['initiative']:,} initiatives, {rows['person']:,} people "
         f"(server time; CDO office | department head)"
     )
-    columns = ("page", "p50 ms", "p95 ms", "SQL/req", "KB", "<option>", "status")
+    columns = ("page", "p50 ms", "p95 ms", "CPU ms", "SQL/req", "KB", "<option>", "status")
     for column in columns:
         table.add_column(column, justify="left" if column == "page" else "right")
     for path, by_role in figures["pages"].items():
@@ -215,12 +237,13 @@ def report(figures: dict[str, Any]) -> Path:
             map(str, head["sql_per_request"])
         )
         table.add_row(
-            path, both("p50_ms"), both("p95_ms"), sql, both("kbytes"), both("options"),
-            both("status"),
+            path, both("p50_ms"), both("p95_ms"), f"{_cpu(cdo)} | {_cpu(head)}", sql,
+            both("kbytes"), both("options"), both("status"),
         )  # fmt: skip
     console.print(table)
+    console.print(f"Load average (1 min) before and after: {figures.get('load_average')}")
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"pages-{figures['scale'] or 'demo'}.json"
+    path = output or RESULTS / f"pages-{figures['scale'] or 'demo'}.json"
     path.write_text(json.dumps(figures, indent=2, default=str) + "\n")
     console.print(f"Written to {path}")
     return path
@@ -233,7 +256,9 @@ def main() -> None:
         url, load_seconds = prepare(server, args.scale, args.reuse)
         if args.load_only:
             return
-        figures = asyncio.run(run(url, args))
+        load_before = os.getloadavg()[0]
+        figures = asyncio.run(run(url, args, postmaster_pid(args.data_dir)))
+        figures["load_average"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
     finally:
         server.stop()
     report(
@@ -243,7 +268,8 @@ def main() -> None:
             "scale": args.scale,
             "load_seconds": load_seconds,
         }
-        | figures
+        | figures,
+        args.output,
     )
 
 

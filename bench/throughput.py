@@ -9,15 +9,13 @@ processes, from /proc) and the load average, so a figure on a shared machine can
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
-import sys
 import time
 from typing import Any
 
+import harness
 import httpx
-import psutil
 
 from service.actor import SYSTEM
 from service.auth import accounts, tokens
@@ -46,43 +44,10 @@ async def bench_token(url: str) -> str:
     return plaintext
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def serve(url: str, workers: int, cache_seconds: float) -> tuple[subprocess.Popen[bytes], str]:
     """Start uvicorn with `workers` processes on a free port; wait until it answers."""
-    port = _free_port()
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "CREDENTIAL_CACHE_SECONDS": str(cache_seconds),
-        "DB_POOL_SIZE": "10",
-    }
-    command = [sys.executable, "-m", "uvicorn", "--factory", "service.main:create_app"]
-    command += ["--workers", str(workers), "--port", str(port), "--log-level", "warning"]
-    server = subprocess.Popen([*command, "--no-access-log"], env=env)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                time.sleep(2)  # every worker up and listening for revocations
-                return server, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("uvicorn did not start")
-
-
-def app_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
-    """User + system CPU seconds of the server's worker processes so far."""
-    total = 0.0
-    for child in psutil.Process(server.pid).children(recursive=True):
-        times = child.cpu_times()
-        total += times.user + times.system
-    return total
+    env = {"CREDENTIAL_CACHE_SECONDS": str(cache_seconds), "DB_POOL_SIZE": "10"}
+    return harness.serve_uvicorn(url, workers, env)
 
 
 async def _load(
@@ -120,11 +85,11 @@ def run(url: str, cache_seconds: float, seconds: float, workers: int = 2) -> dic
         for name, case in CASES.items():
             asyncio.run(_load(base, token, case, 4, 2.0))  # warm up
             for concurrency in CONCURRENCY:
-                cpu = app_cpu_seconds(server)
+                cpu = harness.cpu_seconds(server)
                 started = time.perf_counter()
                 timings = asyncio.run(_load(base, token, case, concurrency, seconds))
                 elapsed = time.perf_counter() - started
-                cpu = app_cpu_seconds(server) - cpu
+                cpu = harness.cpu_seconds(server) - cpu
                 cuts = statistics.quantiles(timings, n=100, method="inclusive")
                 figures[f"{name} @{concurrency}"] = {
                     "requests": len(timings),
@@ -135,6 +100,5 @@ def run(url: str, cache_seconds: float, seconds: float, workers: int = 2) -> dic
                     "load_average_1m": round(os.getloadavg()[0], 2),
                 }
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        harness.stop(server)
     return {"workers": workers, "credential_cache_seconds": cache_seconds} | {"cases": figures}
