@@ -20,6 +20,8 @@ from sqlalchemy.engine import make_url
 
 from service.embedded_db import bundled_tool_dirs
 from service.errors import Conflict, DomainError, NotFound
+from service.i18n import N_
+from service.i18n import gettext as _
 
 TABLES_SQL = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
 # Empties the database for `restore --force`; the schema keeps PostgreSQL's default owner.
@@ -32,7 +34,7 @@ WIPE_SQL = (
 class BackupFailed(DomainError):
     code = "backup_failed"
     status = 500
-    title = "Backup or restore failed"
+    title = N_("Backup or restore failed")
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,11 @@ def tools_dir(server_major: int, bundled: Sequence[Path]) -> Path:
     usable = sorted(found for found in candidates if found[0] >= server_major)
     if not usable:
         raise BackupFailed(
-            f"No pg_dump of version {server_major} or later: install the PostgreSQL "
-            f"{server_major} client tools."
+            _(
+                "No pg_dump of version %(major)s or later: install the PostgreSQL %(major)s"
+                " client tools."
+            )
+            % {"major": server_major}
         )
     return usable[0][1]
 
@@ -113,7 +118,7 @@ def _run(command: list[str], target: Target, console: Console, doing: str) -> No
             status.update(f"{doing} {line.split(':', 1)[-1].strip()[:70]}")
     if process.returncode != 0:
         errors = [line for line in lines if "error" in line.lower()] or lines[-5:]
-        raise BackupFailed("\n".join(errors[-10:]) or f"{command[0]} failed.")
+        raise BackupFailed("\n".join(errors[-10:]) or _("%(tool)s failed.") % {"tool": command[0]})
 
 
 def server_major(target: Target) -> int:
@@ -154,15 +159,18 @@ def restore(url: str, file: Path, console: Console, *, force: bool = False) -> O
     `force`, which first removes everything in it.
     """
     if not file.is_file():
-        raise NotFound(f"No backup file at {file}.", field="file")
+        raise NotFound(_("No backup file at %(file)s.") % {"file": file}, field="file")
     started = time.monotonic()
     target = Target.of(url)
     held = tables(target)
     if held and not force:
         raise Conflict(
-            f"The database is not empty (it holds {len(held)} tables, {held[0]} among them); "
-            "a backup is restored into an empty database. Add --force to replace everything "
-            "in it.",
+            _(
+                "The database is not empty (it holds %(n)s tables, %(first)s among them); a"
+                " backup is restored into an empty database. Add --force to replace everything"
+                " in it."
+            )
+            % {"n": len(held), "first": held[0]},
             code="database_not_empty",
         )
     folder = tools_dir(server_major(target), bundled_tool_dirs())

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from service.errors import NotFound, PreconditionFailed, ValidationFailed
+from service.errors import NotFound, PreconditionFailed, ValidationFailed, missing
+from service.i18n import gettext as _
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -22,7 +23,7 @@ async def get_or_404(session: AsyncSession, model: type[M], entity_id: int) -> M
     row = await session.get(model, entity_id)
     if row is None:
         name = entity_name(model)
-        raise NotFound(f"{name} {entity_id} does not exist.", code=f"{_snake(name)}_not_found")
+        raise NotFound(missing(name, entity_id), code=f"{_snake(name)}_not_found")
     return row
 
 
@@ -34,8 +35,11 @@ def expect_version(row: SQLModel, expected: int | None) -> None:
         return
     name = entity_name(type(row))
     raise PreconditionFailed(
-        f"{name} {getattr(row, 'id', '')} is at version {current}, not {expected}: it changed"
-        " since you read it. Read it again and retry.",
+        _(
+            "%(entity)s %(id)s is at version %(current)s, not %(expected)s: it changed since"
+            " you read it. Read it again and retry."
+        )
+        % {"entity": name, "id": getattr(row, "id", ""), "current": current, "expected": expected},
         code="stale_version",
         extra={"current_version": current},
     )
@@ -55,7 +59,7 @@ async def get_for_update(
     row = await session.get(model, entity_id, with_for_update=lock, populate_existing=True)
     if row is None:
         name = entity_name(model)
-        raise NotFound(f"{name} {entity_id} does not exist.", code=f"{_snake(name)}_not_found")
+        raise NotFound(missing(name, entity_id), code=f"{_snake(name)}_not_found")
     expect_version(row, expected_version)
     return row
 
@@ -72,7 +76,8 @@ async def require_refs(
     for field, ref in wanted.items():
         if ref not in found:
             raise ValidationFailed(
-                f"{field}: {entity_name(model)} {ref} does not exist.",
+                _("%(field)s: %(missing)s")
+                % {"field": field, "missing": missing(entity_name(model), ref)},
                 code="unknown_reference",
                 field=field,
             )

@@ -14,6 +14,7 @@ from service.auth import authenticate, secret, sessions
 from service.auth.credential_cache import CredentialCache
 from service.db import session_scope
 from service.errors import Forbidden, PreconditionRequired, Unauthorized
+from service.i18n import gettext as _
 from service.request_id import new_or_given
 
 
@@ -53,6 +54,9 @@ cookie_scheme = APIKeyCookie(
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Writes any account makes on itself, bi_reader included: its own language (method and
+# route path within /api/v1).
+OWN_PREFERENCES = frozenset({("PATCH", "/auth/me")})
 
 
 def request_id(request: Request) -> str:
@@ -94,7 +98,7 @@ async def current_actor(
             session, bearer.credentials, request_id=rid, cache=cache
         )
     if request.headers.get("authorization"):
-        raise Unauthorized("Use `Authorization: Bearer <token>`.", code="invalid_token")
+        raise Unauthorized(_("Use `Authorization: Bearer <token>`."), code="invalid_token")
     if cookie:
         request.state.auth_method = "session"
         await installation_key(request, session)  # for the CSRF check
@@ -102,7 +106,7 @@ async def current_actor(
         return await authenticate.actor_from_cookie(
             session, cookie, settings, request_id=rid, cache=cache
         )
-    raise Unauthorized("Sign in, or send `Authorization: Bearer <token>`.")
+    raise Unauthorized(_("Sign in, or send `Authorization: Bearer <token>`."))
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -113,14 +117,17 @@ async def api_actor(request: Request, actor: ActorDep) -> Actor:
     write must carry the page's CSRF token in `X-CSRF-Token`."""
     if request.method in SAFE_METHODS:
         return actor
-    if actor.role is Role.bi_reader:
-        raise Forbidden(f"{actor.label} (bi_reader) reads only.", code="forbidden")
+    route = getattr(request.scope.get("route"), "path", None)
+    if actor.role is Role.bi_reader and (request.method, route) not in OWN_PREFERENCES:
+        raise Forbidden(
+            _("%(actor)s (bi_reader) reads only.") % {"actor": actor.label}, code="forbidden"
+        )
     if getattr(request.state, "auth_method", None) == "session":
         cookie = request.cookies.get(sessions.SESSION_COOKIE)
         key = request.app.state.settings.secret_key
         token = request.headers.get(sessions.CSRF_HEADER)
         if not sessions.verify_csrf(cookie, token, key):
-            raise Forbidden("The CSRF token is missing or wrong.", code="csrf_failed")
+            raise Forbidden(_("The CSRF token is missing or wrong."), code="csrf_failed")
     return actor
 
 
@@ -143,13 +150,13 @@ def if_match(
     412) when it names no version this API issued."""
     if value is None or not value.strip():
         raise PreconditionRequired(
-            'Send If-Match with the ETag of the version you read (e.g. If-Match: "3").',
+            _('Send If-Match with the ETag of the version you read (e.g. If-Match: "3").'),
             code="precondition_required",
             field="If-Match",
         )
     if value.strip() == "*":
         raise PreconditionRequired(
-            'If-Match must name the version you read; "*" is not accepted.',
+            _('If-Match must name the version you read; "*" is not accepted.'),
             code="precondition_required",
             field="If-Match",
         )

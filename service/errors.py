@@ -2,13 +2,20 @@
 
 from typing import Any
 
+from service.i18n import N_
+from service.i18n import gettext as _
+
 
 class DomainError(Exception):
-    """An expected failure with a stable `code`, an HTTP `status` and a readable `detail`."""
+    """An expected failure with a stable `code`, an HTTP `status` and a readable `detail`.
+
+    The `detail` is written in the request's language where the error is raised; the
+    `title` is marked here and translated where it is rendered.
+    """
 
     code = "error"
     status = 400
-    title = "Request refused"
+    title = N_("Request refused")
     headers: dict[str, str] = {}
 
     def __init__(
@@ -30,37 +37,37 @@ class DomainError(Exception):
 class NotFound(DomainError):
     code = "not_found"
     status = 404
-    title = "Not found"
+    title = N_("Not found")
 
 
 class Conflict(DomainError):
     code = "conflict"
     status = 409
-    title = "Conflict"
+    title = N_("Conflict")
 
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
-    title = "Status change refused"
+    title = N_("Status change refused")
 
 
 class ValidationFailed(DomainError):
     code = "validation_error"
     status = 422
-    title = "Invalid input"
+    title = N_("Invalid input")
 
 
 class Unauthorized(DomainError):
     code = "unauthorized"
     status = 401
-    title = "Authentication required"
+    title = N_("Authentication required")
     headers = {"WWW-Authenticate": 'Bearer realm="cdo-portfolio"'}
 
 
 class TooManyRequests(DomainError):
     code = "too_many_requests"
     status = 429
-    title = "Too many requests"
+    title = N_("Too many requests")
 
     def __init__(self, detail: str, *, retry_after: int, code: str | None = None) -> None:
         super().__init__(detail, code=code, extra={"retry_after": retry_after})
@@ -70,21 +77,44 @@ class TooManyRequests(DomainError):
 class Forbidden(DomainError):
     code = "forbidden"
     status = 403
-    title = "Forbidden"
+    title = N_("Forbidden")
 
 
 class PreconditionFailed(DomainError):
     code = "stale_version"
     status = 412
-    title = "Precondition failed"
+    title = N_("Precondition failed")
 
 
 class PreconditionRequired(DomainError):
     code = "precondition_required"
     status = 428
-    title = "Precondition required"
+    title = N_("Precondition required")
+
+
+# "<Entity> <id> does not exist." as one sentence per entity, so each reads right in French.
+MISSING = {
+    "Account": N_("Account %(id)s does not exist."),
+    "ApiToken": N_("ApiToken %(id)s does not exist."),
+    "ChangeRequest": N_("ChangeRequest %(id)s does not exist."),
+    "Department": N_("Department %(id)s does not exist."),
+    "Initiative": N_("Initiative %(id)s does not exist."),
+    "Irritant": N_("Irritant %(id)s does not exist."),
+    "Kpi": N_("Kpi %(id)s does not exist."),
+    "Person": N_("Person %(id)s does not exist."),
+    "PortfolioSetting": N_("PortfolioSetting %(id)s does not exist."),
+    "Scenario": N_("Scenario %(id)s does not exist."),
+    "WebhookEndpoint": N_("WebhookEndpoint %(id)s does not exist."),
+}
+
+
+def missing(entity: str, key: object) -> str:
+    """The sentence "Initiative 7 does not exist.", in the request's language."""
+    if entity in MISSING:
+        return _(MISSING[entity]) % {"id": key}
+    return _("%(entity)s %(id)s does not exist.") % {"entity": entity, "id": key}
 
 
 def not_found(entity: str, key: object) -> NotFound:
     """A NotFound naming the entity and the key that matched nothing."""
-    return NotFound(f"{entity} {key} does not exist.", code=f"{entity.lower()}_not_found")
+    return NotFound(missing(entity, key), code=f"{entity.lower()}_not_found")

@@ -22,6 +22,7 @@ from sqlmodel import col
 from schema import IdempotencyKey
 from service.actor import Actor
 from service.errors import Conflict, ValidationFailed
+from service.i18n import gettext as _
 
 T = TypeVar("T")
 
@@ -114,13 +115,13 @@ class Idempotency:
         stored = (await session.execute(stmt)).one_or_none()
         if stored is None or stored.status_code is None:
             raise Conflict(
-                "A request with this Idempotency-Key is still being processed; retry.",
+                _("A request with this Idempotency-Key is still being processed; retry."),
                 code="idempotency_key_in_use",
                 field="Idempotency-Key",
             )
         if stored.request_hash != self.request_hash:
             raise ValidationFailed(
-                "This Idempotency-Key was already used for a different request.",
+                _("This Idempotency-Key was already used for a different request."),
                 code="idempotency_key_reused",
                 field="Idempotency-Key",
             )

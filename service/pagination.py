@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select
 
 from service.errors import ValidationFailed
+from service.i18n import gettext as _
 
 T = TypeVar("T")
 
@@ -49,7 +50,7 @@ def decode_cursor(cursor: str | None) -> int | None:
     except (ValueError, KeyError, TypeError):
         value = None
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ValidationFailed("The cursor is not one this API issued.", field="cursor")
+        raise ValidationFailed(_("The cursor is not one this API issued."), field="cursor")
     return value
 
 

@@ -12,6 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
 from service.errors import Conflict, DomainError, PreconditionFailed, ValidationFailed
+from service.i18n import N_
+from service.i18n import gettext as _
 from service.idempotency import IdempotentReplay
 from service.validation_words import sentence
 
@@ -85,7 +87,8 @@ def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
     extra: dict[str, Any] = dict(exc.extra)
     if exc.field:
         extra["field"] = exc.field
-    response = problem(exc.status, exc.code, exc.title, exc.detail, request.url.path, **extra)
+    title = _(exc.title)
+    response = problem(exc.status, exc.code, title, exc.detail, request.url.path, **extra)
     response.headers.update(exc.headers)
     return response
 
@@ -100,18 +103,36 @@ def validation_problem(request: Request, exc: RequestValidationError) -> JSONRes
         {"field": _location(tuple(err.get("loc", ()))), "message": sentence(err, raw=True)}
         for err in exc.errors()
     ]
-    first = errors[0] if errors else {"field": "request", "message": "The request is not valid."}
+    first = errors[0] if errors else {"field": "request", "message": _("The request is not valid.")}
     detail = first["message"]
     return problem(
         422,
         "validation_error",
-        "Invalid input",
+        _(ValidationFailed.title),
         detail,
         request.url.path,
         field=first["field"],
         errors=errors,
     )
 
+
+# Starlette's own phrases for the failures it answers itself (an unknown route, a method
+# the route lacks, ...): said in the request's language.
+HTTP_PHRASES = frozenset(
+    {
+        N_("Bad Request"),
+        N_("Unauthorized"),
+        N_("Forbidden"),
+        N_("Not Found"),
+        N_("Method Not Allowed"),
+        N_("Not Acceptable"),
+        N_("Request Entity Too Large"),
+        N_("Content Too Large"),
+        N_("Unsupported Media Type"),
+        N_("Too Many Requests"),
+        N_("Service Unavailable"),
+    }
+)
 
 # SQLSTATE classes the database raises for constraint and value violations.
 _UNIQUE, _FOREIGN_KEY, _CHECK, _NOT_NULL = "23505", "23503", "23514", "23502"
@@ -122,13 +143,15 @@ _TOO_LONG, _BAD_BYTES, _UNTRANSLATABLE = "22001", "22021", "22P05"
 
 def _text_error(exc: DBAPIError, sqlstate: str, message: str) -> DomainError | None:
     """Text the database (or its driver) cannot store: 422, never an outage."""
+    said = {"reason": message}  # the database's own words (its server's language)
     if sqlstate == _TOO_LONG:
-        return ValidationFailed(f"A text is too long: {message}", code="too_long")
+        return ValidationFailed(_("A text is too long: %(reason)s") % said, code="too_long")
+    unstorable = _("A text cannot be stored: %(reason)s") % said
     if sqlstate in (_BAD_BYTES, _UNTRANSLATABLE):
-        return ValidationFailed(f"A text cannot be stored: {message}", code="invalid_text")
+        return ValidationFailed(unstorable, code="invalid_text")
     if isinstance(exc, DataError) and not sqlstate:
         # Refused by the driver before sending, e.g. a NUL character.
-        return ValidationFailed(f"A text cannot be stored: {message}", code="invalid_text")
+        return ValidationFailed(unstorable, code="invalid_text")
     return None
 
 
@@ -144,17 +167,18 @@ def database_error(exc: DBAPIError) -> DomainError | None:
         return text_error
     if sqlstate == _UNIQUE:
         return Conflict(
-            f"A row with the same value already exists ({constraint}).",
+            _("A row with the same value already exists (%(constraint)s).")
+            % {"constraint": constraint},
             code="duplicate",
             field=constraint,
         )
     if sqlstate in (_FOREIGN_KEY, _RESTRICT):
         detail = getattr(diag, "message_detail", None) or message
         if sqlstate == _RESTRICT or "still referenced" in detail:
-            return Conflict(f"Still in use: {detail}", code="in_use", field=constraint)
-        return ValidationFailed(
-            f"Unknown reference: {detail}", code="unknown_reference", field=constraint
-        )
+            in_use = _("Still in use: %(reason)s") % {"reason": detail}
+            return Conflict(in_use, code="in_use", field=constraint)
+        unknown = _("Unknown reference: %(reason)s") % {"reason": detail}
+        return ValidationFailed(unknown, code="unknown_reference", field=constraint)
     if sqlstate in (_CHECK, _NOT_NULL) or sqlstate.startswith("22"):
         if constraint == "ck_person_no_manager_cycle":
             return Conflict(message, code="cycle", field="manager_id")
@@ -163,7 +187,7 @@ def database_error(exc: DBAPIError) -> DomainError | None:
         return ValidationFailed(message, code="constraint_violation", field=constraint or None)
     if sqlstate in ("40001", "40P01"):
         return Conflict(
-            "A concurrent change got in the way; retry the request.", code="concurrent_update"
+            _("A concurrent change got in the way; retry the request."), code="concurrent_update"
         )
     return None
 
@@ -187,7 +211,7 @@ def install(app: FastAPI) -> None:
     async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
         # A concurrent transaction changed or deleted the row between our read and write.
         stale = PreconditionFailed(
-            "The resource changed while this request was writing it; read it again and retry.",
+            _("The resource changed while this request was writing it; read it again and retry."),
             code="stale_version",
         )
         return domain_problem(request, stale)
@@ -200,8 +224,8 @@ def install(app: FastAPI) -> None:
             return problem(
                 503,
                 "database_unavailable",
-                "Database error",
-                "The database could not complete the request.",
+                _("Database error"),
+                _("The database could not complete the request."),
                 request.url.path,
             )
         return domain_problem(request, translated)
@@ -211,9 +235,8 @@ def install(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
             exc.status_code, "http_error"
         )
-        response = problem(
-            exc.status_code, code, str(exc.detail), str(exc.detail), request.url.path
-        )
+        said = _(str(exc.detail)) if str(exc.detail) in HTTP_PHRASES else str(exc.detail)
+        response = problem(exc.status_code, code, said, said, request.url.path)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
         return response
@@ -224,7 +247,7 @@ def install(app: FastAPI) -> None:
         return problem(
             500,
             "internal_error",
-            "Internal error",
-            "Something went wrong on our side; it has been logged.",
+            _("Internal error"),
+            _("Something went wrong on our side; it has been logged."),
             request.url.path,
         )

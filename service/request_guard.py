@@ -17,11 +17,19 @@ from urllib.parse import unquote_to_bytes
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema.text import NUL_MESSAGE
+from service.errors import ValidationFailed
+from service.i18n import N_
+from service.i18n import gettext as _
 from service.problems import problem
 
 # The spreadsheet upload (REST and page): bounded by IMPORT_MAX_BYTES instead.
 UPLOAD_PATHS = frozenset({"/api/v1/import", "/transfer"})
 UTF8_MESSAGE = "must be valid UTF-8 text"
+# The refusals as said in the request's language.
+REASONS = {
+    UTF8_MESSAGE: N_("must be valid UTF-8 text"),
+    NUL_MESSAGE: N_("must not contain NUL characters"),
+}
 
 
 class TextRefused(Exception):
@@ -168,8 +176,9 @@ class RequestGuardMiddleware:
         response = problem(
             413,
             "body_too_large",
-            "Request body too large",
-            f"The request body is over the limit of {self.max_bytes} bytes (MAX_BODY_BYTES).",
+            _("Request body too large"),
+            _("The request body is over the limit of %(limit)s bytes (MAX_BODY_BYTES).")
+            % {"limit": self.max_bytes},
             scope["path"],
             limit=self.max_bytes,
         )
@@ -191,13 +200,14 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 async def _refuse_text(scope: Scope, receive: Receive, send: Send, refused: TextRefused) -> None:
+    reason = _(REASONS.get(refused.message, refused.message))
     response = problem(
         422,
         "validation_error",
-        "Invalid input",
-        str(refused),
+        _(ValidationFailed.title),
+        _("%(field)s: %(reason)s") % {"field": refused.field, "reason": reason},
         scope["path"],
         field=refused.field,
-        errors=[{"field": refused.field, "message": refused.message}],
+        errors=[{"field": refused.field, "message": reason}],
     )
     await response(scope, receive, send)

@@ -11,9 +11,11 @@ from schema import Account, Department, Person
 from service import audit, crud
 from service.actor import Actor, Role
 from service.auth import policy, sessions
+from service.auth.credential_cache import CredentialCache
 from service.auth.passwords import hash_password
-from service.auth.payloads import AccountCreate, AccountUpdate
+from service.auth.payloads import AccountCreate, AccountUpdate, MyAccountUpdate
 from service.errors import Conflict, NotFound, ValidationFailed
+from service.i18n import gettext as _
 from service.listing.common import changed_since
 from service.observability import logs
 from service.pagination import keyset
@@ -50,7 +52,10 @@ async def get_account(session: AsyncSession, actor: Actor, account_id: int) -> A
 async def get_own_account(session: AsyncSession, actor: Actor) -> Account:
     """The account the actor signed in with (404 for the system actor, which has none)."""
     if actor.account_id is None:
-        raise NotFound(f"{actor.label} acts without an account.", code="account_not_found")
+        raise NotFound(
+            _("%(actor)s acts without an account.") % {"actor": actor.label},
+            code="account_not_found",
+        )
     return await crud.get_or_404(session, Account, actor.account_id)
 
 
@@ -77,13 +82,13 @@ async def list_accounts(
 def _check_scope(role: Role, department_id: int | None, has_password: bool) -> None:
     if role is Role.department_head and department_id is None:
         raise ValidationFailed(
-            "A department_head account needs the department it writes for.",
+            _("A department_head account needs the department it writes for."),
             code="department_required",
             field="department_id",
         )
     if role is Role.bi_reader and has_password:
         raise ValidationFailed(
-            "A bi_reader account reads through the APIs with tokens; it has no password.",
+            _("A bi_reader account reads through the APIs with tokens; it has no password."),
             code="password_not_allowed",
             field="password",
         )
@@ -95,7 +100,7 @@ async def create_account(session: AsyncSession, actor: Actor, data: AccountCreat
     email = data.email.strip().lower()
     if await get_account_by_email(session, email) is not None:
         raise Conflict(
-            f"An account with email '{email}' already exists.",
+            _("An account with email '%(email)s' already exists.") % {"email": email},
             code="duplicate_email",
             field="email",
         )
@@ -143,6 +148,20 @@ async def update_account(
         # A new password or a disabled account ends every session at once.
         await sessions.end_sessions_of(session, account_id)
     await audit.record_changes(session, actor, "account", account, changed)
+    return account
+
+
+async def update_own_account(
+    session: AsyncSession, actor: Actor, data: MyAccountUpdate, cache: CredentialCache | None
+) -> Account:
+    """Change the signed-in account's own preferences (its language), audited; any role."""
+    account = await get_own_account(session, actor)
+    changed = crud.apply_changes(account, data.model_dump(exclude_unset=True))
+    await audit.record_changes(session, actor, "account", account, changed)
+    if changed and cache is not None:
+        # The change's notification may reach this process after the account's next
+        # request (the page the browser is sent back to): forget its sign-ins here now.
+        cache.forget_account(account_id(account))
     return account
 
 

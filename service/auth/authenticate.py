@@ -11,6 +11,7 @@ from service.auth.accounts import actor_for
 from service.auth.credential_cache import CredentialCache
 from service.config import Settings
 from service.errors import Unauthorized
+from service.i18n import gettext as _
 from service.observability import logs
 
 
@@ -64,10 +65,10 @@ async def actor_from_cookie(
     generation = cache.generation() if cache is not None else 0
     grant = await sessions.session_grant(session, cookie, settings)
     if grant is None:
-        raise Unauthorized("The session has ended; sign in again.", code="session_expired")
+        raise Unauthorized(_("The session has ended; sign in again."), code="session_expired")
     account, holds = grant
     if account.is_disabled:
-        raise Unauthorized("The account is disabled.", code="account_disabled")
+        raise Unauthorized(_("The account is disabled."), code="account_disabled")
     actor = signed_in(actor_for(account, request_id))
     if cache is not None:
         cache.put(key, actor, holds.total_seconds(), generation)

@@ -20,6 +20,7 @@ from service.config import Settings
 from service.db import make_engine, make_sessionmaker
 from service.departments import service as departments_service
 from service.errors import NotFound, ValidationFailed
+from service.i18n import gettext as _
 
 
 @asynccontextmanager
@@ -48,7 +49,10 @@ async def create_account(
         if department_code is not None:
             department = await departments_service.get_department_by_code(session, department_code)
             if department is None:
-                raise NotFound(f"No department has code '{department_code}'.", field="department")
+                raise NotFound(
+                    _("No department has code '%(code)s'.") % {"code": department_code},
+                    field="department",
+                )
             department_id = department.id
         person_id = None
         if person_email is not None:
@@ -57,7 +61,10 @@ async def create_account(
             )
             person_id = await session.scalar(stmt)
             if person_id is None:
-                raise NotFound(f"No person has email '{person_email}'.", field="person")
+                raise NotFound(
+                    _("No person has email '%(email)s'.") % {"email": person_email},
+                    field="person",
+                )
         try:
             data = AccountCreate(
                 email=email,
@@ -85,16 +92,19 @@ async def create_token(
 ) -> str:
     """Create an API token for the account with `email`; return the token (shown once)."""
     if expires_days is not None and expires_days < 1:
-        raise ValidationFailed("--expires-days must be 1 or more.", field="expires_days")
+        raise ValidationFailed(_("--expires-days must be 1 or more."), field="expires_days")
     async with _transaction(url, settings) as session:
         account = await accounts.get_account_by_email(session, email)
         if account is None:
-            raise NotFound(f"No account has email '{email}'.", code="account_not_found")
+            raise NotFound(
+                _("No account has email '%(email)s'.") % {"email": email},
+                code="account_not_found",
+            )
         expires_at = None
         if expires_days is not None:
             now: datetime = (await session.execute(sa.select(sa.func.now()))).scalar_one()
             expires_at = now + timedelta(days=expires_days)
-        _, plaintext = await tokens.create_token(
+        _token, plaintext = await tokens.create_token(
             session, SYSTEM, accounts.account_id(account), name=name, expires_at=expires_at
         )
         return plaintext

@@ -21,6 +21,7 @@ from schema import Account, LoginAttempt
 from service.auth.accounts import get_account_by_email
 from service.auth.passwords import verify_password_async
 from service.errors import TooManyRequests
+from service.i18n import ngettext
 
 WINDOW = timedelta(minutes=15)
 FREE_FAILURES = 5  # per account and address, before the delays start
@@ -72,9 +73,13 @@ async def _refuse_when_limited(session: AsyncSession, keys: tuple[str, str]) -> 
     wait = _wait(recent[keys[0]], recent[keys[1]], now)
     if wait > 0:
         retry_after = max(1, math.ceil(wait))
-        unit = "second" if retry_after == 1 else "seconds"
         raise TooManyRequests(
-            f"Too many failed sign-ins; try again in {retry_after} {unit}.",
+            ngettext(
+                "Too many failed sign-ins; try again in %(n)s second.",
+                "Too many failed sign-ins; try again in %(n)s seconds.",
+                retry_after,
+            )
+            % {"n": retry_after},
             code="too_many_login_attempts",
             retry_after=retry_after,
         )

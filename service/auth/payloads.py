@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from schema.enums import Role
+from schema.enums import Language, Role
 from schema.text import Email, Name, Password
 from service.auth.passwords import check_new_password
 
@@ -39,6 +39,19 @@ class AccountUpdate(BaseModel):
     person_id: int | None = None
     is_disabled: bool | None = None
     password: NewPassword | None = Field(default=None, description="At least 12 characters.")
+    locale: Language | None = Field(
+        default=None, description="The account's language (`en`, `fr`); null: the browser's."
+    )
+
+
+class MyAccountUpdate(BaseModel):
+    """What an account changes on itself."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    locale: Language | None = Field(
+        description="Pages and messages in `en` or `fr`; null: the browser's language."
+    )
 
 
 class AccountPublic(BaseModel):
@@ -50,6 +63,7 @@ class AccountPublic(BaseModel):
     department_id: int | None
     person_id: int | None
     is_disabled: bool
+    locale: Language | None
     created_at: datetime
     updated_at: datetime
     version: int

@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from service.actor import Actor, Role
 from service.errors import Forbidden
+from service.i18n import N_
+from service.i18n import gettext as _
 
 
 class Permission(StrEnum):
@@ -35,25 +37,25 @@ class Permission(StrEnum):
 
 # What each permission lets an actor do, for the refusal message.
 _DOING = {
-    Permission.read: "read the portfolio",
-    Permission.use_pages: "use the web pages (this account reads through the APIs)",
-    Permission.manage_org: "change departments or people",
-    Permission.manage_kpis: "change KPI definitions or drivers",
-    Permission.manage_portfolio: "change portfolio settings or snapshots",
-    Permission.manage_accounts: "manage accounts",
-    Permission.read_audit: "read the audit trail",
-    Permission.edit_initiative: "change this initiative",
-    Permission.post_checkin: "post a check-in on this initiative",
-    Permission.record_measurement: "record measurements of this KPI",
-    Permission.decide: "decide approvals and change requests (the CDO office decides)",
-    Permission.save_scenario: "save scenarios",
-    Permission.manage_scenarios: "delete a scenario someone else saved",
-    Permission.read_metrics: "read the metrics (the CDO office and the metrics scraper do)",
-    Permission.manage_webhooks: "manage webhooks (the CDO office does)",
-    Permission.raise_irritant: "raise or vote for irritants (an account of a person does)",
-    Permission.manage_irritant: "close, reopen or move this irritant",
-    Permission.triage_flag: "acknowledge, assign or snooze this flag",
-    Permission.lead_department: "open their own department's page (a department head does)",
+    Permission.read: N_("read the portfolio"),
+    Permission.use_pages: N_("use the web pages (this account reads through the APIs)"),
+    Permission.manage_org: N_("change departments or people"),
+    Permission.manage_kpis: N_("change KPI definitions or drivers"),
+    Permission.manage_portfolio: N_("change portfolio settings or snapshots"),
+    Permission.manage_accounts: N_("manage accounts"),
+    Permission.read_audit: N_("read the audit trail"),
+    Permission.edit_initiative: N_("change this initiative"),
+    Permission.post_checkin: N_("post a check-in on this initiative"),
+    Permission.record_measurement: N_("record measurements of this KPI"),
+    Permission.decide: N_("decide approvals and change requests (the CDO office decides)"),
+    Permission.save_scenario: N_("save scenarios"),
+    Permission.manage_scenarios: N_("delete a scenario someone else saved"),
+    Permission.read_metrics: N_("read the metrics (the CDO office and the metrics scraper do)"),
+    Permission.manage_webhooks: N_("manage webhooks (the CDO office does)"),
+    Permission.raise_irritant: N_("raise or vote for irritants (an account of a person does)"),
+    Permission.manage_irritant: N_("close, reopen or move this irritant"),
+    Permission.triage_flag: N_("acknowledge, assign or snooze this flag"),
+    Permission.lead_department: N_("open their own department's page (a department head does)"),
 }
 
 _CDO_ONLY = frozenset(
@@ -128,17 +130,20 @@ def require(
         actor, permission, department_id=department_id, owner_id=owner_id, department_ids=ids
     ):
         return
-    raise Forbidden(
-        f"{actor.label} ({actor.role.value}) may not {_DOING[permission]}.{_why(actor)}",
-        code="forbidden",
-    )
+    refusal = _("%(actor)s (%(role)s) may not %(doing)s.") % {
+        "actor": actor.label,
+        "role": actor.role.value,
+        "doing": _(_DOING[permission]),
+    }
+    why = _why(actor)
+    raise Forbidden(f"{refusal} {why}" if why else refusal, code="forbidden")
 
 
 def _why(actor: Actor) -> str:
     if actor.role is Role.department_head:
-        return " A department head writes only for their own department."
+        return _("A department head writes only for their own department.")
     if actor.role is Role.contributor:
-        return " A contributor posts check-ins on the initiatives they own."
+        return _("A contributor posts check-ins on the initiatives they own.")
     if actor.role in (Role.viewer, Role.bi_reader):
-        return " This account reads only."
+        return _("This account reads only.")
     return ""

@@ -12,12 +12,22 @@ from service.auth.payloads import (
     AccountPublic,
     AccountUpdate,
     LoginRequest,
+    MyAccountUpdate,
     SessionPublic,
     TokenCreate,
     TokenCreated,
     TokenPublic,
 )
-from service.deps import ActorDep, IfMatchDep, InstallationKeyDep, PageDep, SessionDep, set_etag
+from service.deps import (
+    ActorDep,
+    IfMatchDep,
+    InstallationKeyDep,
+    PageDep,
+    SessionDep,
+    credential_cache,
+    set_etag,
+)
+from service.i18n import gettext as _
 from service.pagination import Page, page_of
 from service.problems import problem
 
@@ -36,8 +46,8 @@ async def sign_in(
     address = proxies.client_address(request)
     account = await login.login(session, data.email, data.password, address=address)
     if account is None:  # answered, not raised: the failed attempt must be committed
-        detail = "Wrong email or password."
-        return problem(401, "invalid_credentials", "Sign-in failed", detail, request.url.path)
+        detail = _("Wrong email or password.")
+        return problem(401, "invalid_credentials", _("Sign-in failed"), detail, request.url.path)
     settings = request.app.state.settings
     cookie = await sessions.start_session(session, accounts.account_id(account), settings)
     cookies.set_session_cookie(response, request, cookie)
@@ -69,6 +79,16 @@ async def sign_out_everywhere(session: SessionDep, actor: ActorDep) -> Response:
 async def me(session: SessionDep, actor: ActorDep) -> AccountPublic:
     """The account these credentials belong to."""
     return AccountPublic.model_validate(await accounts.get_own_account(session, actor))
+
+
+@router.patch("/auth/me", summary="Change my language")
+async def update_me(
+    request: Request, session: SessionDep, actor: ActorDep, data: MyAccountUpdate
+) -> AccountPublic:
+    """Set the signed-in account's language (`en`, `fr`; null: the browser's), any role."""
+    cache = credential_cache(request)
+    account = await accounts.update_own_account(session, actor, data, cache)
+    return AccountPublic.model_validate(account)
 
 
 @router.get("/auth/tokens", summary="List my API tokens")
@@ -138,7 +158,8 @@ async def update_account(
     data: AccountUpdate,
     expected_version: IfMatchDep,
 ) -> AccountPublic:
-    """Change an account's role, scope, password or disabled flag (CDO office; If-Match)."""
+    """Change an account's role, scope, password, language or disabled flag (CDO office;
+    If-Match)."""
     account = await accounts.update_account(
         session, actor, account_id, data, expected_version=expected_version
     )

@@ -18,6 +18,7 @@ from schema import Account, AccountSession
 from service.actor import Actor
 from service.config import Settings
 from service.errors import NotFound
+from service.i18n import gettext as _
 
 SESSION_COOKIE = "cdo_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -110,7 +111,10 @@ async def end_sessions_of(session: AsyncSession, account_id: int) -> int:
 async def sign_out_everywhere(session: AsyncSession, actor: Actor) -> int:
     """End every session of the actor's own account; how many ended."""
     if actor.account_id is None:
-        raise NotFound(f"{actor.label} acts without an account.", code="account_not_found")
+        raise NotFound(
+            _("%(actor)s acts without an account.") % {"actor": actor.label},
+            code="account_not_found",
+        )
     return await end_sessions_of(session, actor.account_id)
 
 

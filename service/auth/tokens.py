@@ -14,6 +14,7 @@ from service import audit, crud
 from service.actor import Actor
 from service.auth import policy
 from service.errors import Unauthorized, ValidationFailed
+from service.i18n import gettext as _
 
 TOKEN_PREFIX = "cdo_"
 VISIBLE_CHARS = 12  # "cdo_" and the first 8 random characters
@@ -75,8 +76,11 @@ async def _require_future(session: AsyncSession, expires_at: datetime) -> None:
     given = sa.literal(expires_at, sa.DateTime(timezone=True))
     if await session.scalar(sa.select(given <= sa.func.now())):
         raise ValidationFailed(
-            f"expires_at: {expires_at.isoformat()} is not in the future; a token must expire "
-            "later than now, or be created without expiry.",
+            _(
+                "expires_at: %(at)s is not in the future; a token must expire later than now,"
+                " or be created without expiry."
+            )
+            % {"at": expires_at.isoformat()},
             code="expiry_in_past",
             field="expires_at",
         )
@@ -124,14 +128,14 @@ async def token_grant(session: AsyncSession, plaintext: str) -> tuple[Account, t
     )
     row = (await session.execute(stmt)).first()
     if row is None:
-        raise Unauthorized("The API token is not valid.", code="invalid_token")
+        raise Unauthorized(_("The API token is not valid."), code="invalid_token")
     token, account, now = row
     if token.revoked_at is not None:
-        raise Unauthorized("The API token has been revoked.", code="token_revoked")
+        raise Unauthorized(_("The API token has been revoked."), code="token_revoked")
     if token.expires_at is not None and token.expires_at <= now:
-        raise Unauthorized("The API token has expired.", code="token_expired")
+        raise Unauthorized(_("The API token has expired."), code="token_expired")
     if account.is_disabled:
-        raise Unauthorized("The account is disabled.", code="account_disabled")
+        raise Unauthorized(_("The account is disabled."), code="account_disabled")
     last_used = await _touch(session, token, now)
     holds = last_used + LAST_USED_RESOLUTION - now
     if token.expires_at is not None:

@@ -29,6 +29,29 @@ from service.auth import policy
 from service.auth.policy import Permission
 from service.decisions.payloads import WaiverIn
 from service.errors import Conflict, ValidationFailed
+from service.i18n import N_
+from service.i18n import gettext as _
+
+# Why an approval lacks its enabler, one sentence per orientation that needs one.
+NO_ENABLER = {
+    Orientation.client_facing: N_(
+        "%(code)s is client-facing and no internal enabler that is approved, in progress, on"
+        " hold or done stands behind it: link one (it `enables` %(code)s, or %(code)s"
+        " `depends_on` it)."
+    ),
+    Orientation.hybrid: N_(
+        "%(code)s is hybrid and no internal enabler that is approved, in progress, on hold or"
+        " done stands behind it: link one (it `enables` %(code)s, or %(code)s `depends_on` it)."
+    ),
+}
+WAIVED_TWICE = N_(
+    "waivers.%(index)s.check: %(check)s is waived twice; waive only the checks that fail"
+    " (%(failing)s)."
+)
+NOT_FAILING = N_(
+    "waivers.%(index)s.check: %(check)s does not fail; waive only the checks that fail"
+    " (%(failing)s)."
+)
 
 
 @dataclass(frozen=True)
@@ -54,21 +77,19 @@ def unmet_checks(initiative: Initiative, final: Callable[[str], Any]) -> list[Ch
     code = final("code")
     found: list[Check] = []
     if not (final("user_need") or "").strip() and final("origin") != Origin.regulation:
-        message = (
-            f"{code} states no user need: say whose need it serves and what they lack"
-            " (only regulation work may go without)."
-        )
+        message = _(
+            "%(code)s states no user need: say whose need it serves and what they lack (only"
+            " regulation work may go without)."
+        ) % {"code": code}
         found.append(Check(ApprovalCheck.NO_USER_NEED, message))
     if initiative.kpi_count == 0:
-        message = f"{code} is linked to no KPI: link it to the KPI it is meant to move."
+        message = _("%(code)s is linked to no KPI: link it to the KPI it is meant to move.") % {
+            "code": code
+        }
         found.append(Check(ApprovalCheck.NO_KPI, message))
     orientation = final("orientation")
     if orientation != Orientation.internal and initiative.enabler_count == 0:
-        message = (
-            f"{code} is {orientation.replace('_', '-')} and no internal enabler that is"
-            " approved, in progress, on hold or done stands behind it: link one (it"
-            f" `enables` {code}, or {code} `depends_on` it)."
-        )
+        message = _(NO_ENABLER[Orientation(orientation)]) % {"code": code}
         found.append(Check(ApprovalCheck.MISSING_ENABLER, message))
     return found
 
@@ -78,8 +99,11 @@ def failed(checks: Sequence[Check]) -> Conflict:
     names = ", ".join(check.code.value for check in checks)
     detail = " ".join(check.message for check in checks)
     return Conflict(
-        f"Approval refused: {names}. {detail} The CDO office may approve anyway by waiving"
-        " a check with a reason.",
+        _(
+            "Approval refused: %(names)s. %(detail)s The CDO office may approve anyway by"
+            " waiving a check with a reason."
+        )
+        % {"names": names, "detail": detail},
         code="approval_checks_failed",
         field="status",
         extra={"checks": [check.public() for check in checks]},
@@ -90,7 +114,7 @@ def refuse_misplaced_waivers(waivers: Sequence[WaiverIn]) -> None:
     """Refuse (422 on `waivers`) waivers sent with a change that approves nothing."""
     if waivers:
         raise ValidationFailed(
-            "waivers: only a move to approved takes waivers; this change approves nothing.",
+            _("waivers: only a move to approved takes waivers; this change approves nothing."),
             code="waiver_without_approval",
             field="waivers",
         )
@@ -102,15 +126,20 @@ def _check_waivers(waivers: Sequence[WaiverIn], unmet: Sequence[Check]) -> None:
     for index, waiver in enumerate(waivers):
         if not waiver.reason.strip():
             raise ValidationFailed(
-                f"waivers.{index}.reason: say why {waiver.check.value} is waived.",
+                _("waivers.%(index)s.reason: say why %(check)s is waived.")
+                % {"index": index, "check": waiver.check.value},
                 code="waiver_reason_required",
                 field=f"waivers.{index}.reason",
             )
         if waiver.check not in failing or waiver.check in seen:
-            why = "is waived twice" if waiver.check in seen else "does not fail"
+            refusal = WAIVED_TWICE if waiver.check in seen else NOT_FAILING
             raise ValidationFailed(
-                f"waivers.{index}.check: {waiver.check.value} {why}; waive only the checks"
-                f" that fail ({', '.join(sorted(failing)) or 'none'}).",
+                _(refusal)
+                % {
+                    "index": index,
+                    "check": waiver.check.value,
+                    "failing": ", ".join(sorted(failing)) or _("none"),
+                },
                 code="waiver_not_needed",
                 field=f"waivers.{index}.check",
             )

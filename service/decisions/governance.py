@@ -25,6 +25,7 @@ from service.auth.policy import Permission
 from service.decisions import gate
 from service.decisions.payloads import WaiverIn
 from service.errors import Forbidden
+from service.i18n import gettext as _
 
 DEFAULT_TOLERANCE = Decimal("0.10")
 # An initiative the CDO office has decided on: approved or later.
@@ -53,9 +54,12 @@ def refuse_reserved_status(actor: Actor, status: str) -> None:
     does not decide."""
     if status == InitiativeStatus.approved and not decides(actor):
         raise Forbidden(
-            f"{actor.label} may not create an approved initiative: only the CDO office"
-            " approves. Create it as proposed, then ask for approval (set its status to"
-            " approved: the request goes to the CDO office).",
+            _(
+                "%(actor)s may not create an approved initiative: only the CDO office approves."
+                " Create it as proposed, then ask for approval (set its status to approved:"
+                " the request goes to the CDO office)."
+            )
+            % {"actor": actor.label},
             code="approval_reserved",
         )
 

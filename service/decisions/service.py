@@ -22,6 +22,7 @@ from service.auth.policy import Permission
 from service.decisions import gate
 from service.decisions.payloads import ChangeRequestFilter, DecisionIn
 from service.errors import Conflict, Forbidden
+from service.i18n import gettext as _
 from service.initiatives import service as initiatives
 from service.initiatives.payloads import InitiativeUpdate
 from service.pagination import keyset
@@ -101,8 +102,11 @@ async def withdraw_change_request(
     request = await crud.get_for_update(session, ChangeRequest, request_id)
     if actor.account_id is None or request.requested_by != actor.account_id:
         raise Forbidden(
-            f"{actor.label} may not withdraw change request {request_id}: only the account"
-            " that asked for it withdraws it.",
+            _(
+                "%(actor)s may not withdraw change request %(id)s: only the account that asked"
+                " for it withdraws it."
+            )
+            % {"actor": actor.label, "id": request_id},
             code="not_requester",
         )
     _require_pending(request)
@@ -120,7 +124,8 @@ async def _pending_for_update(session: AsyncSession, request_id: int) -> ChangeR
 def _require_pending(request: ChangeRequest) -> None:
     if request.status != ChangeRequestStatus.pending:
         raise Conflict(
-            f"Change request {request.id} is {request.status}, no longer pending.",
+            _("Change request %(id)s is %(status)s, no longer pending.")
+            % {"id": request.id, "status": request.status},
             code="change_request_closed",
             extra={"request_status": request.status},
         )
@@ -144,12 +149,16 @@ async def _apply(
     }
     if stale:
         shown = ", ".join(
-            f"{name} is {value} (was {request.changes[name]['from']})"
+            _("%(field)s is %(value)s (was %(was)s)")
+            % {"field": name, "value": value, "was": request.changes[name]["from"]}
             for name, value in stale.items()
         )
         raise Conflict(
-            f"Change request {request.id} is stale: {shown}. Reject it, and ask for the"
-            " change again from the initiative as it is now.",
+            _(
+                "Change request %(id)s is stale: %(shown)s. Reject it, and ask for the change"
+                " again from the initiative as it is now."
+            )
+            % {"id": request.id, "shown": shown},
             code="stale_change_request",
             extra={"stale_fields": sorted(stale)},
         )

@@ -18,6 +18,7 @@ from service import audit
 from service.actor import Actor
 from service.auth import policy
 from service.errors import ValidationFailed
+from service.i18n import gettext as _
 from service.pagination import pack, unpack
 
 Key = tuple[datetime, int]
@@ -39,7 +40,7 @@ def decode_cursor(cursor: str | None, field: str = "cursor") -> Key | None:
         at, row_id = None, None
     if at is None or at.tzinfo is None or not isinstance(row_id, int) or isinstance(row_id, bool):
         raise ValidationFailed(
-            "The cursor is not one this API issued.", code="invalid_cursor", field=field
+            _("The cursor is not one this API issued."), code="invalid_cursor", field=field
         )
     return at, row_id
 
@@ -63,17 +64,24 @@ def check_query(
     kept_from = datetime.now(UTC) - timedelta(days=retention_days)
     if since < kept_from:
         raise ValidationFailed(
-            f"{fields[0]}: deletions are kept {retention_days} days; {since.isoformat()} is"
-            " older, so some may be gone. Reload the whole data set, then ask for deletions"
-            " since the time of that reload.",
+            _(
+                "%(field)s: deletions are kept %(days)s days; %(since)s is older, so some may"
+                " be gone. Reload the whole data set, then ask for deletions since the time of"
+                " that reload."
+            )
+            % {"field": fields[0], "days": retention_days, "since": since.isoformat()},
             code="since_before_retention",
             field=fields[0],
         )
     unknown = sorted(set(entity_types or ()) - set(TRACKED_TABLES))
     if unknown:
         raise ValidationFailed(
-            f"{fields[1]}: unknown entity type {', '.join(unknown)}; one of"
-            f" {', '.join(TRACKED_TABLES)}.",
+            _("%(field)s: unknown entity type %(unknown)s; one of %(known)s.")
+            % {
+                "field": fields[1],
+                "unknown": ", ".join(unknown),
+                "known": ", ".join(TRACKED_TABLES),
+            },
             code="unknown_entity_type",
             field=fields[1],
         )

@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.demo import dataset
 from service.errors import Conflict
+from service.i18n import gettext as _
 
 # Serialises concurrent loaders (two replicas started with --demo, say): the second one
 # waits, then sees the first one's data and keeps it.
@@ -32,8 +33,11 @@ def refusal(counts: tuple[int, ...]) -> Conflict | None:
     if not held:
         return None
     return Conflict(
-        f"The database is not empty (it holds {', '.join(held)}); demo data is only "
-        "loaded into an empty database.",
+        _(
+            "The database is not empty (it holds %(tables)s); demo data is only loaded into an"
+            " empty database."
+        )
+        % {"tables": ", ".join(held)},
         code="database_not_empty",
     )
 
@@ -48,6 +52,6 @@ async def holds_only_the_demo(session: AsyncSession) -> bool:
 def not_the_demo() -> Conflict:
     """The error of demo accounts asked for on a database that holds other data."""
     return Conflict(
-        "The database holds data other than the demo company: no demo account is created.",
+        _("The database holds data other than the demo company: no demo account is created."),
         code="not_the_demo",
     )

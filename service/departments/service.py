@@ -14,6 +14,7 @@ from service.auth import policy
 from service.auth.policy import Permission
 from service.departments.payloads import DepartmentCreate, DepartmentUpdate
 from service.errors import Conflict
+from service.i18n import gettext as _
 from service.listing import org as listing
 from service.pagination import keyset
 
@@ -44,7 +45,9 @@ async def get_department_by_code(session: AsyncSession, code: str) -> Department
 async def _refuse_duplicate_code(session: AsyncSession, code: str) -> None:
     if await get_department_by_code(session, code) is not None:
         raise Conflict(
-            f"A department with code '{code}' already exists.", code="duplicate_code", field="code"
+            _("A department with code '%(code)s' already exists.") % {"code": code},
+            code="duplicate_code",
+            field="code",
         )
 
 

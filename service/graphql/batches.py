@@ -17,6 +17,7 @@ from service.graphql.types.decisions import ChangeRequestNode, DecisionLoaders, 
 from service.graphql.types.initiatives import InitiativeKpiNode, InitiativeNode, ProgressUpdateNode
 from service.graphql.types.kpis import KpiMeasurementNode, KpiNode
 from service.graphql.types.org import DepartmentNode, PersonNode
+from service.i18n import gettext as _
 from service.portfolio import service as analytics
 
 Rows = Callable[[Any], Awaitable[Sequence[Any]]]
@@ -294,8 +295,11 @@ class Loaders:
     ) -> dict[tuple[int, str, tuple[str, ...]], PortfolioBalance]:
         if len(keys) > MAX_ROLL_UPS:
             raise ValidationFailed(
-                f"At most {MAX_ROLL_UPS} reporting-line roll-ups per request (asked"
-                f" {len(keys)}); page through people with a smaller `first`.",
+                _(
+                    "At most %(max)s reporting-line roll-ups per request (asked %(n)s); page"
+                    " through people with a smaller `first`."
+                )
+                % {"max": MAX_ROLL_UPS, "n": len(keys)},
                 code="too_many_roll_ups",
                 field="portfolio",
             )

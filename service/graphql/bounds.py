@@ -25,6 +25,7 @@ from graphql.language import Lexer, Source, TokenKind
 
 from service.config import Settings
 from service.graphql.limits import LimitExceeded
+from service.i18n import gettext as _
 
 STEPS_PER_FIELD = 4
 
@@ -54,7 +55,8 @@ def check_size(query: str, limits: DocumentLimits) -> int:
     size = len(query.encode())
     if size > limits.max_bytes:
         raise LimitExceeded(
-            f"The document is {size} bytes; the limit is {limits.max_bytes}.",
+            _("The document is %(n)s bytes; the limit is %(limit)s.")
+            % {"n": size, "limit": limits.max_bytes},
             "document_too_large",
             limit=limits.max_bytes,
             bytes=size,
@@ -80,7 +82,8 @@ def syntax_or_tokens(error: GraphQLSyntaxError, query: str, limits: DocumentLimi
     if not over:
         return error
     return LimitExceeded(
-        f"The document has more than {limits.max_tokens} tokens; the limit is {limits.max_tokens}.",
+        _("The document has more than %(limit)s tokens; the limit is %(limit)s.")
+        % {"limit": limits.max_tokens},
         "too_many_tokens",
         limit=limits.max_tokens,
     )
@@ -143,8 +146,11 @@ def check_fields(document: DocumentNode, limits: DocumentLimits) -> None:
     walk.run(document)
     if walk.fields > limits.max_fields:
         raise LimitExceeded(
-            f"The document selects more than {limits.max_fields} fields (a fragment's fields"
-            f" count wherever it is spread); the limit is {limits.max_fields}.",
+            _(
+                "The document selects more than %(limit)s fields (a fragment's fields count"
+                " wherever it is spread); the limit is %(limit)s."
+            )
+            % {"limit": limits.max_fields},
             "too_many_fields",
             limit=limits.max_fields,
         )
@@ -154,8 +160,11 @@ def check_fields(document: DocumentNode, limits: DocumentLimits) -> None:
     if repeats > limits.max_repeats:
         where = ".".join(place[1:])
         raise LimitExceeded(
-            f"The field {where} is selected {repeats} times at the same place; the limit is"
-            f" {limits.max_repeats}.",
+            _(
+                "The field %(field)s is selected %(n)s times at the same place; the limit is"
+                " %(limit)s."
+            )
+            % {"field": where, "n": repeats, "limit": limits.max_repeats},
             "field_repeated",
             limit=limits.max_repeats,
             repeats=repeats,

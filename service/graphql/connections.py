@@ -9,6 +9,7 @@ import strawberry
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from service.errors import ValidationFailed
+from service.i18n import gettext as _
 from service.pagination import decode_cursor, encode_cursor
 
 N = TypeVar("N")
@@ -26,7 +27,7 @@ def page_size(first: int | None) -> int:
     size = DEFAULT_PAGE if first is None else first
     if size < 0 or size > MAX_PAGE:
         raise ValidationFailed(
-            f"first must be between 0 and {MAX_PAGE} (got {size}).",
+            _("first must be between 0 and %(max)s (got %(n)s).") % {"max": MAX_PAGE, "n": size},
             code="page_size_exceeded",
             field="first",
         )

@@ -13,6 +13,7 @@ from service.actor import Actor, Role
 from service.deps import api_actor
 from service.errors import Forbidden
 from service.graphql.batches import Loaders
+from service.i18n import gettext as _
 
 R = TypeVar("R")
 
@@ -69,7 +70,10 @@ class Context(BaseContext):
         if isinstance(self.request, Request):
             await api_actor(self.request, self.actor)
         elif self.actor.role is Role.bi_reader:
-            raise Forbidden(f"{self.actor.label} (bi_reader) reads only.", code="forbidden")
+            raise Forbidden(
+                _("%(actor)s (bi_reader) reads only.") % {"actor": self.actor.label},
+                code="forbidden",
+            )
         return await self._whole(func(self.session, self.actor, *args, **kwargs))
 
     async def read(self, func: Callable[..., Awaitable[R]], *args: Any, **kwargs: Any) -> R:

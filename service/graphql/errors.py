@@ -11,11 +11,13 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from service.errors import DomainError, PreconditionFailed
+from service.i18n import N_
+from service.i18n import gettext as _
 from service.problems import database_error
 
 log = logging.getLogger(__name__)
 
-UNEXPECTED = "Unexpected error; it has been logged."
+UNEXPECTED = N_("Unexpected error; it has been logged.")
 
 
 def domain_error(error: GraphQLError) -> DomainError | None:
@@ -25,7 +27,7 @@ def domain_error(error: GraphQLError) -> DomainError | None:
         return database_error(original)
     if isinstance(original, StaleDataError):
         return PreconditionFailed(
-            "The row changed since it was read; read it again and retry.", code="stale_version"
+            _("The row changed since it was read; read it again and retry."), code="stale_version"
         )
     return original if isinstance(original, DomainError) else None
 
@@ -59,7 +61,7 @@ def render(error: GraphQLError) -> GraphQLError:
         )
     if is_unexpected(error):
         return GraphQLError(
-            UNEXPECTED, nodes=error.nodes, path=error.path, extensions={"code": "internal_error"}
+            _(UNEXPECTED), nodes=error.nodes, path=error.path, extensions={"code": "internal_error"}
         )
     if not (error.extensions or {}).get("code"):
         error.extensions = {**(error.extensions or {}), "code": "invalid_query"}

@@ -4,6 +4,7 @@ import base64
 import binascii
 
 from service.errors import ValidationFailed
+from service.i18n import gettext as _
 
 
 def encode_id(type_name: str, database_id: int) -> str:
@@ -14,13 +15,15 @@ def encode_id(type_name: str, database_id: int) -> str:
 def decode_id(global_id: str, *, field: str = "id") -> tuple[str, int]:
     """(type name, database id) of a global id; anything else is a validation error."""
     try:
-        type_name, _, raw = base64.b64decode(global_id, validate=True).decode().partition(":")
+        type_name, _sep, raw = base64.b64decode(global_id, validate=True).decode().partition(":")
         database_id = int(raw)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         type_name, database_id = "", 0
     if not type_name or database_id <= 0:
         raise ValidationFailed(
-            f"{global_id!r} is not an id this API issued.", code="invalid_id", field=field
+            _("%(id)r is not an id this API issued.") % {"id": global_id},
+            code="invalid_id",
+            field=field,
         )
     return type_name, database_id
 
@@ -30,7 +33,8 @@ def decode_id_of(global_id: str, expected: str, *, field: str = "id") -> int:
     type_name, database_id = decode_id(global_id, field=field)
     if type_name != expected:
         raise ValidationFailed(
-            f"{global_id!r} is the id of a {type_name}, not of a {expected}.",
+            _("%(id)r is the id of a %(type)s, not of a %(expected)s.")
+            % {"id": global_id, "type": type_name, "expected": expected},
             code="invalid_id",
             field=field,
         )

@@ -32,6 +32,7 @@ from strawberry.extensions import SchemaExtension
 
 from service.graphql.compiled.sdl import core_schema
 from service.graphql.connections import DEFAULT_PAGE, MAX_PAGE
+from service.i18n import gettext as _
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -134,8 +135,8 @@ class Walker:
             if not isinstance(size, int) or size < 0 or size > MAX_PAGE:
                 self.measure.errors.append(
                     LimitExceeded(
-                        f"first on {field_node.name.value} must be between 0 and {MAX_PAGE}"
-                        f" (got {size}).",
+                        _("first on %(field)s must be between 0 and %(max)s (got %(n)s).")
+                        % {"field": field_node.name.value, "max": MAX_PAGE, "n": size},
                         "page_size_exceeded",
                         limit=MAX_PAGE,
                         field=field_node.name.value,
@@ -177,7 +178,8 @@ def check(
     if aliases > MAX_ALIASES:
         return [
             LimitExceeded(
-                f"The query has {aliases} aliases; the limit is {MAX_ALIASES}.",
+                _("The query has %(n)s aliases; the limit is %(limit)s.")
+                % {"n": aliases, "limit": MAX_ALIASES},
                 "too_many_aliases",
                 limit=MAX_ALIASES,
                 aliases=aliases,
@@ -203,7 +205,8 @@ def check(
     if measure.depth > MAX_DEPTH:
         errors.append(
             LimitExceeded(
-                f"The query is {measure.depth} levels deep; the limit is {MAX_DEPTH}.",
+                _("The query is %(n)s levels deep; the limit is %(limit)s.")
+                % {"n": measure.depth, "limit": MAX_DEPTH},
                 "too_deep",
                 limit=MAX_DEPTH,
                 depth=measure.depth,
@@ -212,8 +215,11 @@ def check(
     if measure.cost > MAX_COST:
         errors.append(
             LimitExceeded(
-                f"The query may return {measure.cost} nodes; the cost limit is {MAX_COST}"
-                " (cost = product of `first` down each connection path, summed).",
+                _(
+                    "The query may return %(n)s nodes; the cost limit is %(limit)s (cost ="
+                    " product of `first` down each connection path, summed)."
+                )
+                % {"n": measure.cost, "limit": MAX_COST},
                 "too_costly",
                 limit=MAX_COST,
                 cost=measure.cost,

@@ -29,6 +29,7 @@ from service.graphql.types.inputs import (
 from service.graphql.types.irritants import IrritantMutation
 from service.graphql.types.kpis import KpiMeasurementNode
 from service.graphql.types.triage import TriageMutation
+from service.i18n import gettext as _
 from service.initiatives import checkins, links
 from service.initiatives import service as initiatives
 from service.initiatives.payloads import (
@@ -134,7 +135,8 @@ class Mutation(DecisionMutation, IrritantMutation, TriageMutation):
     ) -> RecordKpiMeasurementsPayload:
         if len(measurements) > MAX_BULK:
             raise ValidationFailed(
-                f"At most {MAX_BULK} measurements per request (got {len(measurements)}).",
+                _("At most %(max)s measurements per request (got %(n)s).")
+                % {"max": MAX_BULK, "n": len(measurements)},
                 code="too_many_items",
                 field="measurements",
             )

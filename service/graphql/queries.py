@@ -31,6 +31,7 @@ from service.graphql.types.kpis import KpiMeasurementNode, KpiNode
 from service.graphql.types.lessons import LessonQuery
 from service.graphql.types.org import DepartmentNode, PersonNode
 from service.graphql.types.scenarios import ScenarioQuery
+from service.i18n import gettext as _
 from service.listing import initiatives as initiative_listing
 from service.listing import kpis as kpi_listing
 from service.listing import org as org_listing
@@ -69,7 +70,9 @@ def _node(info: strawberry.Info, global_id: str) -> Any:
     type_name, key = decode_id(global_id)
     loader = NODE_LOADERS.get(type_name)
     if loader is None:
-        raise ValidationFailed(f"No object type {type_name!r}.", code="invalid_id", field="id")
+        raise ValidationFailed(
+            _("No object type %(type)r.") % {"type": type_name}, code="invalid_id", field="id"
+        )
     permission = NODE_PERMISSIONS.get(type_name)
     if permission is not None:
         policy.require(info.context.actor, permission)
@@ -85,7 +88,7 @@ async def _lookup(
 ) -> Any:
     """The object with database/global id `id_`, or the one whose `column` is `key`."""
     if (id_ is None) == (key is None):
-        raise ValidationFailed(f"Give either id or {column}.", field="id")
+        raise ValidationFailed(_("Give either id or %(key)s.") % {"key": column}, field="id")
     if id_ is not None:
         found = database_id(id_, type_name, field="id")
     else:
@@ -139,7 +142,9 @@ class Query(
     ) -> Any:
         if len(ids) > MAX_PAGE:
             raise ValidationFailed(
-                f"At most {MAX_PAGE} ids at once.", code="page_size_exceeded", field="ids"
+                _("At most %(max)s ids at once.") % {"max": MAX_PAGE},
+                code="page_size_exceeded",
+                field="ids",
             )
         return [_node(info, global_id) for global_id in ids]
 

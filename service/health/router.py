@@ -5,6 +5,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from service import migrate, problems
+from service.i18n import gettext as _
 from service.pages import render as pages
 
 router = APIRouter(tags=["health"])
@@ -32,6 +33,6 @@ async def readyz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "unavailable", "detail": "migrations pending"}, 503)
     if (missing := pages.unavailable()) is not None:
         return problems.problem(
-            503, "pages_unavailable", "Pages cannot render", missing, request.url.path
+            503, "pages_unavailable", _("Pages cannot render"), missing, request.url.path
         )
     return JSONResponse({"status": "ready"})

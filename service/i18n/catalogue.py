@@ -29,6 +29,9 @@ def read_catalogue(locale: str) -> Catalog:
     for path in catalogue_files(locale):
         with path.open("rb") as handle:
             part = read_po(handle, locale=locale)
+        # The plural rule the files are written for (`Plural-Forms`), not Babel's own: for
+        # French, CLDR now has three forms where gettext catalogues have two.
+        merged.mime_headers = part.mime_headers
         for message in part:
             if message.id and message.string and not message.fuzzy:
                 merged[message.id] = message

@@ -14,8 +14,9 @@ from service.actor import Actor, Role
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import Conflict, Forbidden
+from service.i18n import gettext as _
 from service.initiatives.payloads import CheckInCreate
-from service.initiatives.rules import CLOSED_STATUSES
+from service.initiatives.rules import CLOSED_STATUSES, status_word
 from service.initiatives.service import get_initiative
 from service.listing import progress as listing
 from service.pagination import decode_cursor
@@ -71,7 +72,8 @@ async def create_checkin(
     )
     if initiative.status in CLOSED_STATUSES:
         raise Conflict(
-            f"Initiative {initiative.code} is {initiative.status}; it takes no more check-ins.",
+            _("Initiative %(code)s is %(status)s; it takes no more check-ins.")
+            % {"code": initiative.code, "status": status_word(initiative.status)},
             code="initiative_closed",
         )
     author_id = _author(actor, data.author_id)
@@ -106,8 +108,11 @@ def _author(actor: Actor, author_id: int | None) -> int | None:
     if author_id is None or author_id == actor.person_id or actor.role is Role.cdo_office:
         return actor.person_id if author_id is None else author_id
     raise Forbidden(
-        f"{actor.label} ({actor.role.value}) records check-ins as themselves only; "
-        "only the CDO office records one on behalf of someone else.",
+        _(
+            "%(actor)s (%(role)s) records check-ins as themselves only; only the CDO office"
+            " records one on behalf of someone else."
+        )
+        % {"actor": actor.label, "role": actor.role.value},
         code="author_not_allowed",
         field="author_id",
     )
@@ -127,8 +132,11 @@ async def _require_new_key(
     )
     if existing is not None:
         raise Conflict(
-            f"Initiative {initiative.code} already has check-in {existing} reported on "
-            f"{reported_on.isoformat()} with the same summary.",
+            _(
+                "Initiative %(code)s already has check-in %(id)s reported on %(day)s with the"
+                " same summary."
+            )
+            % {"code": initiative.code, "id": existing, "day": reported_on.isoformat()},
             code="duplicate_check_in",
             field="summary",
         )

@@ -9,14 +9,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from schema import Initiative, InitiativeKpi, InitiativeLink, Kpi
+from schema.enums import LinkKind
 from service import audit, crud
 from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import Conflict, NotFound, ValidationFailed
+from service.i18n import N_
+from service.i18n import gettext as _
 from service.initiatives.payloads import KpiLinkPut, LinkCreate
 from service.initiatives.service import get_initiative
 from service.pagination import keyset
+
+# Each kind of link said as its own sentence (the kind is the verb).
+DUPLICATE_LINK = {
+    LinkKind.enables: N_("Initiative %(id)s already enables initiative %(other)s (link %(link)s)."),
+    LinkKind.depends_on: N_(
+        "Initiative %(id)s already depends_on initiative %(other)s (link %(link)s)."
+    ),
+}
 
 
 def _kpi_links() -> sa.Select[Any]:
@@ -77,7 +88,9 @@ async def delete_kpi_link(
     link = await _find_kpi_link(session, initiative_id, kpi_id)
     if link is None:
         raise NotFound(
-            f"Initiative {initiative_id} is not linked to KPI {kpi_id}.", code="link_not_found"
+            _("Initiative %(id)s is not linked to KPI %(kpi)s.")
+            % {"id": initiative_id, "kpi": kpi_id},
+            code="link_not_found",
         )
     before = audit.row_values(link)
     await session.delete(link)
@@ -127,7 +140,7 @@ async def create_link(
     await _editable(session, actor, initiative_id)
     if data.to_id == initiative_id:
         raise ValidationFailed(
-            "An initiative cannot be linked to itself.", code="self_link", field="to_id"
+            _("An initiative cannot be linked to itself."), code="self_link", field="to_id"
         )
     await crud.require_refs(session, Initiative, {"to_id": data.to_id})
     await _editable(session, actor, data.to_id)
@@ -140,8 +153,8 @@ async def create_link(
     )
     if duplicate is not None:
         raise Conflict(
-            f"Initiative {initiative_id} already {data.kind} initiative {data.to_id}"
-            f" (link {duplicate}).",
+            _(DUPLICATE_LINK[data.kind])
+            % {"id": initiative_id, "other": data.to_id, "link": duplicate},
             code="duplicate_link",
             field="to_id",
         )
@@ -165,7 +178,9 @@ async def delete_link(
     link = await session.get(InitiativeLink, link_id)
     if link is None or initiative_id not in (link.from_id, link.to_id):
         raise NotFound(
-            f"Link {link_id} is not a link of initiative {initiative_id}.", code="link_not_found"
+            _("Link %(link)s is not a link of initiative %(id)s.")
+            % {"link": link_id, "id": initiative_id},
+            code="link_not_found",
         )
     await _editable(session, actor, link.to_id if link.from_id == initiative_id else link.from_id)
     before, parent = audit.row_values(link), ("initiative", link.from_id)

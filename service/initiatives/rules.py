@@ -21,11 +21,34 @@ from typing import Any
 
 from schema.enums import TRANSITIONS, InitiativeStatus, Orientation
 from service.errors import DomainError, InvalidTransition, ValidationFailed
+from service.i18n import N_
+from service.i18n import gettext as _
 
 CLIENT_SHARE: dict[str, Decimal] = {
     Orientation.client_facing: Decimal("1"),
     Orientation.internal: Decimal("0"),
     Orientation.hybrid: Decimal("0.5"),
+}
+# Why a share cannot be given, one sentence per fixed orientation.
+FIXED_SHARE = {
+    Orientation.client_facing: N_(
+        "client_share is %(share)s for a client_facing initiative; only a hybrid initiative"
+        " takes a share between 0 and 1."
+    ),
+    Orientation.internal: N_(
+        "client_share is %(share)s for an internal initiative; only a hybrid initiative"
+        " takes a share between 0 and 1."
+    ),
+}
+# A status in a sentence: as stored in English (the value API clients send, also in the
+# error's `extra`), as people say it in French.
+STATUS_WORDS = {
+    InitiativeStatus.proposed: N_("proposed"),
+    InitiativeStatus.approved: N_("approved"),
+    InitiativeStatus.in_progress: N_("in_progress"),
+    InitiativeStatus.on_hold: N_("on_hold"),
+    InitiativeStatus.done: N_("done"),
+    InitiativeStatus.stopped: N_("stopped"),
 }
 STARTING_STATUSES = (InitiativeStatus.proposed, InitiativeStatus.approved)
 CLOSED_STATUSES = (InitiativeStatus.done, InitiativeStatus.stopped)
@@ -60,15 +83,17 @@ def client_share(
     fixed = CLIENT_SHARE[orientation]
     if orientation != Orientation.hybrid:
         if given is not None and Decimal(given) != fixed:
-            message = (
-                f"client_share is {fixed} for {_article(orientation)} {orientation}"
-                " initiative; only a hybrid initiative takes a share between 0 and 1."
-            )
+            message = _(FIXED_SHARE[Orientation(orientation)]) % {"share": fixed}
             return fixed, Breach("client_share_not_settable", "client_share", message)
         return fixed, None
     if given is not None:
         return Decimal(given), None
     return (keep if keep is not None else fixed), None
+
+
+def status_word(status: str) -> str:
+    """`status` as a sentence of the request's language says it."""
+    return _(STATUS_WORDS[InitiativeStatus(status)])
 
 
 def allowed_moves(current: InitiativeStatus) -> list[InitiativeStatus]:
@@ -82,8 +107,14 @@ def transition(current: str, target: str) -> Breach | None:
     if then == now or then in TRANSITIONS[now]:
         return None
     moves = allowed_moves(now)
-    allowed = ", ".join(moves) or "none"
-    message = f"An initiative cannot go from {now} to {then}; allowed from {now}: {allowed}."
+    allowed = ", ".join(status_word(status) for status in moves) or _("none")
+    message = _(
+        "An initiative cannot go from %(from)s to %(to)s; allowed from %(from)s: %(allowed)s."
+    ) % {
+        "from": status_word(now),
+        "to": status_word(then),
+        "allowed": allowed,
+    }
     extra = {
         "from_status": now.value,
         "to_status": then.value,
@@ -102,17 +133,16 @@ def check(final: Callable[[str], Any], *, current_status: str | None) -> list[Br
         found.append(moved)
     start, target = final("start_date"), final("target_date")
     if _dated(start) and _dated(target) and target < start:
-        message = f"target_date {target} is before start_date {start}."
+        message = _("target_date %(target)s is before start_date %(start)s.") % {
+            "target": target,
+            "start": start,
+        }
         found.append(Breach("target_before_start", "target_date", message))
     if status == InitiativeStatus.stopped and not (final("lessons_learned") or "").strip():
-        message = "A stopped initiative needs lessons learned: say what the attempt taught."
+        message = _("A stopped initiative needs lessons learned: say what the attempt taught.")
         found.append(Breach("lessons_learned_required", "lessons_learned", message))
     return found
 
 
 def _dated(value: Any) -> bool:
     return isinstance(value, date)
-
-
-def _article(word: str) -> str:
-    return "an" if word[0] in "aeiou" else "a"

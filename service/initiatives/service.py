@@ -23,6 +23,7 @@ from service.auth import policy
 from service.auth.policy import Permission
 from service.decisions import gate, governance
 from service.errors import Conflict, ValidationFailed, not_found
+from service.i18n import gettext as _
 from service.initiatives import rules
 from service.initiatives.payloads import InitiativeCreate, InitiativeFilter, InitiativeUpdate
 from service.listing import initiatives as listing
@@ -99,7 +100,8 @@ async def create_initiative(
     governance.refuse_reserved_status(actor, data.status)
     if data.status not in rules.STARTING_STATUSES:
         raise ValidationFailed(
-            f"A new initiative starts as proposed or approved, not {data.status}.",
+            _("A new initiative starts as proposed or approved, not %(status)s.")
+            % {"status": rules.status_word(data.status)},
             code="invalid_initial_status",
             field="status",
         )
@@ -200,8 +202,11 @@ async def delete_initiative(
     initiative = await get_for_edit(session, actor, initiative_id, expected_version)
     if initiative.status != InitiativeStatus.proposed:
         raise Conflict(
-            f"Only a proposed initiative can be deleted; {initiative.code} is"
-            f" {initiative.status}. Stop it with lessons learned instead.",
+            _(
+                "Only a proposed initiative can be deleted; %(code)s is %(status)s. Stop it"
+                " with lessons learned instead."
+            )
+            % {"code": initiative.code, "status": rules.status_word(initiative.status)},
             code="not_deletable",
         )
     before = audit.row_values(initiative)
@@ -220,7 +225,7 @@ async def _refuse_duplicate_code(session: AsyncSession, code: str) -> None:
     found = await session.scalar(sa.select(col(Initiative.id)).where(col(Initiative.code) == code))
     if found is not None:
         raise Conflict(
-            f"An initiative with code '{code}' already exists.",
+            _("An initiative with code '%(code)s' already exists.") % {"code": code},
             code="duplicate_code",
             field="code",
         )

@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from schema import Department
 from service.errors import ValidationFailed
+from service.i18n import gettext as _
 
 COVERAGE = """
 WITH open_votes AS (
@@ -73,7 +74,7 @@ async def irritant_votes(
         )
         if known is None:
             raise ValidationFailed(
-                f"department: no department has the code {department!r}.",
+                _("department: no department has the code %(code)r.") % {"code": department},
                 code="unknown_reference",
                 field="department",
             )

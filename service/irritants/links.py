@@ -13,6 +13,7 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import NotFound
+from service.i18n import gettext as _
 from service.initiatives import service as initiatives
 from service.irritants import queries
 from service.irritants.payloads import IrritantPublic
@@ -52,7 +53,8 @@ async def unlink(session: AsyncSession, actor: Actor, initiative_id: int, irrita
     )
     if link_id is None:
         raise NotFound(
-            f"Initiative {initiative_id} is not linked to irritant {irritant_id}.",
+            _("Initiative %(id)s is not linked to irritant %(irritant)s.")
+            % {"id": initiative_id, "irritant": irritant_id},
             code="link_not_found",
         )
     before = {"initiative_id": initiative_id, "irritant_id": irritant_id}

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from schema import InitiativeIrritant, Irritant, IrritantVote
-from service.errors import NotFound, ValidationFailed
+from service.errors import NotFound, ValidationFailed, missing
+from service.i18n import gettext as _
 from service.irritants.payloads import IrritantFilter, IrritantPublic, IrritantSort
 from service.pagination import pack, unpack
 
@@ -75,7 +76,7 @@ def decode_cursor(sort: IrritantSort, cursor: str | None) -> tuple[Any, int] | N
         return datetime.fromisoformat(key), last_id
     except (ValueError, KeyError, TypeError) as exc:
         raise ValidationFailed(
-            "The cursor is not one this list (with this sort) issued.", field="cursor"
+            _("The cursor is not one this list (with this sort) issued."), field="cursor"
         ) from exc
 
 
@@ -102,7 +103,7 @@ async def get_irritant(session: AsyncSession, irritant_id: int) -> IrritantPubli
     stmt = sa.select(Irritant, INITIATIVE_IDS).where(col(Irritant.id) == irritant_id)
     row = (await session.execute(stmt.execution_options(populate_existing=True))).one_or_none()
     if row is None:
-        raise NotFound(f"Irritant {irritant_id} does not exist.", code="irritant_not_found")
+        raise NotFound(missing("Irritant", irritant_id), code="irritant_not_found")
     return public(row[0], row[1])
 
 

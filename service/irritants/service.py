@@ -21,6 +21,7 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import Conflict, ValidationFailed
+from service.i18n import gettext as _
 from service.irritants import queries
 from service.irritants.payloads import IrritantCreate, IrritantPublic, IrritantUpdate
 
@@ -82,19 +83,25 @@ async def _status_change(
     policy.require(actor, Permission.manage_irritant, department_id=irritant.department_id)
     closing = data.status == IrritantStatus.closed
     if closing == (irritant.status == IrritantStatus.closed):
-        state = "closed" if closing else "not closed"
+        already = (
+            _("Irritant %(id)s is already closed.")
+            if closing
+            else _("Irritant %(id)s is already not closed.")
+        )
         raise Conflict(
-            f"Irritant {irritant.id} is already {state}.",
+            already % {"id": irritant.id},
             code="invalid_transition",
             field="status",
             extra={"irritant_status": irritant.status},
         )
     reason = (data.reason or "").strip()
     if not reason:
-        doing = "closing" if closing else "reopening"
-        raise ValidationFailed(
-            f"reason: say why you are {doing} the irritant.", code="reason_required", field="reason"
+        why = (
+            _("reason: say why you are closing the irritant.")
+            if closing
+            else _("reason: say why you are reopening the irritant.")
         )
+        raise ValidationFailed(why, code="reason_required", field="reason")
     if closing:
         return {"status": IrritantStatus.closed.value, "status_reason": reason}
     reopened = await session.scalar(sa.select(sa.func.irritant_open_status(irritant.id)))
@@ -107,10 +114,11 @@ async def vote(session: AsyncSession, actor: Actor, irritant_id: int) -> Irritan
     irritant = await crud.get_or_404(session, Irritant, irritant_id)
     if irritant.status == IrritantStatus.closed:
         raise Conflict(
-            f"Irritant {irritant_id} is closed: it takes no more votes.", code="irritant_closed"
+            _("Irritant %(id)s is closed: it takes no more votes.") % {"id": irritant_id},
+            code="irritant_closed",
         )
     if actor.account_id is None:
-        raise ValidationFailed("Only a signed-in account votes.", code="no_account")
+        raise ValidationFailed(_("Only a signed-in account votes."), code="no_account")
     await _add_vote(session, actor, irritant_id)
     return await queries.get_irritant(session, irritant_id)
 

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.errors import Conflict
+from service.i18n import gettext as _
 
 # The lock the database trigger kpi_driver_no_cycle takes: held from the check to the
 # commit, a concurrent driver link waits, then sees this one.
@@ -30,7 +31,7 @@ ORDER BY p.n
 
 def driver_cycle_message(codes: list[str]) -> str:
     """The sentence naming a KPI driver cycle, as codes A → B → A (every surface says it)."""
-    return f"This driver makes a KPI driver cycle: {' → '.join(codes)}."
+    return _("This driver makes a KPI driver cycle: %(cycle)s.") % {"cycle": " → ".join(codes)}
 
 
 async def refuse_cycle(session: AsyncSession, driver_kpi_id: int, kpi_id: int) -> None:

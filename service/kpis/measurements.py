@@ -16,7 +16,8 @@ from service import audit
 from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
-from service.errors import ValidationFailed
+from service.errors import ValidationFailed, missing
+from service.i18n import gettext as _
 from service.kpis import service as kpis
 from service.kpis.payloads import BulkResult, MeasurementCreate
 from service.listing import kpis as listing
@@ -42,7 +43,10 @@ def future_problem(measured_on: date, today: date) -> str | None:
     """
     if measured_on <= today:
         return None
-    return f"measured_on: {measured_on} is after today ({today}); record a value once measured."
+    return _("measured_on: %(day)s is after today (%(today)s); record a value once measured.") % {
+        "day": measured_on,
+        "today": today,
+    }
 
 
 async def _refuse_future(
@@ -72,7 +76,7 @@ async def list_measurements(
     """Measurements of a KPI by id after `cursor`, within [from, to] when given."""
     await kpis.get_kpi(session, kpi_id)
     if measured_from is not None and measured_to is not None and measured_from > measured_to:
-        raise ValidationFailed("`to` is before `from`.", code="invalid_range", field="to")
+        raise ValidationFailed(_("`to` is before `from`."), code="invalid_range", field="to")
     filters = listing.MeasurementFilters(
         kpi_ids=[kpi_id],
         measured_from=measured_from,
@@ -124,7 +128,7 @@ async def _check_recorders(
     for index, item in enumerate(items):
         if item.recorded_by_id is not None and item.recorded_by_id not in found:
             raise ValidationFailed(
-                f"Person {item.recorded_by_id} does not exist.",
+                missing("Person", item.recorded_by_id),
                 code="unknown_reference",
                 field=f"{prefix}{index}.recorded_by_id" if prefix else "recorded_by_id",
             )
@@ -213,7 +217,7 @@ def _refuse_duplicate_dates(items: Sequence[MeasurementCreate]) -> None:
     for index, item in enumerate(items):
         if item.measured_on in seen:
             raise ValidationFailed(
-                f"{item.measured_on} appears more than once in the request.",
+                _("%(day)s appears more than once in the request.") % {"day": item.measured_on},
                 code="duplicate_date",
                 field=f"items.{index}.measured_on",
             )

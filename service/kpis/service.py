@@ -17,7 +17,8 @@ from service import audit, crud
 from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
-from service.errors import Conflict, NotFound, ValidationFailed
+from service.errors import Conflict, NotFound, ValidationFailed, missing
+from service.i18n import gettext as _
 from service.kpis import drivers
 from service.kpis.payloads import DriverCreate, KpiCreate, KpiUpdate, LatestMeasurement
 from service.listing import kpis as listing
@@ -113,14 +114,16 @@ async def get_kpi_view(session: AsyncSession, kpi_id: int) -> KpiView:
     stmt = stmt.where(col(Kpi.id) == kpi_id).execution_options(populate_existing=True)
     row = (await session.execute(stmt)).first()
     if row is None:
-        raise NotFound(f"Kpi {kpi_id} does not exist.", code="kpi_not_found")
+        raise NotFound(missing("Kpi", kpi_id), code="kpi_not_found")
     return _view(row)
 
 
 async def _refuse_duplicate_code(session: AsyncSession, code: str) -> None:
     if await session.scalar(select(col(Kpi.id)).where(col(Kpi.code) == code)) is not None:
         raise Conflict(
-            f"A KPI with code '{code}' already exists.", code="duplicate_code", field="code"
+            _("A KPI with code '%(code)s' already exists.") % {"code": code},
+            code="duplicate_code",
+            field="code",
         )
 
 
@@ -129,7 +132,7 @@ async def _check_departments(session: AsyncSession, department_ids: list[int]) -
     for department_id in department_ids:
         if department_id in seen:
             raise ValidationFailed(
-                f"Department {department_id} is listed twice.",
+                _("Department %(id)s is listed twice.") % {"id": department_id},
                 code="duplicate_department",
                 field="department_ids",
             )
@@ -142,7 +145,7 @@ async def _check_departments(session: AsyncSession, department_ids: list[int]) -
     for department_id in department_ids:
         if department_id not in found:
             raise ValidationFailed(
-                f"Department {department_id} does not exist.",
+                missing("Department", department_id),
                 code="unknown_reference",
                 field="department_ids",
             )
@@ -234,7 +237,8 @@ async def delete_kpi(
     linked = await session.scalar(select(func.count()).where(col(InitiativeKpi.kpi_id) == kpi_id))
     if linked:
         raise Conflict(
-            f"KPI {kpi.code} is linked to {linked} initiative(s); unlink it first.",
+            _("KPI %(code)s is linked to %(n)s initiative(s); unlink it first.")
+            % {"code": kpi.code, "n": linked},
             code="in_use",
         )
     before = audit.row_values(kpi) | {"department_ids": await _department_ids(session, kpi_id)}
@@ -271,12 +275,13 @@ async def add_driver(
     await get_kpi(session, kpi_id)
     if data.driver_kpi_id == kpi_id:
         raise ValidationFailed(
-            "A KPI cannot drive itself.", code="self_driver", field="driver_kpi_id"
+            _("A KPI cannot drive itself."), code="self_driver", field="driver_kpi_id"
         )
     await crud.require_refs(session, Kpi, {"driver_kpi_id": data.driver_kpi_id})
     if await _find_driver(session, kpi_id, data.driver_kpi_id) is not None:
         raise Conflict(
-            f"KPI {data.driver_kpi_id} already drives KPI {kpi_id}.",
+            _("KPI %(driver)s already drives KPI %(id)s.")
+            % {"driver": data.driver_kpi_id, "id": kpi_id},
             code="duplicate_driver",
             field="driver_kpi_id",
         )
@@ -307,7 +312,9 @@ async def remove_driver(
     link = await _find_driver(session, kpi_id, driver_kpi_id)
     if link is None:
         raise NotFound(
-            f"KPI {driver_kpi_id} does not drive KPI {kpi_id}.", code="kpi_driver_not_found"
+            _("KPI %(driver)s does not drive KPI %(id)s.")
+            % {"driver": driver_kpi_id, "id": kpi_id},
+            code="kpi_driver_not_found",
         )
     assert link.id is not None
     link_id, before = link.id, audit.row_values(link)

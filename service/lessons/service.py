@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema import Initiative
 from service import crud
 from service.errors import ValidationFailed
+from service.i18n import gettext as _
 from service.lessons import queries
 from service.lessons.highlight import best
 from service.lessons.payloads import LessonHit, SimilarLesson
@@ -36,15 +37,18 @@ def search_text(q: str | None) -> str:
     """The query as searched (trimmed); 422 on `q` when it is empty or too long."""
     text = (q or "").strip()
     if not text:
-        raise ValidationFailed("Say what to look for: q is empty.", code="query_empty", field="q")
+        raise ValidationFailed(
+            _("Say what to look for: q is empty."), code="query_empty", field="q"
+        )
     if len(text) > QUERY_MAX:
         raise ValidationFailed(
-            f"q is {len(text)} characters long; at most {QUERY_MAX} are searched.",
+            _("q is %(n)s characters long; at most %(max)s are searched.")
+            % {"n": len(text), "max": QUERY_MAX},
             code="query_too_long",
             field="q",
         )
     if "\x00" in text:
-        raise ValidationFailed("q must not contain NUL characters.", field="q")
+        raise ValidationFailed(_("q must not contain NUL characters."), field="q")
     return text
 
 
@@ -53,7 +57,8 @@ def page_size(size: int | None, *, field: str = "limit") -> int:
     wanted = DEFAULT_PAGE if size is None else size
     if not 1 <= wanted <= MAX_PAGE:
         raise ValidationFailed(
-            f"{field} must be between 1 and {MAX_PAGE} (got {wanted}).",
+            _("%(field)s must be between 1 and %(max)s (got %(n)s).")
+            % {"field": field, "max": MAX_PAGE, "n": wanted},
             code="page_size_exceeded",
             field=field,
         )
@@ -77,7 +82,7 @@ def decode_cursor(cursor: str | None, *, field: str = "cursor") -> tuple[float, 
     numeric = isinstance(rank, int | float) and not isinstance(rank, bool)
     if not numeric or not isinstance(after, int) or isinstance(after, bool):
         raise ValidationFailed(
-            "The cursor is not one this search issued.", code="invalid_cursor", field=field
+            _("The cursor is not one this search issued."), code="invalid_cursor", field=field
         )
     return float(rank), after
 

@@ -42,8 +42,8 @@ closure(ancestor, member, depth) AS (
 SELECT p.id, p.name, p.title, p.is_active, p.manager_id, d.code AS department_code,
     count(*) AS line_size,
     count(*) FILTER (WHERE c.depth = 1) AS report_count,
-    coalesce(sum(o.n), 0) AS initiative_count,
-    coalesce(sum(o.n) FILTER (WHERE c.depth = 0), 0) AS own_count,
+    coalesce(sum(o.n), 0)::int AS initiative_count,
+    coalesce(sum(o.n) FILTER (WHERE c.depth = 0), 0)::int AS own_count,
     coalesce(sum(o.budget), 0) AS total_budget,
     round(sum(o.client_budget) / nullif(sum(o.budget), 0), 4) AS client_share
 FROM closure c

@@ -14,6 +14,8 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import Conflict, not_found
+from service.i18n import gettext as _
+from service.i18n import ngettext
 from service.listing import org as listing
 from service.org.payloads import PersonCreate, PersonFilters, PersonUpdate
 from service.pagination import keyset
@@ -125,8 +127,13 @@ async def delete_person(
     ).one()
     if counts[0] or counts[1]:
         raise Conflict(
-            f"{person.name} still manages {_plural(counts[0], 'person', 'people')} and owns "
-            f"{_plural(counts[1], 'initiative', 'initiatives')}; reassign them first.",
+            _("%(name)s still manages %(reports)s and owns %(owned)s; reassign them first.")
+            % {
+                "name": person.name,
+                "reports": ngettext("%(n)s person", "%(n)s people", counts[0]) % {"n": counts[0]},
+                "owned": ngettext("%(n)s initiative", "%(n)s initiatives", counts[1])
+                % {"n": counts[1]},
+            },
             code="in_use",
             extra={"reports": counts[0], "initiatives": counts[1]},
         )
@@ -139,7 +146,9 @@ async def delete_person(
 async def _refuse_duplicate_email(session: AsyncSession, email: str) -> None:
     if await get_person_by_email(session, email) is not None:
         raise Conflict(
-            f"A person with email '{email}' already exists.", code="duplicate_email", field="email"
+            _("A person with email '%(email)s' already exists.") % {"email": email},
+            code="duplicate_email",
+            field="email",
         )
 
 
@@ -154,7 +163,9 @@ async def _refuse_cycle(session: AsyncSession, person: Person, manager_id: int) 
     """Refuse (409 `cycle`) a manager who already reports, directly or not, to `person`."""
     if manager_id == person.id:
         raise Conflict(
-            f"{person.name} cannot be their own manager.", code="cycle", field="manager_id"
+            _("%(name)s cannot be their own manager.") % {"name": person.name},
+            code="cycle",
+            field="manager_id",
         )
     await session.execute(MANAGER_LOCK)
     # Walk up from the new manager; reaching `person` means the new link closes a loop.
@@ -168,8 +179,11 @@ async def _refuse_cycle(session: AsyncSession, person: Person, manager_id: int) 
     if rows and rows[-1].id == person.id:
         path = " → ".join(row.name for row in rows)
         raise Conflict(
-            f"{person.name} cannot report to {rows[0].name}: {rows[0].name} already reports to "
-            f"{person.name} ({path}).",
+            _(
+                "%(name)s cannot report to %(manager)s: %(manager)s already reports to %(name)s"
+                " (%(path)s)."
+            )
+            % {"name": person.name, "manager": rows[0].name, "path": path},
             code="cycle",
             field="manager_id",
             extra={"chain": [row.id for row in rows]},
@@ -193,7 +207,3 @@ def _walk_up(start: ColumnElement[bool], *, stop_at: int | None = None) -> CTE:
     if stop_at is not None:
         step = step.where(chain.c.id != stop_at)
     return chain.union_all(step)
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"

@@ -1,10 +1,10 @@
 """Server-rendered pages for the CDO office and department heads (a surface, like REST)."""
 
 from fastapi import APIRouter, FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from service.deps import InstallationKeyDep
 from service.pages import (
+    account_language,
     auth,
     checkins,
     dashboard,
@@ -26,7 +26,6 @@ from service.pages import (
     tokens,
     transfer,
 )
-from service.pages.render import STATIC_DIR
 
 # Every page may carry a form, so every page needs the installation's key.
 router = APIRouter(include_in_schema=False, tags=["pages"], dependencies=[InstallationKeyDep])
@@ -48,6 +47,7 @@ for module in (
     transfer,
     tokens,
     notifications,
+    account_language,
     sso,
     static_files,
 ):
@@ -57,7 +57,7 @@ for module in (
 def install(app: FastAPI) -> None:
     """Mount the pages, their static files, and the error pages browsers get."""
     app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", static_files.files(), name="static")
     errors.install(app)
 
 

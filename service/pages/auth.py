@@ -15,6 +15,7 @@ from service.auth import accounts, cookies, login, proxies, sessions
 from service.auth.oidc import config as sso_login
 from service.deps import SessionDep
 from service.errors import Forbidden, TooManyRequests
+from service.i18n import gettext as _
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, FormState, redirect, safe_next
 from service.pages.render import render
@@ -63,16 +64,16 @@ async def _check(request: Request, session: SessionDep, state: FormState) -> int
     key = request.app.state.settings.secret_key
     token = str(form.get(sessions.CSRF_FIELD, ""))
     if not sessions.verify_csrf(request.cookies.get(LOGIN_NONCE), token, key):
-        state.error = "The sign-in form expired. Please sign in again."
+        state.error = _("The sign-in form expired. Please sign in again.")
         return None
     if not email or not password:
-        state.errors = {"email": "Enter your email."} if not email else {}
-        state.errors |= {} if password else {"password": "Enter your password."}
+        state.errors = {"email": _("Enter your email.")} if not email else {}
+        state.errors |= {} if password else {"password": _("Enter your password.")}
         return None
     address = proxies.client_address(request)
     account = await login.login(session, email, password, address=address)
     if account is None:  # the failed attempt is recorded: the transaction must commit
-        state.error = "Wrong email or password."
+        state.error = _("Wrong email or password.")
         return None
     return accounts.account_id(account)
 
@@ -115,7 +116,7 @@ async def sign_out(request: Request, session: SessionDep, form: PageForm) -> Res
     cookie = request.cookies.get(sessions.SESSION_COOKIE)
     if cookie:
         await sessions.end_session(session, cookie)
-    response = redirect(request, "/login", Flash("You are signed out."))
+    response = redirect(request, "/login", Flash(_("You are signed out.")))
     cookies.clear_session_cookie(response)
     return response
 
@@ -126,6 +127,6 @@ async def sign_out_everywhere(
 ) -> Response:
     """End every session of the signed-in account, this one included."""
     await sessions.sign_out_everywhere(session, actor)
-    response = redirect(request, "/login", Flash("You are signed out on every browser."))
+    response = redirect(request, "/login", Flash(_("You are signed out on every browser.")))
     cookies.clear_session_cookie(response)
     return response

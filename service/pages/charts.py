@@ -1,7 +1,7 @@
 """Interactive charts: plotly figures built here, drawn in the browser by the plotly.js
 basic bundle the app serves itself (bar and scatter traces), and the bullet gauge the page
-draws as SVG. Each chart carries a sentence for screen readers; the templates put a data
-table beside it."""
+draws as SVG. Each chart carries a sentence for screen readers (service/pages/chart_words.py,
+in the page's language); the templates put a data table beside it."""
 
 import itertools
 from collections.abc import Sequence
@@ -12,6 +12,10 @@ from typing import Any
 
 import plotly.graph_objects as go
 from markupsafe import Markup
+
+from service.i18n import gettext as _
+from service.pages import chart_words as words
+from service.pages.render import label
 
 CLIENT = "#c2410c"
 INTERNAL = "#1d4ed8"
@@ -46,6 +50,7 @@ def _chart(fig: go.Figure, summary: str, height: int) -> Chart:
     fig.update_layout(
         template="none",
         font=FONT,
+        separators=words.separators(),
         height=height,
         margin={"l": 48, "r": 16, "t": 32, "b": 40},
         paper_bgcolor="rgba(0,0,0,0)",
@@ -84,17 +89,7 @@ def balance_bullet(share: Decimal | None, band: Decimal, floor: Decimal = Decima
     """The portfolio's client-facing share as a bullet gauge, the band's ends marked."""
     value, limit, low = _pct(share), _pct(band) or 0.0, _pct(floor) or 0.0
     outside = value is not None and (value > limit or value < low)
-    if value is None:
-        summary = "No active budget yet: the client-facing share is not defined."
-    else:
-        verdict, end = "within", f"at most {limit:g}%"
-        if value > limit:
-            verdict = "above"
-        elif value < low:
-            verdict, end = "below", f"at least {low:g}%"
-        summary = (
-            f"Client-facing work is {value:g}% of the active budget, {verdict} the band ({end})."
-        )
+    summary = words.balance(share, band, floor)
     return Bullet(f"chart-{next(_ids)}", summary, value, low, limit, outside)
 
 
@@ -109,11 +104,22 @@ def department_bars(bars: Sequence[DepartmentBar], weight: str, currency: str) -
     (BY_BUDGET / BY_COUNT) shows the other pair without a reload."""
     names = [bar.name for bar in bars]
     by_budget = weight != "count"
+    money = {"currency": currency}
     traces = [
-        ("Client-facing", CLIENT, [b.client_budget for b in bars], by_budget, currency),
-        ("Internal", INTERNAL, [b.internal_budget for b in bars], by_budget, currency),
-        ("Client-facing", CLIENT, [b.client_count for b in bars], not by_budget, "initiatives"),
-        ("Internal", INTERNAL, [b.internal_count for b in bars], not by_budget, "initiatives"),
+        (
+            _("Client-facing budget (%(currency)s)") % money,
+            CLIENT,
+            [b.client_budget for b in bars],
+            by_budget,
+        ),
+        (
+            _("Internal budget (%(currency)s)") % money,
+            INTERNAL,
+            [b.internal_budget for b in bars],
+            by_budget,
+        ),
+        (_("Client-facing initiatives"), CLIENT, [b.client_count for b in bars], not by_budget),
+        (_("Internal initiatives"), INTERNAL, [b.internal_count for b in bars], not by_budget),
     ]
     fig = go.Figure(
         [
@@ -124,37 +130,50 @@ def department_bars(bars: Sequence[DepartmentBar], weight: str, currency: str) -
                 orientation="h",
                 marker_color=color,
                 visible=visible,
-                hovertemplate=f"%{{y}}: %{{x:,.1f}} {unit} {name.lower()}<extra></extra>",
+                hovertemplate=f"%{{y}}: %{{x:,.0f}} · {name}<extra></extra>",
             )
-            for name, color, values, visible, unit in traces
+            for name, color, values, visible in traces
         ]
     )
+    # The axis is titled for the weight the page opened with; the legend names the unit of
+    # the pair shown, whichever the switch picks.
+    axis = _("Active budget (%(currency)s)") % money if by_budget else _("Active initiatives")
     fig.update_layout(
         barmode="stack",
         yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"gridcolor": "#e5e7eb", "zeroline": False},
+        xaxis={"gridcolor": "#e5e7eb", "zeroline": False, "title": {"text": axis}},
     )
     skewed = [b.name for b in bars if b.client_budget > b.internal_budget]
-    summary = f"Active work of {len(bars)} departments, client-facing versus internal." + (
-        f" Mostly client-facing by budget: {', '.join(skewed)}." if skewed else ""
-    )
+    summary = words.bars(len(bars), skewed)
     return _chart(fig, summary, height=max(220, 46 * len(bars) + 90))
 
 
 def trend(points: Sequence[tuple[date, Decimal | None, Decimal | None]], band: Decimal) -> Chart:
     """The client-facing share and the alignment score over the snapshots, with the band."""
-    days = [day for day, _, _ in points]
-    shares = [_pct(share) for _, share, _ in points]
-    aligned = [_pct(score) for _, _, score in points]
+    days = [point[0] for point in points]
+    shares = [_pct(point[1]) for point in points]
+    aligned = [_pct(point[2]) for point in points]
     limit = _pct(band)
+    suffix = words.percent_suffix()
     fig = go.Figure(
         [
-            go.Scatter(x=days, y=shares, name="Client-facing share", line_color=CLIENT),
-            go.Scatter(x=days, y=aligned, name="Alignment score", line_color=INTERNAL),
+            go.Scatter(
+                x=days,
+                y=values,
+                name=name,
+                line_color=color,
+                hovertemplate=f"%{{y:.1f}}{suffix}<extra>{name}</extra>",
+            )
+            for name, values, color in (
+                (_("Client-facing share"), shares, CLIENT),
+                (_("Alignment score"), aligned, INTERNAL),
+            )
+        ]
+        + [
             go.Scatter(
                 x=[days[0], days[-1]] if days else [],
                 y=[limit, limit],
-                name="Band limit",
+                name=_("Band limit"),
                 mode="lines",
                 line={"color": BAND, "dash": "dash"},
                 hoverinfo="skip",
@@ -163,34 +182,28 @@ def trend(points: Sequence[tuple[date, Decimal | None, Decimal | None]], band: D
     )
     fig.update_layout(
         hovermode="x unified",
-        yaxis={"range": [0, 100], "ticksuffix": "%", "gridcolor": "#e5e7eb"},
-        xaxis={"gridcolor": "#f3f4f6"},
+        yaxis={
+            "range": [0, 100],
+            "ticksuffix": suffix,
+            "gridcolor": "#e5e7eb",
+            "title": {"text": _("Share of the active budget (%)")},
+        },
+        xaxis={"gridcolor": "#f3f4f6", "title": {"text": _("Snapshot day")}, **words.day_axis()},
     )
-    known = [share for share in shares if share is not None]
-    first, last = (known[0], known[-1]) if known else (None, None)
-    summary = (
-        f"{len(points)} snapshots from {days[0]:%d %b %Y} to {days[-1]:%d %b %Y}: the"
-        f" client-facing share went from {_text(first)} to {_text(last)}."
-        if points
-        else "No snapshot yet."
-    )
-    return _chart(fig, summary, height=300)
-
-
-def _text(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:g}%"
+    return _chart(fig, words.trend(points), height=300)
 
 
 def checkin_timeline(checkins: Sequence[Any]) -> Chart:
     """Percent complete over time, each check-in's marker coloured by its health."""
     ordered = sorted(checkins, key=lambda c: (c.reported_on, c.id))
+    suffix = words.percent_suffix()
     fig = go.Figure(
         go.Scatter(
             x=[c.reported_on for c in ordered],
             y=[c.percent_complete for c in ordered],
             mode="lines",
             line={"color": "#9ca3af"},
-            name="Percent complete",
+            name=_("Percent complete"),
             hoverinfo="skip",
         )
     )
@@ -202,22 +215,29 @@ def checkin_timeline(checkins: Sequence[Any]) -> Chart:
                 y=[c.percent_complete for c in points],
                 mode="markers",
                 marker={"color": color, "size": 11, "line": {"color": "white", "width": 1}},
-                name=health.capitalize(),
+                name=label(health),
+                customdata=[
+                    [day, words.done(c.percent_complete)]
+                    for day, c in zip(
+                        words.days([c.reported_on for c in points]), points, strict=True
+                    )
+                ],
                 text=[c.summary[:120] for c in points],
-                hovertemplate="%{x|%d %b %Y}: %{y}% complete<br>%{text}<extra>"
-                + health
+                hovertemplate="%{customdata[0]}: %{customdata[1]}<br>%{text}<extra>"
+                + label(health)
                 + "</extra>",
             )
         )
-    fig.update_layout(yaxis={"range": [0, 105], "ticksuffix": "%", "gridcolor": "#e5e7eb"})
-    last = ordered[-1] if ordered else None
-    summary = (
-        f"{len(ordered)} check-ins; the latest, on {last.reported_on:%d %b %Y}, reports"
-        f" {last.percent_complete}% complete and {last.health} health."
-        if last
-        else "No check-in yet."
+    fig.update_layout(
+        yaxis={
+            "range": [0, 105],
+            "ticksuffix": suffix,
+            "gridcolor": "#e5e7eb",
+            "title": {"text": _("Percent complete")},
+        },
+        xaxis={"title": {"text": _("Check-in day")}, **words.day_axis()},
     )
-    return _chart(fig, summary, height=280)
+    return _chart(fig, words.checkins(ordered), height=280)
 
 
 def kpi_measurements(kpi: Any, measurements: Sequence[Any]) -> Chart:
@@ -225,20 +245,22 @@ def kpi_measurements(kpi: Any, measurements: Sequence[Any]) -> Chart:
     ordered = sorted(measurements, key=lambda m: m.measured_on)
     days = [m.measured_on for m in ordered]
     unit = f" {kpi.unit}" if kpi.unit else ""
+    measured = _("Measurements")
     traces = [
         go.Scatter(
             x=days,
             y=[float(m.value) for m in ordered],
-            name="Measured",
+            name=measured,
             mode="lines+markers",
             line_color=INTERNAL,
-            hovertemplate=f"%{{x|%d %b %Y}}: %{{y:,.2f}}{unit}<extra></extra>",
+            customdata=words.days(days),
+            hovertemplate=f"%{{customdata}}: %{{y:,.2f}}{unit}<extra>{measured}</extra>",
         )
     ]
     span = [min([*days, *_dates(kpi)]), max([*days, *_dates(kpi)])] if days or _dates(kpi) else []
     for name, value, color in (
-        ("Baseline", kpi.baseline_value, BAND),
-        ("Target", kpi.target_value, "#15803d"),
+        (_("Baseline"), kpi.baseline_value, BAND),
+        (_("Target"), kpi.target_value, "#15803d"),
     ):
         if value is not None and span:
             traces.append(
@@ -252,22 +274,12 @@ def kpi_measurements(kpi: Any, measurements: Sequence[Any]) -> Chart:
                 )
             )
     fig = go.Figure(traces)
-    fig.update_layout(yaxis={"gridcolor": "#e5e7eb", "title": kpi.unit or None})
-    if ordered:
-        latest = ordered[-1]
-        summary = (
-            f"{len(ordered)} measurements; the latest, on {latest.measured_on:%d %b %Y}, is"
-            f" {float(latest.value):,.2f}{unit} (baseline {_value(kpi.baseline_value, unit)},"
-            f" target {_value(kpi.target_value, unit)})."
-        )
-    else:
-        summary = "No measurement yet."
-    return _chart(fig, summary, height=300)
+    fig.update_layout(
+        yaxis={"gridcolor": "#e5e7eb", "title": kpi.unit or None},
+        xaxis={"title": {"text": _("Measurement day")}, **words.day_axis()},
+    )
+    return _chart(fig, words.measurements(kpi, ordered, unit), height=300)
 
 
 def _dates(kpi: Any) -> list[date]:
     return [d for d in (kpi.baseline_date, kpi.target_date) if d is not None]
-
-
-def _value(value: Decimal | None, unit: str) -> str:
-    return "not set" if value is None else f"{float(value):,.2f}{unit}"

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from service.deps import SessionDep
+from service.i18n import gettext as _
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, FormState, redirect
 from service.pages.render import render
@@ -33,5 +34,5 @@ async def post_checkin(
         data = await view.open_form(session, actor, initiative_id, state)
         context = {"d": data, "i": data.initiative, "form": state}
         return render(request, "checkins/form.html", context, status_code=422)
-    flash = Flash("Check-in posted. Thank you!")
+    flash = Flash(_("Check-in posted. Thank you!"))
     return redirect(request, f"/initiatives/{initiative_id}#checkins", flash)

@@ -6,6 +6,8 @@ from fastapi.responses import HTMLResponse, Response
 from service.auth import policy
 from service.auth.policy import Permission
 from service.deps import SessionDep
+from service.i18n import formats
+from service.i18n import gettext as _
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, redirect
 from service.pages.render import render
@@ -38,5 +40,5 @@ async def take_snapshot(
     """Store today's portfolio figures for the trend line (CDO office)."""
     policy.require(actor, Permission.manage_portfolio)
     taken, created = await snapshots.take_snapshot(session, actor)
-    verb = "taken" if created else "updated"
-    return redirect(request, "/", Flash(f"Snapshot of {taken.taken_on:%d %b %Y} {verb}."))
+    done = _("Snapshot of %(day)s taken.") if created else _("Snapshot of %(day)s updated.")
+    return redirect(request, "/", Flash(done % {"day": formats.day(taken.taken_on)}))

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from service.auth import policy
 from service.auth.policy import Permission
 from service.deps import SessionDep
+from service.i18n import gettext as _
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, redirect
 from service.pages.render import render
@@ -43,7 +44,7 @@ async def decide(
     policy.require(actor, Permission.decide)
     item = await view.find_item(session, KINDS[kind], item_id)
     if item is None:
-        return redirect(request, "/decisions", Flash("This decision was already taken.", "info"))
+        return redirect(request, "/decisions", Flash(_("This decision was already taken."), "info"))
     message = await actions.decide(session, actor, item, form)
     if message is None:
         data = await view.decisions_page(session, Selection(), failed=item)
@@ -57,5 +58,5 @@ async def withdraw(
 ) -> Response:
     """Withdraw one's own pending change request; back to its initiative."""
     withdrawn = await actions.withdraw(session, actor, request_id)
-    flash = Flash(f"Change request {request_id} withdrawn.")
+    flash = Flash(_("Change request %(id)s withdrawn.") % {"id": request_id})
     return redirect(request, f"/initiatives/{withdrawn.initiative_id}", flash)

@@ -12,13 +12,14 @@ from service.auth.policy import Permission
 from service.decisions import queue
 from service.deps import SessionDep, credential_cache, request_id
 from service.errors import Forbidden, Unauthorized
+from service.i18n import gettext as _
 
 
 class LoginRequired(Exception):
     """No valid session: the page answers with a redirect to the sign-in form."""
 
     def __init__(self, next_url: str | None, reason: str | None = None) -> None:
-        super().__init__(reason or "Sign in to continue.")
+        super().__init__(reason or _("Sign in to continue."))
         self.next_url = next_url
         self.reason = reason
 
@@ -68,7 +69,10 @@ async def page_form(request: Request) -> dict[str, str]:
     token = values.pop(sessions.CSRF_FIELD, None)
     if not sessions.verify_csrf(cookie, token, request.app.state.settings.secret_key):
         raise Forbidden(
-            "This form has expired or did not come from this site. Reload the page and try again.",
+            _(
+                "This form has expired or did not come from this site."
+                " Reload the page and try again."
+            ),
             code="csrf_failed",
         )
     return values

@@ -18,6 +18,8 @@ from starlette.exceptions import HTTPException
 
 from service import problems
 from service.errors import DomainError, PreconditionFailed, Unauthorized
+from service.i18n import N_
+from service.i18n import gettext as _
 from service.pages.deps import LoginRequired
 from service.pages.render import render
 
@@ -25,17 +27,18 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Request, Any], Awaitable[Response] | Response]
 
+REFUSED = N_("Request refused")
 TITLES = {
-    400: "This address is not valid",
-    403: "You cannot do this",
-    404: "Page not found",
-    405: "Not allowed here",
-    409: "This change was refused",
-    412: "Changed since you opened it",
-    422: "This request is not valid",
-    429: "Too many attempts",
-    500: "Something went wrong",
-    503: "The database is unavailable",
+    400: N_("This address is not valid"),
+    403: N_("You cannot do this"),
+    404: N_("Page not found"),
+    405: N_("Not allowed here"),
+    409: N_("This change was refused"),
+    412: N_("Changed since you opened it"),
+    422: N_("This request is not valid"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
+    503: N_("The database is unavailable"),
 }
 
 NOT_PAGES = ("/api/", "/graphql", "/healthz", "/readyz", "/static/", "/docs", "/openapi")
@@ -52,7 +55,7 @@ def is_page_request(request: Request) -> bool:
 
 def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
     """The error page: what happened, in words, and the way back."""
-    title = TITLES.get(status, "Request refused")
+    title = _(TITLES.get(status, REFUSED))
     context = {"status": status, "title": title, "detail": detail}
     return render(request, "errors/error.html", context, status_code=status)
 
@@ -62,7 +65,7 @@ def _domain(request: Request, exc: DomainError) -> Response:
         return RedirectResponse(LoginRequired(None).location(), status_code=303)
     detail = exc.detail
     if isinstance(exc, PreconditionFailed):
-        detail = "Someone changed this while you were looking at it. Open it again and retry."
+        detail = _("Someone changed this while you were looking at it. Open it again and retry.")
     return error_page(request, exc.status, detail)
 
 
@@ -72,20 +75,20 @@ def _page_response(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DomainError):
         return _domain(request, exc)
     if isinstance(exc, HTTPException):
-        detail = "There is nothing at this address." if exc.status_code == 404 else exc.detail
+        detail = _("There is nothing at this address.") if exc.status_code == 404 else exc.detail
         return error_page(request, exc.status_code, str(detail))
     if isinstance(exc, RequestValidationError):
-        return error_page(request, 404, "There is nothing at this address.")
+        return error_page(request, 404, _("There is nothing at this address."))
     if isinstance(exc, StaleDataError):
-        return error_page(request, 412, "Someone changed this at the same moment. Retry.")
+        return error_page(request, 412, _("Someone changed this at the same moment. Retry."))
     if isinstance(exc, DBAPIError):
         translated = problems.database_error(exc)
         if translated is not None:
             return _domain(request, translated)
         log.exception("database error on a page", exc_info=exc)
-        return error_page(request, 503, "The database could not answer. Try again shortly.")
+        return error_page(request, 503, _("The database could not answer. Try again shortly."))
     log.exception("unexpected error on a page", exc_info=exc)
-    return error_page(request, 500, "The error has been logged. Try again, or go back.")
+    return error_page(request, 500, _("The error has been logged. Try again, or go back."))
 
 
 def _page_aware(original: Handler | None) -> Handler:

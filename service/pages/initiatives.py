@@ -6,6 +6,7 @@ from fastapi.responses import HTMLResponse, Response
 from service.auth import policy
 from service.auth.policy import Permission
 from service.deps import SessionDep
+from service.i18n import gettext as _
 from service.initiatives import browse
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, FormState, redirect
@@ -51,7 +52,7 @@ async def create_initiative(
         return render(
             request, "initiatives/form.html", context | {"editing": None}, status_code=422
         )
-    flash = Flash(f"Initiative {form.get('code', '')} created.")
+    flash = Flash(_("Initiative %(code)s created.") % {"code": form.get("code", "")})
     return redirect(request, f"/initiatives/{initiative_id}", flash)
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from service.deps import SessionDep
+from service.i18n import gettext as _
 from service.irritants import links, service
 from service.irritants.payloads import IrritantFilter
 from service.pages.deps import PageActor, PageForm
@@ -47,7 +48,7 @@ async def raise_irritant(
     if raised is None:
         context = await view.new_form(session, actor, state)
         return render(request, "irritants/new.html", context, status_code=422)
-    flash = Flash("Thank you: your irritant is raised, and your vote counts.")
+    flash = Flash(_("Thank you: your irritant is raised, and your vote counts."))
     return redirect(request, f"/irritants/{raised.id}", flash)
 
 
@@ -67,10 +68,10 @@ async def vote(
     """Add (or, with `undo`, take back) your vote; back to where the button was."""
     if form.get("undo"):
         await service.unvote(session, actor, irritant_id)
-        message = "Your vote is taken back."
+        message = _("Your vote is taken back.")
     else:
         await service.vote(session, actor, irritant_id)
-        message = "Your vote counts."
+        message = _("Your vote counts.")
     back = safe_next(form.get("next"), f"/irritants/{irritant_id}")
     return redirect(request, back, Flash(message))
 
@@ -84,8 +85,8 @@ async def change_status(
     if state.failed:
         data = await view.irritant_page(session, actor, irritant_id, state)
         return render(request, "irritants/detail.html", {"d": data}, status_code=422)
-    done = "closed" if form.get("status") == "closed" else "reopened"
-    return redirect(request, f"/irritants/{irritant_id}", Flash(f"Irritant {done}."))
+    done = _("Irritant closed.") if form.get("status") == "closed" else _("Irritant reopened.")
+    return redirect(request, f"/irritants/{irritant_id}", Flash(done))
 
 
 @router.post("/initiatives/{initiative_id}/irritants", summary="Link an irritant")
@@ -96,9 +97,9 @@ async def link_irritant(
     back = f"/initiatives/{initiative_id}#irritants"
     chosen = form.get("irritant_id", "")
     if not chosen.isdigit():
-        return redirect(request, back, Flash("Choose an irritant to link.", "error"))
+        return redirect(request, back, Flash(_("Choose an irritant to link."), "error"))
     if form.get("unlink"):
         await links.unlink(session, actor, initiative_id, int(chosen))
-        return redirect(request, back, Flash("Irritant unlinked."))
+        return redirect(request, back, Flash(_("Irritant unlinked.")))
     await links.link(session, actor, initiative_id, int(chosen))
-    return redirect(request, back, Flash("Irritant linked: this initiative addresses it."))
+    return redirect(request, back, Flash(_("Irritant linked: this initiative addresses it.")))

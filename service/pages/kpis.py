@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from schema.enums import Perspective
 from service.deps import SessionDep
+from service.i18n import gettext as _
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, FormState, redirect
 from service.pages.render import render
@@ -43,5 +44,5 @@ async def record_measurement(
         context = {"d": data, "k": data.view.kpi, "may_record": True}
         context["contributions"] = await thrust_view.for_kpi(session, kpi_id)
         return render(request, "kpis/detail.html", context, status_code=422)
-    flash = Flash(f"Measurement of {form.get('measured_on', '')} recorded.")
+    flash = Flash(_("Measurement of %(day)s recorded.") % {"day": form.get("measured_on", "")})
     return redirect(request, f"/kpis/{kpi_id}#measurements", flash)

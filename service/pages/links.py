@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from service.deps import SessionDep
+from service.i18n import gettext as _
 from service.initiatives import links
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, FormState, redirect
@@ -24,7 +25,7 @@ async def link_kpi(
     state = FormState()
     if not await view.link_kpi(session, actor, initiative_id, form, state):
         return await render_page(request, session, actor, initiative_id, kpi_form=state)
-    return redirect(request, f"/initiatives/{initiative_id}#kpis", Flash("KPI linked."))
+    return redirect(request, f"/initiatives/{initiative_id}#kpis", Flash(_("KPI linked.")))
 
 
 @router.post("/initiatives/{initiative_id}/kpis/{kpi_id}/delete", summary="Unlink a KPI")
@@ -38,7 +39,7 @@ async def unlink_kpi(
 ) -> Response:
     """Remove the initiative's contribution to a KPI."""
     await links.delete_kpi_link(session, actor, initiative_id, kpi_id)
-    return redirect(request, f"/initiatives/{initiative_id}#kpis", Flash("KPI unlinked."))
+    return redirect(request, f"/initiatives/{initiative_id}#kpis", Flash(_("KPI unlinked.")))
 
 
 @router.post("/initiatives/{initiative_id}/links", summary="Link another initiative")
@@ -50,7 +51,7 @@ async def link_initiative(
     state = FormState()
     if not await view.link_initiative(session, actor, initiative_id, form, state):
         return await render_page(request, session, actor, initiative_id, link_form=state)
-    return redirect(request, f"/initiatives/{initiative_id}#links", Flash("Link recorded."))
+    return redirect(request, f"/initiatives/{initiative_id}#links", Flash(_("Link recorded.")))
 
 
 @router.post("/initiatives/{initiative_id}/links/{link_id}/delete", summary="Remove a link")
@@ -64,4 +65,4 @@ async def unlink_initiative(
 ) -> Response:
     """Remove a link between this initiative and another."""
     await links.delete_link(session, actor, initiative_id, link_id)
-    return redirect(request, f"/initiatives/{initiative_id}#links", Flash("Link removed."))
+    return redirect(request, f"/initiatives/{initiative_id}#links", Flash(_("Link removed.")))

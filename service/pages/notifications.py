@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from service.deps import SessionDep
+from service.i18n import gettext as _
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, FormState, redirect
 from service.pages.render import render
@@ -30,4 +31,4 @@ async def save_notifications(
     """Save both choices (an unticked box is an opt-out)."""
     data = NotificationPreferenceUpdate(reminders="reminders" in form, digest="digest" in form)
     await preferences.update_preferences(session, actor, data)
-    return redirect(request, "/notifications", Flash("Email preferences saved."))
+    return redirect(request, "/notifications", Flash(_("Email preferences saved.")))

@@ -15,7 +15,7 @@ from service.auth import policy, sessions
 from service.auth.policy import Permission
 from service.i18n import N_, formats
 from service.pages import forms
-from service.pages.static_files import PLOTLY_URL, STATIC_DIR
+from service.pages.static_files import PLOTLY_URL, STATIC_DIR, static_url
 from service.pages.views.history import describe
 
 # The templates ship as the top-level package `frontend_templates` (see pyproject.toml).
@@ -34,14 +34,73 @@ def template_folders() -> list[str]:
 templates = Jinja2Templates(directory=template_folders())
 
 LABELS = {
-    "client_facing": N_("Client-facing"),
+    # Initiative statuses
+    "proposed": N_("Proposed"),
+    "approved": N_("Approved"),
     "in_progress": N_("In progress"),
     "on_hold": N_("On hold"),
+    "done": N_("Done"),
+    "stopped": N_("Stopped"),
+    # Orientations
+    "client_facing": N_("Client-facing"),
+    "internal": N_("Internal"),
+    "hybrid": N_("Hybrid"),
+    # Origins
     "user_need": N_("User need"),
+    "regulation": N_("Regulation"),
+    "efficiency": N_("Efficiency"),
+    "technology": N_("Technology"),
+    # Links between initiatives
+    "enables": N_("Enables"),
+    "depends_on": N_("Depends on"),
+    # KPI directions, perspectives and cadences
+    "increase": N_("Increase"),
+    "decrease": N_("Decrease"),
+    "customer": N_("Customer"),
+    "employee": N_("Employee"),
+    "operations": N_("Operations"),
+    "financial": N_("Financial"),
+    "monthly": N_("Monthly"),
+    "quarterly": N_("Quarterly"),
+    # Health of a check-in, severity of a flag
+    "green": N_("Green"),
+    "amber": N_("Amber"),
+    "red": N_("Red"),
+    "high": N_("High"),
+    "medium": N_("Medium"),
+    "low": N_("Low"),
+    # Irritant statuses
+    "open": N_("Open"),
+    "addressed": N_("Addressed"),
+    "closed": N_("Closed"),
+    # Roles
     "cdo_office": N_("CDO office"),
     "department_head": N_("Department head"),
+    "contributor": N_("Contributor"),
+    "viewer": N_("Viewer"),
     "bi_reader": N_("BI reader"),
-    # Flag codes
+    # Change request statuses (approved: above)
+    "pending": N_("Pending"),
+    "rejected": N_("Rejected"),
+    "withdrawn": N_("Withdrawn"),
+    # What a scenario moves
+    "status": N_("Status"),
+    "orientation": N_("Orientation"),
+    "budget_planned": N_("Budget planned"),
+    "client_share": N_("Client-facing share"),
+    "department_id": N_("Lead department"),
+    "lessons_learned": N_("Lessons learned"),
+    # Spreadsheet sheets (import and export)
+    "departments": N_("Departments"),
+    "people": N_("People"),
+    "kpis": N_("KPIs"),
+    "initiatives": N_("Initiatives"),
+    "measurements": N_("Measurements"),
+    "checkins": N_("Check-ins"),
+    "irritants": N_("Irritants"),
+    "flags": N_("Flags"),
+    "balance": N_("Balance"),
+    # Flag codes (and the approval checks named after them)
     "PORTFOLIO_CLIENT_SKEW": N_("Portfolio skewed to client-facing"),
     "DEPARTMENT_CLIENT_SKEW": N_("Department skewed to client-facing"),
     "DEPARTMENT_UNCOVERED": N_("Department left dark"),
@@ -57,6 +116,7 @@ LABELS = {
     "OWNER_INACTIVE": N_("Owner inactive"),
     "KPI_OVERCLAIMED": N_("KPI overclaimed"),
     "ENABLER_LATE": N_("Enabler lands late"),
+    "IRRITANT_UNADDRESSED": N_("Irritant unaddressed"),
 }
 
 # (path, label, permission needed to see it)
@@ -105,7 +165,12 @@ templates.env.filters.update(
     moment=formats.moment,
     event=describe,
 )
-templates.env.globals.update(plotly_url=PLOTLY_URL, locale=i18n.current)
+templates.env.globals.update(
+    plotly_url=PLOTLY_URL,
+    static_url=static_url,
+    locale=i18n.current,
+    languages=i18n.LANGUAGE_NAMES,
+)
 
 
 def _holds(href: str, path: str) -> bool:

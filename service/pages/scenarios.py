@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from service.deps import SessionDep
+from service.i18n import gettext as _
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, redirect
 from service.pages.render import render
@@ -37,7 +38,7 @@ async def post_scenario(
     saved, page_or_none = await view.save_form(session, actor, form)
     if page_or_none is not None:
         return _page(request, actor, page_or_none, 422)
-    return redirect(request, f"/scenarios/{saved}", Flash("Scenario saved."))
+    return redirect(request, f"/scenarios/{saved}", Flash(_("Scenario saved.")))
 
 
 @router.get("/scenarios/compare", summary="Compare two scenarios")
@@ -68,7 +69,7 @@ async def apply_scenario(
     refused = await view.apply(session, actor, scenario_id)
     if refused is not None:
         return redirect(request, f"/scenarios/{scenario_id}", Flash(refused, kind="error"))
-    return redirect(request, "/", Flash("Scenario applied: the portfolio now shows it."))
+    return redirect(request, "/", Flash(_("Scenario applied: the portfolio now shows it.")))
 
 
 @router.post("/scenarios/{scenario_id}/delete", summary="Delete a scenario")
@@ -77,4 +78,4 @@ async def delete_scenario(
 ) -> Response:
     """Delete a saved scenario."""
     await scenarios.delete_scenario(session, actor, scenario_id)
-    return redirect(request, "/scenarios", Flash("Scenario deleted."))
+    return redirect(request, "/scenarios", Flash(_("Scenario deleted.")))

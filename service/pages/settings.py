@@ -6,6 +6,7 @@ from fastapi.responses import HTMLResponse, Response
 from service.auth import policy
 from service.auth.policy import Permission
 from service.deps import SessionDep
+from service.i18n import gettext as _
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, FormState, redirect
 from service.pages.render import render
@@ -34,4 +35,4 @@ async def save_settings(
         setting = await portfolio.get_settings(session)
         context = {"form": state, "setting": setting}
         return render(request, "settings/form.html", context, status_code=422)
-    return redirect(request, "/settings", Flash("Settings saved."))
+    return redirect(request, "/settings", Flash(_("Settings saved.")))

@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from service.auth import tokens
 from service.deps import SessionDep
+from service.i18n import gettext as _
 from service.pages.deps import PageActor, PageForm
 from service.pages.forms import Flash, FormState, redirect
 from service.pages.render import render
@@ -31,7 +32,7 @@ async def create_token(
         rows = await view.my_tokens(session, actor)
         context = {"tokens": rows, "form": state}
         return render(request, "tokens/list.html", context, status_code=422)
-    flash = Flash("Token created. Copy it now: it will not be shown again.", secret=plaintext)
+    flash = Flash(_("Token created. Copy it now: it will not be shown again."), secret=plaintext)
     return redirect(request, "/tokens", flash)
 
 
@@ -41,4 +42,6 @@ async def revoke_token(
 ) -> Response:
     """Revoke one of the account's tokens: it stops working at once."""
     token = await tokens.revoke_token(session, actor, token_id)
-    return redirect(request, "/tokens", Flash(f"Token {token.prefix}… revoked."))
+    return redirect(
+        request, "/tokens", Flash(_("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
+    )

@@ -10,6 +10,7 @@ from service.auth import policy
 from service.auth.policy import Permission
 from service.deps import SessionDep
 from service.errors import DomainError
+from service.i18n import gettext as _
 from service.pages.deps import PageActor, PageForm
 from service.pages.render import render
 from service.transfer import service as transfer
@@ -53,7 +54,7 @@ async def import_upload(
     dry_run = form.get("dry_run") in ("on", "true", "1")
     upload = (await request.form()).get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        context = _context(error="Choose a file to import.", dry_run=dry_run)
+        context = _context(error=_("Choose a file to import."), dry_run=dry_run)
         return render(request, TEMPLATE, context, status_code=422)
     limits = ImportLimits.of(request.app.state.settings)
     data = await upload.read(limits.max_bytes + 1)

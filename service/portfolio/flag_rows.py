@@ -4,8 +4,9 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from service.errors import ValidationFailed
+from service.i18n import gettext as _
 from service.pagination import pack, unpack
-from service.portfolio import flags as flag_sql
+from service.portfolio import flag_messages
 from service.portfolio.flags import INITIATIVE_CODES, ORDERED_CODES, SEVERITY
 from service.portfolio.payloads import FlagCode, FlagPublic, PersonName
 
@@ -53,7 +54,7 @@ def decode_cursor(cursor: str | None) -> tuple[int, str, str]:
             return (rank, code, entity)
     except (ValueError, TypeError):
         pass
-    raise ValidationFailed("The cursor is not one this API issued.", field="cursor")
+    raise ValidationFailed(_("The cursor is not one this API issued."), field="cursor")
 
 
 def flag_public(row: Any) -> FlagPublic:
@@ -70,7 +71,7 @@ def flag_public(row: Any) -> FlagPublic:
         entity_id=row.entity_id,
         entity_code=row.entity_code,
         department_code=row.department_code,
-        message=flag_sql.message(row),
+        message=flag_messages.message(row),
         stakes=row.stakes,
         age_days=row.age_days,
         state=row.state,

@@ -1,4 +1,5 @@
-"""The portfolio flags of PRODUCT.md §4: one SQL branch per code, and the sentence each one says.
+"""The portfolio flags of PRODUCT.md §4: one SQL branch per code (their sentences:
+service/portfolio/flag_messages.py).
 
 Every branch selects the same columns (entity_type, entity_id, entity_code, department_code,
 name, figure, threshold, detail); the branches are joined with UNION ALL, counted and paged
@@ -49,9 +50,6 @@ the line's initiatives. `department=` keeps the flags whose department_code matc
 Counts alone (`counts_sql`) are one aggregate per branch: no flag row is kept or told. The
 flags of a set of initiatives (`subjects`) run the initiative branches over those rows only.
 """
-
-from decimal import Decimal
-from typing import Any
 
 from schema.enums import Severity
 from service.portfolio.flag_branches import (
@@ -129,16 +127,16 @@ SELECT c.counts, p.code, p.severity, p.rank, p.entity_type, p.entity_id, p.sort_
         WHEN 'STALE_UPDATE' THEN CASE WHEN ini.last_check_in_on IS NULL THEN 'never' END
         WHEN 'KPI_UNMEASURED' THEN k.cadence
         WHEN 'ENABLER_LATE' THEN (
-            SELECT format('%s on %s', e.code, e.target_date)
+            SELECT format('%s %s', e.code, e.target_date)
             FROM ({live_enablers("ini")}) e ORDER BY e.target_date, e.code LIMIT 1)
         WHEN 'SILO_KPI' THEN (
             SELECT string_agg(sk.code, ', ' ORDER BY sk.code)
             FROM initiative_kpi ik JOIN kpi sk ON sk.id = ik.kpi_id
             WHERE ik.initiative_id = ini.id)
         WHEN 'DONE_WITHOUT_KPI_MOVEMENT' THEN (
-            SELECT string_agg(format('%s: %s → %s', k.code,
-                coalesce(trim_scale(coalesce(ik.start_value, k.baseline_value))::text, 'n/a'),
-                coalesce(trim_scale(lt.value)::text, 'n/a')), '; ' ORDER BY k.code)
+            SELECT jsonb_agg(jsonb_build_array(k.code,
+                trim_scale(coalesce(ik.start_value, k.baseline_value)), trim_scale(lt.value))
+                ORDER BY k.code)::text
             FROM initiative_kpi ik
             JOIN kpi k ON k.id = ik.kpi_id
             CROSS JOIN LATERAL (SELECT {LAST_VALUE} AS value) lt
@@ -238,82 +236,3 @@ LEFT JOIN LATERAL (
 ) p ON true{PAGE_FROM}
 ORDER BY p.rank, p.code, p.sort_code
 """
-
-
-def percent(share: Decimal) -> str:
-    """0.7234 -> '72.34%', 0.6 -> '60%'."""
-    return f"{(share * 100).normalize():f}%"
-
-
-def _number(value: Decimal | None) -> str:
-    return "n/a" if value is None else f"{int(value)}"
-
-
-def _band_end(row: Any) -> str:
-    """The end of the band a skew is past: its ceiling, or its floor (too little client work)."""
-    if row.figure > row.threshold:
-        return f"band: at most {percent(row.threshold)}"
-    return f"below the band's floor: at least {percent(row.threshold)}"
-
-
-def message(row: Any) -> str:
-    """The sentence a CDO reads for one flag row, with its figures."""
-    code = FlagCode(row.code)
-    label = f"{row.entity_code} {row.name}" if row.entity_code else ""
-    if code is FlagCode.PORTFOLIO_CLIENT_SKEW:
-        scope = f" of {row.name}'s reporting line" if row.name else ""
-        return (
-            f"Client-facing work is {percent(row.figure)} of the active budget{scope}"
-            f" ({_band_end(row)})."
-        )
-    if code is FlagCode.DEPARTMENT_CLIENT_SKEW:
-        return (
-            f"Client-facing work is {percent(row.figure)} of the active budget of {row.name}"
-            f" ({_band_end(row)})."
-        )
-    if code is FlagCode.KPI_OVERCLAIMED:
-        return (
-            f"{label} is claimed by active initiatives whose weights add up to"
-            f" {row.figure.normalize():f} (at most {_number(row.threshold)})."
-        )
-    if code is FlagCode.STALE_UPDATE:
-        days, limit = _number(row.figure), _number(row.threshold)
-        if row.detail == "never":
-            return f"No check-in on {label} since it started {days} days ago (limit: {limit})."
-        return f"No check-in on {label} for {days} days (limit: {limit})."
-    if code is FlagCode.ENABLER_LATE:
-        days = _number(row.figure)
-        return (
-            f"{label} is client-facing and every live enabler lands after its target date:"
-            f" the earliest, {row.detail}, {days} day{'' if days == '1' else 's'} later."
-        )
-    if code is FlagCode.IRRITANT_UNADDRESSED:
-        return (
-            f"{label} has {_number(row.figure)} votes and no active initiative addresses it"
-            f" (flagged from {_number(row.threshold)} votes)."
-        )
-    if code is FlagCode.KPI_UNMEASURED:
-        window = f"{row.detail} cadence: at least every {_number(row.threshold)} days"
-        if row.figure is None:
-            return f"{label} has never been measured ({window})."
-        return f"{label} was last measured {_number(row.figure)} days ago ({window})."
-    return TEMPLATES[code].format(label=label, name=row.name, detail=row.detail)
-
-
-TEMPLATES = {
-    FlagCode.DEPARTMENT_UNCOVERED: (
-        "{name} leads no active initiative: its own work gets no digital support."
-    ),
-    FlagCode.MISSING_ENABLER: ("{label} is client-facing and no internal initiative enables it."),
-    FlagCode.NO_USER_NEED: "{label} states no user need (origin: {detail}).",
-    FlagCode.TECH_PUSH: "{label} starts from a technology, not from a user need.",
-    FlagCode.NO_KPI: "{label} is active and linked to no KPI.",
-    FlagCode.SILO_KPI: (
-        "{label} is linked only to KPIs a single department is accountable for ({detail})."
-    ),
-    FlagCode.CX_KPI_WITHOUT_EX_DRIVER: ("{label} is a customer KPI and no employee KPI drives it."),
-    FlagCode.DONE_WITHOUT_KPI_MOVEMENT: (
-        "{label} is done but none of its KPIs moved toward target since it started ({detail})."
-    ),
-    FlagCode.OWNER_INACTIVE: "{label} is active but its owner, {detail}, is no longer active.",
-}

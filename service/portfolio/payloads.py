@@ -136,14 +136,19 @@ class InitiativeRef(BaseModel):
     budget_planned: Decimal
 
 
-class AlignmentPublic(BaseModel):
-    """How well the active work hangs on shared KPIs, and who is accountable for what."""
+class AlignmentFigures(BaseModel):
+    """How well the active work hangs on shared KPIs: the score and what it is made of."""
 
     alignment_score: Share | None
     aligned_weight: Decimal
     total_weight: Decimal
     initiative_count: int
     aligned_count: int
+
+
+class AlignmentPublic(AlignmentFigures):
+    """How well the active work hangs on shared KPIs, and who is accountable for what."""
+
     matrix: list[DepartmentAccountability]
     orphan_kpis: list[OrphanKpi]
     initiatives_without_kpi: list[InitiativeRef]

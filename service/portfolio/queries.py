@@ -201,6 +201,15 @@ LIMIT :limit
 """
 
 
+def alignment_figures() -> str:
+    """The alignment score of the active portfolio with its counts and weights (no matrix)."""
+    return f"""
+WITH {ALIGNMENT_FIGURES}
+SELECT f.initiative_count, f.aligned_count, f.total_weight, f.aligned_weight,
+    {ALIGNMENT_SCORE} AS alignment_score
+FROM figures f"""
+
+
 def alignment_score() -> str:
     """Only the alignment score of the active portfolio (for snapshots), as alignment()."""
     return f"WITH {ALIGNMENT_FIGURES}\nSELECT {ALIGNMENT_SCORE} AS alignment_score FROM figures f"

@@ -16,11 +16,14 @@ from service.auth import policy
 from service.auth.policy import Permission
 from service.crud import apply_changes
 from service.errors import NotFound, ValidationFailed
+from service.i18n import formats
+from service.i18n import gettext as _
 from service.pagination import decode_cursor, encode_cursor
 from service.portfolio import flag_rows, queries
 from service.portfolio import flags as flag_sql
 from service.portfolio.flags import ORDERED_CODES
 from service.portfolio.payloads import (
+    AlignmentFigures,
     AlignmentPublic,
     BalancePublic,
     DepartmentBalance,
@@ -46,13 +49,13 @@ async def check_filters(
     found = (await session.execute(text(queries.filter_refs()), params)).one()
     if department is not None and found.department_id is None:
         raise ValidationFailed(
-            f"department: no department has the code '{department}'.",
+            _("department: no department has the code '%(code)s'.") % {"code": department},
             code="unknown_reference",
             field="department",
         )
     if owner_line is not None and found.person_id is None:
         raise ValidationFailed(
-            f"owner_line: person {owner_line} does not exist.",
+            _("owner_line: person %(id)s does not exist.") % {"id": owner_line},
             code="unknown_reference",
             field="owner_line",
         )
@@ -195,6 +198,12 @@ async def compute_alignment(session: AsyncSession) -> AlignmentPublic:
     return AlignmentPublic.model_validate(dict(row._mapping))
 
 
+async def alignment_figures(session: AsyncSession) -> AlignmentFigures:
+    """The alignment score with its counts and weights, without the matrix and the lists."""
+    row = (await session.execute(text(queries.alignment_figures()))).one()
+    return AlignmentFigures.model_validate(dict(row._mapping))
+
+
 async def person_portfolio(
     session: AsyncSession,
     person_id: int,
@@ -210,7 +219,9 @@ async def person_portfolio(
     line = {"owner_line": person_id}
     person = (await session.execute(text(queries.person_line()), line)).one_or_none()
     if person is None:
-        raise NotFound(f"Person {person_id} does not exist.", code="person_not_found")
+        raise NotFound(
+            _("Person %(id)s does not exist.") % {"id": person_id}, code="person_not_found"
+        )
     balance = await _balance(session, weight, statuses, None, person_id)
     flags = await _flags(
         session, None, None, flag_rows.FlagScope(owner_line=person_id), today, 0, (-1, "", "")
@@ -244,7 +255,8 @@ def _check_band(band_min: Decimal, band_max: Decimal) -> None:
     """Refuse (422 on band_min) a floor above the ceiling."""
     if band_min > band_max:
         raise ValidationFailed(
-            f"band_min: the band's floor ({band_min}) is above its ceiling ({band_max}).",
+            _("band_min: the band's floor (%(floor)s) is above its ceiling (%(ceiling)s).")
+            % {"floor": formats.percent(band_min), "ceiling": formats.percent(band_max)},
             code="band_order",
             field="band_min",
         )
@@ -265,7 +277,9 @@ async def update_settings(
     required = ("band_min", "band_max", "stale_after_days", "budget_tolerance")
     for field in (*required, "irritant_vote_threshold"):
         if field in changes and changes[field] is None:
-            raise ValidationFailed(f"{field}: a value is required.", field=field)
+            raise ValidationFailed(
+                _("%(field)s: a value is required.") % {"field": field}, field=field
+            )
     _check_band(
         changes.get("band_min", setting.band_min), changes.get("band_max", setting.band_max)
     )

@@ -13,6 +13,7 @@ from service.actor import SYSTEM, Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import ValidationFailed
+from service.i18n import gettext as _
 from service.pagination import decode_cursor, encode_cursor
 from service.portfolio import queries
 from service.portfolio import service as analytics
@@ -83,7 +84,7 @@ async def list_snapshots(
     if after is not None:
         # The cursor holds the day number of the last snapshot seen (dates are unique).
         if not 1 <= after <= date.max.toordinal():
-            raise ValidationFailed("The cursor is not one this API issued.", field="cursor")
+            raise ValidationFailed(_("The cursor is not one this API issued."), field="cursor")
         stmt = stmt.where(col(PortfolioSnapshot.taken_on) > date.fromordinal(after))
     stmt = stmt.order_by(col(PortfolioSnapshot.taken_on)).limit(limit + 1)
     rows = list((await session.scalars(stmt)).all())

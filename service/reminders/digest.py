@@ -8,7 +8,6 @@ code the snapshot did not count, the change is unknown (None).
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -89,8 +88,3 @@ async def build_digest(session: AsyncSession, today: date) -> Digest:
         stale=stale.items,
         pending_decisions=await queue.count_pending_decisions(session),
     )
-
-
-def percent(share: Decimal | None) -> str:
-    """A share as a whole percentage ("—" when undefined)."""
-    return "—" if share is None else f"{(share * 100).quantize(Decimal('1'))}%"

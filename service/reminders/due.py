@@ -26,7 +26,7 @@ AND NOT EXISTS (
 )"""
 
 DUE_SQL = f"""
-SELECT a.id AS account_id, a.email, p.name AS owner_name,
+SELECT a.id AS account_id, a.email, a.locale, p.name AS owner_name,
        i.id AS initiative_id, i.code, i.title,
        {LAST_ACTIVITY} + CAST(:stale_after_days AS integer) AS due_on
 FROM initiative i
@@ -40,7 +40,7 @@ WHERE i.status = 'in_progress'
 ORDER BY a.id, due_on, i.code"""
 
 DIGEST_READERS_SQL = f"""
-SELECT a.id AS account_id, a.email
+SELECT a.id AS account_id, a.email, a.locale
 FROM account a
 LEFT JOIN notification_preference np ON np.account_id = a.id
 WHERE a.role = 'cdo_office'
@@ -67,6 +67,7 @@ class Reminder:
     account_id: int
     email: str
     owner_name: str
+    locale: str | None  # the language the email is written in (None: English)
     initiatives: list[DueInitiative] = field(default_factory=list)
 
 
@@ -74,6 +75,7 @@ class Reminder:
 class Reader:
     account_id: int
     email: str
+    locale: str | None
 
 
 async def due_reminders(session: AsyncSession, today: date, lead_days: int) -> list[Reminder]:
@@ -83,7 +85,7 @@ async def due_reminders(session: AsyncSession, today: date, lead_days: int) -> l
     reminders: dict[int, Reminder] = {}
     for row in await session.execute(text(DUE_SQL), params):
         reminder = reminders.setdefault(
-            row.account_id, Reminder(row.account_id, row.email, row.owner_name)
+            row.account_id, Reminder(row.account_id, row.email, row.owner_name, row.locale)
         )
         item = DueInitiative(row.initiative_id, row.code, row.title, row.due_on)
         reminder.initiatives.append(item)
@@ -93,4 +95,4 @@ async def due_reminders(session: AsyncSession, today: date, lead_days: int) -> l
 async def digest_readers(session: AsyncSession, today: date) -> list[Reader]:
     """The CDO office accounts that receive today's digest and have not yet."""
     rows = await session.execute(text(DIGEST_READERS_SQL), {"today": today})
-    return [Reader(row.account_id, row.email) for row in rows]
+    return [Reader(row.account_id, row.email, row.locale) for row in rows]

@@ -1,4 +1,8 @@
-"""The emails (plain text and HTML parts, from frontend_templates/mail/) and the chat text."""
+"""The emails (plain text and HTML parts, from frontend_templates/mail/) and the chat text.
+
+Each email is written in its recipient's language (`account.locale`, English when unset):
+subject and body are rendered within `i18n.use(locale)`.
+"""
 
 import importlib.util
 from datetime import date
@@ -9,7 +13,10 @@ from typing import Any
 
 import jinja2
 
-from service.reminders.digest import Digest, percent
+from service import i18n
+from service.i18n import formats
+from service.i18n import gettext as _
+from service.reminders.digest import Digest
 from service.reminders.due import Reminder
 
 TEMPLATES_PACKAGE = "frontend_templates"
@@ -17,7 +24,7 @@ TEMPLATES_PACKAGE = "frontend_templates"
 
 @cache
 def environment() -> jinja2.Environment:
-    """Mail templates: HTML parts escaped, text parts as written."""
+    """Mail templates: HTML parts escaped, text parts as written, both translated."""
     spec = importlib.util.find_spec(TEMPLATES_PACKAGE)
     folders = (
         [f for f in (spec.submodule_search_locations or []) if Path(f).is_dir()] if spec else []
@@ -29,9 +36,14 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["percent"] = percent
-    env.filters["day"] = lambda d: f"{d:%a %d %b %Y}"
+    env.policies["ext.i18n.trimmed"] = True  # babel.cfg extracts with `trimmed` too
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    env.filters.update(percent=formats.percent, number=formats.number, day=formats.day)
+    env.globals.update(locale=i18n.current)
     return env
 
 
@@ -56,17 +68,15 @@ def _message(
 
 def reminder_subject(reminder: Reminder) -> str:
     n = len(reminder.initiatives)
-    return (
-        f"Check-in due: {reminder.initiatives[0].code}"
-        if n == 1
-        else f"Check-ins due: {n} initiatives"
-    )
+    if n == 1:
+        return _("Check-in due: %(code)s") % {"code": reminder.initiatives[0].code}
+    return _("Check-ins due: %(count)s initiatives") % {"count": formats.number(n)}
 
 
 def reminder_message(
     reminder: Reminder, *, sender: str, base_url: str, today: date, stale_after_days: int
 ) -> EmailMessage:
-    """One owner's reminder: each initiative due, when, and its check-in link."""
+    """One owner's reminder, in their language: each initiative due, when, and its link."""
     items = [
         {
             "code": i.code,
@@ -83,7 +93,8 @@ def reminder_message(
         "stale_after_days": stale_after_days,
         "settings_link": f"{base_url.rstrip('/')}/notifications",
     }
-    return _message(sender, reminder.email, reminder_subject(reminder), "reminder", context)
+    with i18n.use(reminder.locale):
+        return _message(sender, reminder.email, reminder_subject(reminder), "reminder", context)
 
 
 def digest_context(digest: Digest, base_url: str | None) -> dict[str, Any]:
@@ -92,17 +103,20 @@ def digest_context(digest: Digest, base_url: str | None) -> dict[str, Any]:
 
 
 def digest_subject(digest: Digest) -> str:
-    return f"Portfolio digest, week of {digest.today:%d %b %Y}"
+    return _("Portfolio digest, week of %(day)s") % {"day": formats.day(digest.today)}
 
 
-def digest_message(digest: Digest, *, sender: str, to: str, base_url: str) -> EmailMessage:
-    """The CDO office's weekly digest."""
+def digest_message(
+    digest: Digest, *, sender: str, to: str, locale: str | None, base_url: str
+) -> EmailMessage:
+    """The CDO office's weekly digest, in the reader's language."""
     context = digest_context(digest, base_url)
-    return _message(sender, to, digest_subject(digest), "digest", context)
+    with i18n.use(locale):
+        return _message(sender, to, digest_subject(digest), "digest", context)
 
 
 def digest_text(digest: Digest, base_url: str | None) -> str:
-    """The digest as the chat message's text."""
+    """The digest as the chat message's text (in the current locale)."""
     return f"{digest_subject(digest)}\n\n" + render(
         "mail/digest.txt", digest_context(digest, base_url)
     )

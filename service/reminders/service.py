@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.notification import NotificationKind
-from service import audit
+from service import audit, i18n
 from service.actor import SYSTEM
 from service.config import Settings
 from service.portfolio import service as portfolio
@@ -121,14 +121,26 @@ async def _send_reminders(
             report.reminders_sent += 1
 
 
+async def _digest_in(
+    session: AsyncSession, today: date, locale: str | None, built: dict[str, Digest]
+) -> Digest:
+    """The digest with its flag sentences in `locale`, built once per language."""
+    with i18n.use(locale) as spoken:
+        if spoken not in built:
+            built[spoken] = await build_digest(session, today)
+        return built[spoken]
+
+
 async def _send_digests(
     session: AsyncSession, settings: Settings, mailer: Mailer, report: SendReport, digest: Digest
 ) -> None:
+    built = {i18n.current(): digest}
     for reader in await due.digest_readers(session, report.today):
         message = messages.digest_message(
-            digest,
+            await _digest_in(session, report.today, reader.locale, built),
             sender=settings.mail_from or "",
             to=reader.email,
+            locale=reader.locale,
             base_url=settings.public_base_url or "",
         )
         kind, items = NotificationKind.digest, digest.flag_total

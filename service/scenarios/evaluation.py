@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from schema import Department, Initiative
 from service.errors import ValidationFailed
+from service.i18n import gettext as _
 from service.initiatives import rules
 from service.portfolio import queries
 from service.portfolio import service as portfolio_service
@@ -55,15 +56,17 @@ async def resolve(session: AsyncSession, moves: Sequence[ScenarioMove]) -> list[
     for index, move in enumerate(moves):
         row = rows.get(move.initiative_id)
         if row is None:
-            message = f"initiative {move.initiative_id} does not exist."
+            message = _("initiative %(id)s does not exist.") % {"id": move.initiative_id}
             _refuse(index, "initiative_id", message, "unknown_reference")
         assert row is not None
         if move.initiative_id in seen:
-            message = f"{row.code} is already moved by an earlier move; give one move each."
+            message = _("%(code)s is already moved by an earlier move; give one move each.") % {
+                "code": row.code
+            }
             _refuse(index, "initiative_id", message, "duplicate_move")
         seen.add(move.initiative_id)
         if move.department_id is not None and move.department_id not in known:
-            message = f"department {move.department_id} does not exist."
+            message = _("department %(id)s does not exist.") % {"id": move.department_id}
             _refuse(index, "department_id", message, "unknown_reference")
         resolved.append(_checked(index, move, row))
     return resolved

@@ -19,6 +19,7 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import Conflict, DomainError, ValidationFailed
+from service.i18n import gettext as _
 from service.initiatives import service as initiatives_service
 from service.initiatives.payloads import InitiativeUpdate
 from service.pagination import keyset
@@ -41,7 +42,9 @@ async def save_scenario(session: AsyncSession, actor: Actor, data: ScenarioCreat
     taken = await session.scalar(sa.select(col(Scenario.id)).where(col(Scenario.name) == data.name))
     if taken is not None:
         raise Conflict(
-            f"A scenario named '{data.name}' already exists.", code="duplicate_name", field="name"
+            _("A scenario named '%(name)s' already exists.") % {"name": data.name},
+            code="duplicate_name",
+            field="name",
         )
     moves = [move.model_dump(mode="json", exclude_unset=True) for move in data.moves]
     scenario = Scenario(

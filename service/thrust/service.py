@@ -23,7 +23,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.enums import Orientation
-from service.errors import NotFound, ValidationFailed
+from service.errors import NotFound, ValidationFailed, missing
+from service.i18n import N_
+from service.i18n import gettext as _
 from service.pagination import pack, unpack
 from service.thrust import sql
 from service.thrust.payloads import (
@@ -44,11 +46,11 @@ PER_DRIVER_DEFAULT = 10
 PER_DRIVER_MAX = 100
 
 HEADER = text(sql.HEADER)
-INTERNAL_REASON = (
+INTERNAL_REASON = N_(
     "An internal initiative is the thrust behind promises, not a promise: it has no"
     " customer chain of its own. `enables` lists the initiatives it is linked to enable."
 )
-NO_CX_REASON = "It is linked to no customer KPI: there is no EX → CX chain to draw."
+NO_CX_REASON = N_("It is linked to no customer KPI: there is no EX → CX chain to draw.")
 
 
 def _initiative(row: Any, *, declared: bool, live: bool, late: bool) -> ThrustInitiative:
@@ -69,7 +71,7 @@ def _initiative(row: Any, *, declared: bool, live: bool, late: bool) -> ThrustIn
 async def _header(session: AsyncSession, initiative_id: int) -> Any:
     row = (await session.execute(HEADER, {"id": initiative_id, "today": None})).one_or_none()
     if row is None:
-        raise NotFound(f"Initiative {initiative_id} does not exist.", code="initiative_not_found")
+        raise NotFound(missing("Initiative", initiative_id), code="initiative_not_found")
     return row
 
 
@@ -79,7 +81,8 @@ async def thrust(
     """The EX → CX chain behind an initiative, its declared enablers and what it enables."""
     if not 0 <= per_driver <= PER_DRIVER_MAX:
         raise ValidationFailed(
-            f"per_driver must be between 0 and {PER_DRIVER_MAX}.", field="per_driver"
+            _("per_driver must be between 0 and %(max)s.") % {"max": PER_DRIVER_MAX},
+            field="per_driver",
         )
     head = await _header(session, initiative_id)
     declared = (await session.execute(text(sql.DECLARED), {"id": initiative_id})).all()
@@ -87,9 +90,9 @@ async def thrust(
     cx_kpis = await _chain(session, head, per_driver) if is_promise else []
     reason = None
     if not is_promise:
-        reason = INTERNAL_REASON
+        reason = _(INTERNAL_REASON)
     elif not cx_kpis:
-        reason = NO_CX_REASON
+        reason = _(NO_CX_REASON)
     return ThrustPublic(
         initiative=_initiative(head, declared=False, live=False, late=head.late),
         role="promise" if is_promise else "enabler",
@@ -182,7 +185,7 @@ def _decode(cursor: str | None) -> tuple[Decimal, int]:
             return Decimal(key), after
     except (ValueError, KeyError, TypeError, InvalidOperation):
         pass
-    raise ValidationFailed("The cursor is not one this API issued.", field="cursor")
+    raise ValidationFailed(_("The cursor is not one this API issued."), field="cursor")
 
 
 async def contributions(
@@ -196,7 +199,7 @@ async def contributions(
     """Who moved a KPI: its initiatives ranked by credit (most first), keyset-paginated."""
     kpi = (await session.execute(text(sql.KPI_HEADER), {"id": kpi_id})).one_or_none()
     if kpi is None:
-        raise NotFound(f"Kpi {kpi_id} does not exist.", code="kpi_not_found")
+        raise NotFound(missing("Kpi", kpi_id), code="kpi_not_found")
     key, after = _decode(cursor)
     params = {
         "id": kpi_id,

@@ -14,17 +14,19 @@ import zlib
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from service.i18n import N_
+from service.i18n import gettext as _
 from service.transfer.csvfile import Read, read_csv
 from service.transfer.limits import LimitExceeded, Meter
 from service.transfer.payloads import ImportProblem
 from service.transfer.sheets import (
-    EXPORT_ONLY_SHEETS,
-    SHEET_LIST,
     RawSheet,
     entity_named,
     file_problem,
     header_of,
     is_blank_row,
+    is_export_only,
+    sheet_names,
     unique,
 )
 from service.transfer.workbook_scan import WORKBOOK, count_workbook
@@ -33,7 +35,8 @@ CHUNK = 1 << 16
 # What zipfile raises on a member it cannot unpack: bad CRC or size (a header that lies),
 # a broken deflate stream, an unknown compression method, a password.
 UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
-DAMAGED = "The file is a damaged zip or workbook."
+DAMAGED = N_("The file is a damaged zip or workbook.")
+UNREADABLE_WORKBOOK = N_("The workbook is damaged and cannot be read.")
 
 
 class Unreadable(Exception):
@@ -41,11 +44,11 @@ class Unreadable(Exception):
 
     def __init__(self, name: str) -> None:
         super().__init__(name)
-        self.problem = file_problem(
-            f"'{name}' in the zip cannot be unpacked: the file is damaged (its content does"
-            " not match its header) or encrypted.",
-            "unreadable_file",
-        )
+        message = _(
+            "'%(name)s' in the zip cannot be unpacked: the file is damaged (its content does"
+            " not match its header) or encrypted."
+        ) % {"name": name}
+        self.problem = file_problem(message, "unreadable_file")
 
 
 def read_zip(data: bytes) -> tuple[zipfile.ZipFile | None, list[ImportProblem]]:
@@ -53,7 +56,7 @@ def read_zip(data: bytes) -> tuple[zipfile.ZipFile | None, list[ImportProblem]]:
     try:
         return zipfile.ZipFile(io.BytesIO(data)), []
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None, [file_problem(DAMAGED, "unreadable_file")]
+        return None, [file_problem(_(DAMAGED), "unreadable_file")]
 
 
 def read_archive(data: bytes, meter: Meter) -> Read:
@@ -91,12 +94,12 @@ def _read_csvs(archive: zipfile.ZipFile, meter: Meter) -> Read:
     for info in archive.infolist():
         path = PurePosixPath(info.filename)
         hidden = path.parts[0] == "__MACOSX" or path.name.startswith(".")
-        if info.is_dir() or hidden or path.stem.lower() in EXPORT_ONLY_SHEETS:
+        if info.is_dir() or hidden or is_export_only(path.stem):
             continue
         if path.suffix.lower() != ".csv":
-            message = (
-                f"The zip holds '{info.filename}': only .csv files can be imported from a zip."
-            )
+            message = _("The zip holds '%(name)s': only .csv files can be imported from a zip.") % {
+                "name": info.filename
+            }
             problems.append(file_problem(message, "unsupported_format"))
             continue
         content = b"".join(_chunks(archive, [info], meter))
@@ -104,7 +107,7 @@ def _read_csvs(archive: zipfile.ZipFile, meter: Meter) -> Read:
         sheets += read
         problems += found
     if not sheets and not problems:
-        problems.append(file_problem("The zip holds no CSV file.", "empty_file"))
+        problems.append(file_problem(_("The zip holds no CSV file."), "empty_file"))
     return unique(sheets, problems)
 
 
@@ -114,7 +117,7 @@ def _read_workbook(data: bytes, meter: Meter) -> Read:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged workbook
-        return [], [file_problem("The workbook is damaged and cannot be read.", "unreadable_file")]
+        return [], [file_problem(_(UNREADABLE_WORKBOOK), "unreadable_file")]
     sheets: list[RawSheet] = []
     problems: list[ImportProblem] = []
     try:
@@ -122,8 +125,11 @@ def _read_workbook(data: bytes, meter: Meter) -> Read:
             title = worksheet.title.strip()
             entity = entity_named(title)
             if entity is None:
-                if title.lower() not in EXPORT_ONLY_SHEETS:
-                    message = f"Unknown sheet '{title}': the sheets are {SHEET_LIST}."
+                if not is_export_only(title):
+                    message = _("Unknown sheet '%(title)s': the sheets are %(sheets)s.") % {
+                        "title": title,
+                        "sheets": ", ".join(sheet_names()),
+                    }
                     problems.append(file_problem(message, "unknown_sheet", title))
                 continue
             # The dimension a sheet declares is not trusted: rows are counted as they come.
@@ -143,7 +149,7 @@ def _read_workbook(data: bytes, meter: Meter) -> Read:
     except LimitExceeded:
         raise
     except Exception:  # a sheet's XML can be damaged past what opening the workbook reads
-        return [], [file_problem("The workbook is damaged and cannot be read.", "unreadable_file")]
+        return [], [file_problem(_(UNREADABLE_WORKBOOK), "unreadable_file")]
     finally:
         workbook.close()
     return unique(sheets, problems)

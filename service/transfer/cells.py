@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from schema.text import CODE_MAX, EMAIL_MAX, NUL_MESSAGE
+from schema.text import CODE_MAX, EMAIL_MAX
+from service.i18n import gettext as _
 
 Reader = Callable[[Any, bool], Any]
 
@@ -66,9 +67,9 @@ def text(max_length: int | None = None, *, strip: bool = False) -> Reader:
         value = as_text(raw)
         value = value.strip() if strip else value
         if "\x00" in value:
-            raise CellError(f"Text {NUL_MESSAGE}.", "nul_character")
+            raise CellError(_("Text must not contain NUL characters."), "nul_character")
         if max_length is not None and len(value) > max_length:
-            raise CellError(f"Longer than {max_length} characters.", "too_long")
+            raise CellError(_("Longer than %(n)s characters.") % {"n": max_length}, "too_long")
         return value
 
     return read
@@ -81,9 +82,10 @@ def code(pattern: str, hint: str, max_length: int = CODE_MAX) -> Reader:
     def read(raw: Any, decimal_comma: bool) -> str:
         value = as_text(raw).strip()
         if len(value) > max_length:
-            raise CellError(f"Longer than {max_length} characters.", "too_long")
+            raise CellError(_("Longer than %(n)s characters.") % {"n": max_length}, "too_long")
         if not compiled.match(value):
-            raise CellError(f"'{value}' is not a valid code: {hint}.", "invalid_code")
+            message = _("'%(value)s' is not a valid code: %(hint)s.")
+            raise CellError(message % {"value": value, "hint": _(hint)}, "invalid_code")
         return value
 
     return read
@@ -93,7 +95,8 @@ def email(raw: Any, decimal_comma: bool) -> str:
     """An email address, lower-cased (people are matched on it)."""
     value = as_text(raw).strip().lower()
     if len(value) > EMAIL_MAX or not EMAIL_PATTERN.match(value):
-        raise CellError(f"'{value}' is not an email address.", "invalid_email")
+        message = _("'%(value)s' is not an email address.") % {"value": value}
+        raise CellError(message, "invalid_email")
     return value
 
 
@@ -105,7 +108,9 @@ def enum(values: type[StrEnum]) -> Reader:
         given = as_text(raw).strip()
         value = given.lower().replace(" ", "_").replace("-", "_")
         if value not in allowed:
-            raise CellError(f"'{given}' is not one of {', '.join(allowed)}.", "invalid_choice")
+            message = _("'%(value)s' is not one of %(allowed)s.")
+            values = {"value": given, "allowed": ", ".join(allowed)}
+            raise CellError(message % values, "invalid_choice")
         return value
 
     return read
@@ -120,9 +125,11 @@ def number(
         value = parse_decimal(raw, decimal_comma)
         exponent = value.normalize().as_tuple().exponent
         if isinstance(exponent, int) and -exponent > places:
-            raise CellError(f"{as_text(raw)} has more than {places} decimals.", "too_precise")
+            message = _("%(value)s has more than %(n)s decimals.")
+            raise CellError(message % {"value": as_text(raw), "n": places}, "too_precise")
         if abs(value) >= Decimal(10) ** (max_digits - places):
-            raise CellError(f"{as_text(raw)} is too large.", "out_of_range")
+            message = _("%(value)s is too large.") % {"value": as_text(raw)}
+            raise CellError(message, "out_of_range")
         _check_range(value, low, high)
         return value
 
@@ -132,17 +139,20 @@ def number(
 def _check_range(value: Any, low: Any, high: Any) -> None:
     if (low is not None and value < low) or (high is not None and value > high):
         if low is not None and high is not None:
-            bounds = f"between {low} and {high}"
+            message = _("%(value)s is out of range: it must be between %(low)s and %(high)s.")
+        elif low is not None:
+            message = _("%(value)s is out of range: it must be at least %(low)s.")
         else:
-            bounds = f"at least {low}" if low is not None else f"at most {high}"
-        raise CellError(f"{value} is out of range: it must be {bounds}.", "out_of_range")
+            message = _("%(value)s is out of range: it must be at most %(high)s.")
+        values = {"value": value, "low": low, "high": high}
+        raise CellError(message % values, "out_of_range")
 
 
 def parse_decimal(raw: Any, decimal_comma: bool) -> Decimal:
     """A Decimal from a cell: XLSX numbers exactly as shown, text with a dot (or a comma
     in semicolon-separated files)."""
     if isinstance(raw, bool):
-        raise CellError(f"{as_text(raw)} is not a number.", "invalid_number")
+        raise CellError(_("%(value)s is not a number.") % {"value": as_text(raw)}, "invalid_number")
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, float):
@@ -150,19 +160,21 @@ def parse_decimal(raw: Any, decimal_comma: bool) -> Decimal:
     value = as_text(raw).strip()
     if "," in value:
         if not decimal_comma or "." in value or value.count(",") > 1:
-            raise CellError(
-                f"'{value}' has a comma: write numbers with a dot as the decimal separator and"
+            message = _(
+                "'%(value)s' has a comma: write numbers with a dot as the decimal separator and"
                 " no thousands separator (e.g. 1234.5). A decimal comma is read only in"
-                " semicolon-separated CSV files.",
-                "decimal_comma",
+                " semicolon-separated CSV files."
             )
+            raise CellError(message % {"value": value}, "decimal_comma")
         value = value.replace(",", ".")
     if not _NUMBER.match(value):
-        raise CellError(f"'{as_text(raw).strip()}' is not a number.", "invalid_number")
+        message = _("'%(value)s' is not a number.") % {"value": as_text(raw).strip()}
+        raise CellError(message, "invalid_number")
     try:
         return Decimal(value)
     except InvalidOperation as exc:  # pragma: no cover - the pattern already refused it
-        raise CellError(f"'{value}' is not a number.", "invalid_number") from exc
+        message = _("'%(value)s' is not a number.") % {"value": value}
+        raise CellError(message, "invalid_number") from exc
 
 
 def integer(low: int, high: int) -> Reader:
@@ -176,7 +188,8 @@ def integer(low: int, high: int) -> Reader:
         elif isinstance(raw, str) and _INTEGER.match(raw.strip()):
             value = int(raw.strip())
         else:
-            raise CellError(f"'{as_text(raw).strip()}' is not a whole number.", "invalid_integer")
+            message = _("'%(value)s' is not a whole number.") % {"value": as_text(raw).strip()}
+            raise CellError(message, "invalid_integer")
         _check_range(value, low, high)
         return value
 
@@ -187,9 +200,8 @@ def iso_date(raw: Any, decimal_comma: bool) -> date:
     """A date: an XLSX date cell, or text in ISO form YYYY-MM-DD."""
     if isinstance(raw, datetime):
         if not _midnight(raw):
-            raise CellError(
-                f"{raw.isoformat(sep=' ')} has a time of day: give a date.", "invalid_date"
-            )
+            message = _("%(value)s has a time of day: give a date.")
+            raise CellError(message % {"value": raw.isoformat(sep=" ")}, "invalid_date")
         return raw.date()
     if isinstance(raw, date):
         return raw
@@ -198,8 +210,10 @@ def iso_date(raw: Any, decimal_comma: bool) -> date:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise CellError(f"'{value}' is not a valid date.", "invalid_date") from None
-    raise CellError(f"'{value}' is not a date: write YYYY-MM-DD (e.g. 2026-03-31).", "invalid_date")
+            message = _("'%(value)s' is not a valid date.") % {"value": value}
+            raise CellError(message, "invalid_date") from None
+    message = _("'%(value)s' is not a date: write YYYY-MM-DD (e.g. 2026-03-31).")
+    raise CellError(message % {"value": value}, "invalid_date")
 
 
 def boolean(raw: Any, decimal_comma: bool) -> bool:
@@ -211,7 +225,13 @@ def boolean(raw: Any, decimal_comma: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise CellError(f"'{as_text(raw).strip()}' is not true or false.", "invalid_boolean")
+    message = _("'%(value)s' is not true or false.") % {"value": as_text(raw).strip()}
+    raise CellError(message, "invalid_boolean")
+
+
+def twice(value: str) -> str:
+    """What a list holding `value` twice says."""
+    return _("'%(value)s' is listed twice.") % {"value": value}
 
 
 def code_list(item: Reader) -> Reader:
@@ -222,7 +242,7 @@ def code_list(item: Reader) -> Reader:
         for part in _parts(raw):
             value = item(part, decimal_comma)
             if value in values:
-                raise CellError(f"'{value}' is listed twice.", "duplicate_in_list")
+                raise CellError(twice(value), "duplicate_in_list")
             values.append(value)
         return values
 
@@ -235,16 +255,19 @@ def weighted_codes(item: Reader, weight: Reader) -> Reader:
     def read(raw: Any, decimal_comma: bool) -> list[tuple[str, Decimal]]:
         values: list[tuple[str, Decimal]] = []
         for part in _parts(raw):
-            name, _, given = part.rpartition(":")
+            name, _colon, given = part.rpartition(":")
             if not name or not given.strip():
                 name, given = part, "1"
             value = item(name, decimal_comma)
             try:
                 share = weight(given.strip(), decimal_comma)
             except CellError as exc:
-                raise CellError(f"Weight of {value}: {exc.message}", exc.code) from None
-            if value in (seen for seen, _ in values):
-                raise CellError(f"'{value}' is listed twice.", "duplicate_in_list")
+                message = _("Weight of %(code)s: %(problem)s")
+                raise CellError(
+                    message % {"code": value, "problem": exc.message}, exc.code
+                ) from None
+            if value in (seen for seen, _other in values):
+                raise CellError(twice(value), "duplicate_in_list")
             values.append((value, share))
         return values
 
@@ -263,15 +286,20 @@ def explained_codes(item: Reader, note: Reader) -> Reader:
         for part in _escaped_parts(as_text(raw)):
             name, separator, given = part.partition(": ")
             if not separator:
-                message = f"'{part}' is not 'CODE: text' (a code, a colon, a space, the text)."
+                message = _(
+                    "'%(value)s' is not 'CODE: text' (a code, a colon, a space, the text)."
+                ) % {"value": part}
                 raise CellError(message, "invalid_list_item")
             value = item(name, decimal_comma)
-            if value in (seen for seen, _ in values):
-                raise CellError(f"'{value}' is listed twice.", "duplicate_in_list")
+            if value in (seen for seen, _other in values):
+                raise CellError(twice(value), "duplicate_in_list")
             try:
                 values.append((value, note(given.strip(), decimal_comma)))
             except CellError as exc:
-                raise CellError(f"Text of {value}: {exc.message}", exc.code) from None
+                message = _("Text of %(code)s: %(problem)s")
+                raise CellError(
+                    message % {"code": value, "problem": exc.message}, exc.code
+                ) from None
         return values
 
     return read

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.i18n import N_
+from service.i18n import gettext as _
 from service.initiatives import rules
 from service.transfer import kpi_checks
 from service.transfer.plan import Plan, Problems, Row, Sheet
@@ -34,16 +36,17 @@ LIST_REFS = {
     ("initiatives", "depends_on"): "initiatives",
     ("irritants", "initiative_codes"): "initiatives",
 }
+# What an unknown reference says, by the sheet it points at.
 NAMED = {
-    "departments": "department with code",
-    "people": "person with email",
-    "kpis": "KPI with code",
-    "initiatives": "initiative with code",
+    "departments": N_("No department with code '%(key)s' in the file or the database."),
+    "people": N_("No person with email '%(key)s' in the file or the database."),
+    "kpis": N_("No KPI with code '%(key)s' in the file or the database."),
+    "initiatives": N_("No initiative with code '%(key)s' in the file or the database."),
 }
 SELF_LINK = {
-    ("kpis", "driver_codes"): "A KPI cannot drive itself.",
-    ("initiatives", "enables"): "An initiative cannot enable itself.",
-    ("initiatives", "depends_on"): "An initiative cannot depend on itself.",
+    ("kpis", "driver_codes"): N_("A KPI cannot drive itself."),
+    ("initiatives", "enables"): N_("An initiative cannot enable itself."),
+    ("initiatives", "depends_on"): N_("An initiative cannot depend on itself."),
 }
 _KEYS_SQL = {
     "departments": "SELECT code FROM department WHERE code = ANY(CAST(:keys AS text[]))",
@@ -110,7 +113,7 @@ def _file_keys(plan: Plan, name: str) -> set[str]:
 def _wanted(plan: Plan) -> dict[str, set[str]]:
     """The keys of each table the file names: its own rows and what they reference."""
     wanted: dict[str, set[str]] = {name: _file_keys(plan, name) for name in NAMED}
-    for _, _, _, target, key in _references(plan):
+    for _sheet, _row, _column, target, key in _references(plan):
         wanted[target].add(key)
     return wanted
 
@@ -148,11 +151,11 @@ def _check_references(plan: Plan, known: Known, problems: Problems) -> None:
                 sheet.entity.name,
                 row.number,
                 column,
-                SELF_LINK[(sheet.entity.name, column)],
+                _(SELF_LINK[(sheet.entity.name, column)]),
                 "self_reference",
             )
         elif key not in in_file[target] and key not in known.keys[target]:
-            message = f"No {NAMED[target]} '{key}' in the file or the database."
+            message = _(NAMED[target]) % {"key": key}
             problems.add(sheet.entity.name, row.number, column, message, "unknown_reference")
 
 
@@ -174,7 +177,7 @@ def _check_cycles(plan: Plan, known: Known, problems: Problems) -> None:
                 "people",
                 row.number,
                 "manager_email",
-                "A person cannot be their own manager.",
+                _("A person cannot be their own manager."),
                 "self_reference",
             )
         elif manager:
@@ -190,7 +193,9 @@ def _check_cycles(plan: Plan, known: Known, problems: Problems) -> None:
         start = first.values["email"]
         at = cycle.index(start)
         chain = [*cycle[at:], *cycle[:at], start]
-        message = f"This manager makes a reporting cycle: {' → '.join(chain)}."
+        message = _("This manager makes a reporting cycle: %(chain)s.") % {
+            "chain": " → ".join(chain)
+        }
         problems.add("people", first.number, "manager_email", message, "manager_cycle")
 
 

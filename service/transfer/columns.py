@@ -25,6 +25,7 @@ from schema.enums import (
     Perspective,
 )
 from schema.text import CODE_MAX, LONG_TEXT_MAX, NAME_MAX, NOTE_MAX, TITLE_MAX
+from service.i18n import N_
 from service.transfer import cells
 from service.transfer.cells import Reader
 
@@ -33,15 +34,15 @@ SqlType = Literal["text", "numeric", "date", "boolean", "integer"]
 Kind = Literal["text", "date", "money", "number", "integer", "boolean", "list"]
 
 DEPARTMENT_CODE = cells.code(
-    r"^[a-z0-9_-]+$", "use lower-case letters, digits, - and _ (e.g. customer-service)"
+    r"^[a-z0-9_-]+$", N_("use lower-case letters, digits, - and _ (e.g. customer-service)")
 )
 KPI_CODE = cells.code(
     r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$",
-    "use letters, digits and _ . : -, starting with a letter or digit (e.g. NPS)",
+    N_("use letters, digits and _ . : -, starting with a letter or digit (e.g. NPS)"),
 )
 INITIATIVE_CODE = cells.code(
     r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$",
-    "use upper-case letters and digits in dash-separated groups (e.g. INI-042)",
+    N_("use upper-case letters and digits in dash-separated groups (e.g. INI-042)"),
 )
 MONEY = cells.number(2, 14, low=Decimal("0"))
 VALUE = cells.number(4, 18)
@@ -81,7 +82,6 @@ class Entity:
     """A sheet: its columns, natural key and table."""
 
     name: str
-    label: str
     table: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
@@ -118,7 +118,6 @@ def _date(name: str, *, required: bool = False) -> Column:
 
 DEPARTMENTS = Entity(
     name="departments",
-    label="department",
     table="department",
     key=("code",),
     columns=(
@@ -131,7 +130,6 @@ DEPARTMENTS = Entity(
 
 PEOPLE = Entity(
     name="people",
-    label="person",
     table="person",
     key=("email",),
     columns=(
@@ -152,7 +150,6 @@ PEOPLE = Entity(
 
 KPIS = Entity(
     name="kpis",
-    label="KPI",
     table="kpi",
     key=("code",),
     columns=(
@@ -175,7 +172,6 @@ KPIS = Entity(
 
 INITIATIVES = Entity(
     name="initiatives",
-    label="initiative",
     table="initiative",
     key=("code",),
     columns=(
@@ -222,7 +218,6 @@ INITIATIVES = Entity(
 
 MEASUREMENTS = Entity(
     name="measurements",
-    label="measurement",
     table="kpi_measurement",
     key=("kpi_code", "measured_on"),
     columns=(
@@ -236,7 +231,6 @@ MEASUREMENTS = Entity(
 
 CHECKINS = Entity(
     name="checkins",
-    label="check-in",
     table="progress_update",
     key=("initiative_code", "reported_on", "summary"),
     columns=(

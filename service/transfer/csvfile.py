@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from service.i18n import gettext as _
 from service.transfer import formulas
 from service.transfer.limits import Meter
 from service.transfer.payloads import ImportProblem
@@ -22,6 +23,7 @@ from service.transfer.sheets import (
     file_problem,
     header_of,
     is_blank_row,
+    sheet_names,
 )
 
 Read = tuple[list[RawSheet], list[ImportProblem]]
@@ -35,18 +37,19 @@ def read_csv(data: bytes, filename: str, meter: Meter) -> Read:
         return [], [problem]
     assert text is not None
     if not text.strip():
-        return [], [file_problem("The file is empty.", "empty_file", named.name if named else None)]
+        problem = file_problem(_("The file is empty."), "empty_file", named.name if named else None)
+        return [], [problem]
     delimiter = _delimiter(text)
     records = csv.reader(_lines(text, delimiter, meter), delimiter=delimiter)
     try:
         header = header_of(next(records))
         entity = named or entity_by_columns(header)
         if entity is None:
-            message = (
-                f"Cannot tell which sheet '{filename}' holds: name the file after it"
-                " (departments.csv, people.csv, kpis.csv, initiatives.csv, measurements.csv or"
-                " checkins.csv)."
-            )
+            *files, last = sheet_names(".csv")
+            message = _(
+                "Cannot tell which sheet '%(name)s' holds: name the file after it (%(files)s or"
+                " %(last)s)."
+            ) % {"name": filename, "files": ", ".join(files), "last": last}
             return [], [file_problem(message, "unknown_sheet")]
         rows = []
         for count, cells in enumerate(records, start=1):
@@ -54,7 +57,8 @@ def read_csv(data: bytes, filename: str, meter: Meter) -> Read:
             if not is_blank_row(cells):
                 rows.append((count + 1, tuple(_restore(cell) for cell in cells)))
     except csv.Error as exc:
-        return [], [file_problem(f"The file is not readable CSV: {exc}.", "unreadable_file")]
+        message = _("The file is not readable CSV: %(error)s.") % {"error": exc}
+        return [], [file_problem(message, "unreadable_file")]
     return [RawSheet(entity, header, rows, decimal_comma=delimiter == ";")], []
 
 
@@ -73,17 +77,17 @@ def _lines(text: str, delimiter: str, meter: Meter) -> Iterator[str]:
 
 def _decode(data: bytes, sheet: str | None) -> tuple[str | None, ImportProblem | None]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        message = 'The file is UTF-16 text: save it as "CSV UTF-8" and import it again.'
+        message = _('The file is UTF-16 text: save it as "CSV UTF-8" and import it again.')
         return None, file_problem(message, "wrong_encoding", sheet)
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
         line = data[:offset].count(b"\n") + 1
-        message = (
-            f"The file is not UTF-8 text: byte 0x{data[offset]:02X} on line {line} cannot be"
-            ' read. Save it as "CSV UTF-8" and import it again.'
-        )
+        message = _(
+            "The file is not UTF-8 text: byte %(byte)s on line %(line)s cannot be read. Save"
+            ' it as "CSV UTF-8" and import it again.'
+        ) % {"byte": f"0x{data[offset]:02X}", "line": line}
         return None, file_problem(message, "wrong_encoding", sheet)
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.listing.initiatives import InitiativeFilters
 from service.portfolio import service as portfolio_service
-from service.transfer import formulas
+from service.transfer import formulas, headers
 from service.transfer.columns import ENTITIES, Kind
 from service.transfer.export_filter import sheet_statement
 from service.transfer.export_sql import COUNT_SQL
@@ -46,10 +46,13 @@ class SheetSpec:
     name: str
     columns: tuple[tuple[str, Kind], ...]
 
-    @property
-    def header(self) -> list[str]:
-        """The column names."""
-        return [name for name, _ in self.columns]
+    def header(self, locale: str | None = None) -> list[str]:
+        """The column headers in `locale` (English when None)."""
+        return headers.headers((name for name, _ in self.columns), locale)
+
+    def title(self, locale: str | None = None) -> str:
+        """The sheet's name in `locale` (English when None)."""
+        return headers.header(self.name, locale)
 
 
 SHEETS: tuple[SheetSpec, ...] = (
@@ -197,14 +200,16 @@ async def csv_chunks(
     name: str,
     progress: Progress | None = None,
     where: InitiativeFilters | None = None,
+    locale: str | None = None,
 ) -> AsyncIterator[bytes]:
-    """Sheet `name` as UTF-8 CSV (with a byte-order mark), a batch at a time."""
+    """Sheet `name` as UTF-8 CSV (with a byte-order mark, headers in `locale`), a batch at
+    a time."""
     sheet = BY_NAME[name]
     kinds = [kind for _, kind in sheet.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(BOM)
-    writer.writerow(sheet.header)
+    writer.writerow(sheet.header(locale))
     async for rows in batches(session, name, where):
         writer.writerows([csv_value(k, v) for k, v in zip(kinds, row, strict=True)] for row in rows)
         yield buffer.getvalue().encode()
@@ -246,15 +251,18 @@ async def zip_chunks(
     names: Sequence[str] = SHEET_NAMES,
     progress: Progress | None = None,
     where: InitiativeFilters | None = None,
+    locale: str | None = None,
 ) -> AsyncIterator[bytes]:
-    """A zip of one CSV per sheet, streamed (zip entries with data descriptors)."""
+    """A zip of one CSV per sheet, named in `locale`, streamed (entries with data
+    descriptors)."""
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in names:
-            entry_info = zipfile.ZipInfo(f"{name}.csv", date_time=time.localtime()[:6])
+            entry_name = f"{BY_NAME[name].title(locale)}.csv"
+            entry_info = zipfile.ZipInfo(entry_name, date_time=time.localtime()[:6])
             entry_info.compress_type = zipfile.ZIP_DEFLATED
             with archive.open(entry_info, "w", force_zip64=True) as entry:
-                async for chunk in csv_chunks(session, name, progress, where):
+                async for chunk in csv_chunks(session, name, progress, where, locale):
                     entry.write(chunk)
                     if len(sink.data) >= 1 << 16:
                         yield sink.take()
@@ -268,14 +276,16 @@ async def write_xlsx(
     names: Sequence[str] = SHEET_NAMES,
     progress: Progress | None = None,
     where: InitiativeFilters | None = None,
+    locale: str | None = None,
 ) -> None:
-    """Write the workbook to `path`: one sheet each, typed cells, rows appended as they come."""
+    """Write the workbook to `path`: one sheet each (named in `locale`), typed cells, rows
+    appended as they come."""
     from service.transfer import xlsx
 
     workbook = xlsx.new_workbook()
     for name in names:
         sheet = BY_NAME[name]
-        worksheet = xlsx.add_sheet(workbook, name, sheet.header)
+        worksheet = xlsx.add_sheet(workbook, sheet.title(locale), sheet.header(locale))
         kinds = [kind for _, kind in sheet.columns]
         async for rows in batches(session, name, where):
             await asyncio.to_thread(xlsx.append_rows, worksheet, kinds, rows)
@@ -289,12 +299,13 @@ async def xlsx_chunks(
     names: Sequence[str] = SHEET_NAMES,
     chunk_size: int = 1 << 16,
     where: InitiativeFilters | None = None,
+    locale: str | None = None,
 ) -> AsyncIterator[bytes]:
     """The workbook, built in a temporary file and then streamed from it."""
     handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="cdo-export-")
     os.close(handle)
     try:
-        await write_xlsx(session, path, names, where=where)
+        await write_xlsx(session, path, names, where=where, locale=locale)
         with open(path, "rb") as built:  # noqa: ASYNC230 - local temp file, read in chunks
             while chunk := built.read(chunk_size):
                 yield chunk

@@ -38,7 +38,6 @@ def _moment(raw: Any, decimal_comma: bool) -> datetime:
 
 IRRITANTS = Entity(
     name="irritants",
-    label="irritant",
     table="irritant",
     key=("department_code", "title"),
     columns=(

@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service import i18n
 from service.actor import Actor
-from service.transfer import writes
+from service.i18n import gettext as _
+from service.transfer import headers, writes
 from service.transfer.irritant_columns import IRRITANTS
 from service.transfer.payloads import EntityCounts
 from service.transfer.plan import Plan, Problems, Row, Sheet
@@ -106,7 +108,9 @@ async def check(session: AsyncSession, plan: Plan, problems: Problems) -> None:
     for row in given:
         email = row.values["raised_by_email"]
         if email not in found:
-            message = f"No account with email '{email}': leave it blank when nobody is recorded."
+            message = _(
+                "No account with email '%(email)s': leave it blank when nobody is recorded."
+            ) % {"email": email}
             problems.add(IRRITANTS.name, row.number, "raised_by_email", message, "unknown_account")
     if sheet.present & {"status", "status_reason"}:
         closed = await _closed(session, sheet)
@@ -134,11 +138,12 @@ def _check_reason(row: Row, was_closed: bool, problems: Problems) -> None:
     if str(row.values.get("status_reason") or "").strip():
         return
     if closed and ("status_reason" in row.values or not was_closed):
-        message = "A closed irritant needs a status_reason: say why it is closed."
+        message = _("A closed irritant needs a %(column)s: say why it is closed.")
     elif was_closed and not closed:
-        message = "Reopening a closed irritant needs a status_reason: say why it is reopened."
+        message = _("Reopening a closed irritant needs a %(column)s: say why it is reopened.")
     else:
         return
+    message %= {"column": headers.header("status_reason", i18n.current())}
     problems.add(IRRITANTS.name, row.number, "status_reason", message, "reason_required")
 
 

@@ -8,6 +8,8 @@ the read stops at the first limit passed.
 from dataclasses import dataclass
 
 from service.config import Settings
+from service.i18n import formats
+from service.i18n import gettext as _
 from service.transfer.payloads import FileTooLarge, ImportProblem, ImportTooLarge
 
 
@@ -56,19 +58,25 @@ class LimitExceeded(Exception):
 
 
 def size_text(size: int) -> str:
-    """A byte count as people read it: 950 bytes, 12.5 kB, 20 MB."""
-    for unit, scale in (("MB", 1_000_000), ("kB", 1_000)):
-        if size >= scale:
-            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} bytes"
+    """A byte count as people read it: 950 bytes, 12.5 kB, 20 MB (in French: octets, ko, Mo)."""
+    if size >= 1_000_000:
+        return _("%(n)s MB") % {"n": _one_decimal(size / 1_000_000)}
+    if size >= 1_000:
+        return _("%(n)s kB") % {"n": _one_decimal(size / 1_000)}
+    return _("%(n)s bytes") % {"n": size}
+
+
+def _one_decimal(value: float) -> str:
+    rounded = round(value, 1)
+    return formats.number(rounded, 0 if rounded.is_integer() else 1)
 
 
 def too_large(size: int, limits: ImportLimits) -> LimitExceeded:
     """The refusal of an upload of `size` bytes, over IMPORT_MAX_BYTES."""
-    message = (
-        f"The file is {size_text(size)}; the import limit is {size_text(limits.max_bytes)}"
-        " (IMPORT_MAX_BYTES)."
-    )
+    message = _("The file is %(size)s; the import limit is %(limit)s (IMPORT_MAX_BYTES).") % {
+        "size": size_text(size),
+        "limit": size_text(limits.max_bytes),
+    }
     return _exceeded(
         None, message, "file_too_large", "IMPORT_MAX_BYTES", limits.max_bytes, size=True
     )
@@ -87,10 +95,10 @@ class Meter:
         self.unpacked += count
         limit = self.limits.max_unpacked_bytes
         if self.unpacked > limit:
-            message = (
-                f"The file unpacks to more than {size_text(limit)}; the import limit is"
-                f" {size_text(limit)} unpacked (IMPORT_MAX_UNPACKED_BYTES)."
-            )
+            message = _(
+                "The file unpacks to more than %(limit)s; the import limit is %(limit)s"
+                " unpacked (IMPORT_MAX_UNPACKED_BYTES)."
+            ) % {"limit": size_text(limit)}
             name = "IMPORT_MAX_UNPACKED_BYTES"
             raise _exceeded(None, message, "unpacked_too_large", name, limit, size=True)
 
@@ -98,10 +106,10 @@ class Meter:
         """Count a row of `sheet` holding `cells` cells, its `rows`-th after the header."""
         if rows > self.limits.max_rows:
             limit = self.limits.max_rows
-            message = (
-                f"The {sheet} sheet has more than {limit:,} rows; the import limit is"
-                f" {limit:,} rows per sheet (IMPORT_MAX_ROWS). Split it into several files."
-            )
+            message = _(
+                "The %(sheet)s sheet has more than %(limit)s rows; the import limit is"
+                " %(limit)s rows per sheet (IMPORT_MAX_ROWS). Split it into several files."
+            ) % {"sheet": sheet, "limit": formats.number(limit)}
             raise _exceeded(sheet, message, "too_many_rows", "IMPORT_MAX_ROWS", limit)
         self.cells += cells
         if self.cells > self.limits.max_cells:
@@ -110,10 +118,10 @@ class Meter:
     def too_many_cells(self, sheet: str | None) -> LimitExceeded:
         """The refusal of a file over the cells limit (found in `sheet`)."""
         limit = self.limits.max_cells
-        message = (
-            f"The file holds more than {limit:,} cells; the import limit is {limit:,} cells"
+        message = _(
+            "The file holds more than %(limit)s cells; the import limit is %(limit)s cells"
             " (IMPORT_MAX_CELLS). Split it into several files."
-        )
+        ) % {"limit": formats.number(limit)}
         return _exceeded(sheet, message, "too_many_cells", "IMPORT_MAX_CELLS", limit)
 
 

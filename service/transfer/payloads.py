@@ -3,6 +3,7 @@
 from pydantic import BaseModel, Field
 
 from service.errors import ValidationFailed
+from service.i18n import N_, ngettext
 
 ENTITIES = (
     "departments",
@@ -51,14 +52,17 @@ class ImportRejected(ValidationFailed):
     """The file has problems: nothing was written. Carries the whole problem list."""
 
     code = "import_invalid"
-    title = "The file cannot be imported"
+    title = N_("The file cannot be imported")
 
     def __init__(self, problems: list[ImportProblem], *, dry_run: bool) -> None:
         count = len(problems)
-        noun = "problem" if count == 1 else "problems"
+        detail = ngettext(
+            "The file has %(n)s problem; nothing was imported. Fix it and import again.",
+            "The file has %(n)s problems; nothing was imported. Fix them and import again.",
+            count,
+        )
         super().__init__(
-            f"The file has {count} {noun}; nothing was imported."
-            f" Fix {'it' if count == 1 else 'them'} and import again.",
+            detail % {"n": count},
             extra={"problems": [p.model_dump() for p in problems], "dry_run": dry_run},
         )
         self.problems = problems
@@ -69,7 +73,7 @@ class ImportTooLarge(ImportRejected):
     """The file passes one of the import's limits: reading stopped there, nothing was written."""
 
     code = "import_too_large"
-    title = "File over an import limit"
+    title = N_("File over an import limit")
 
     def __init__(self, problem: ImportProblem, *, dry_run: bool, limit: str, value: int) -> None:
         super().__init__([problem], dry_run=dry_run)
@@ -82,4 +86,4 @@ class FileTooLarge(ImportTooLarge):
 
     code = "file_too_large"
     status = 413
-    title = "File too large"
+    title = N_("File too large")

@@ -3,6 +3,10 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from service import i18n
+from service.i18n import N_
+from service.i18n import gettext as _
+from service.transfer import headers
 from service.transfer.columns import Entity
 from service.transfer.irritant_columns import IMPORTED
 from service.transfer.payloads import ImportProblem
@@ -52,10 +56,23 @@ class Plan:
 
 
 class Problems:
-    """The problems found so far."""
+    """The problems found so far; a column is named as the file names it (or, when the
+    file lacks it, in the request's language)."""
 
     def __init__(self, found: list[ImportProblem] | None = None) -> None:
         self.items: list[ImportProblem] = list(found or [])
+        self.written: dict[tuple[str, str], str] = {}
+
+    def name(self, sheet: str, column: str, written: str) -> None:
+        """Remember that the file names `column` of `sheet` `written`."""
+        self.written[(sheet, column)] = written
+
+    def _named(self, problem: ImportProblem) -> ImportProblem:
+        if problem.column is None:
+            return problem
+        written = self.written.get((problem.sheet or "", problem.column))
+        column = written or headers.header(problem.column, i18n.current())
+        return problem.model_copy(update={"column": column})
 
     def add(
         self, sheet: str | None, row: int | None, column: str | None, message: str, code: str
@@ -81,7 +98,7 @@ class Problems:
                 -1 if p.column is None else positions.get((p.sheet or "", p.column), 999),
             )
 
-        ordered = sorted(self.items, key=place)
+        ordered = [self._named(problem) for problem in sorted(self.items, key=place)]
         if len(ordered) <= MAX_PROBLEMS:
             return ordered
         rest = len(ordered) - MAX_PROBLEMS
@@ -89,18 +106,33 @@ class Problems:
             sheet=None,
             row=None,
             column=None,
-            message=f"{rest} more problems are not shown: fix these and import again.",
+            message=_("%(n)s more problems are not shown: fix these and import again.")
+            % {"n": rest},
             code="more_problems",
         )
         return [*ordered[:MAX_PROBLEMS], more]
 
 
-def describe_key(entity: Entity, key: tuple[Any, ...]) -> str:
-    """A natural key as a reader says it: code 'hr', email 'a@b.c', 'NPS' on 2026-01-31."""
-    if entity.name == "measurements":
-        return f"of '{key[0]}' on {key[1]}"
-    if entity.name == "checkins":
-        return f"of '{key[0]}' on {key[1]} with the same summary"
-    if entity.name == "irritants":
-        return f"'{key[1]}' in department '{key[0]}'"
-    return f"{entity.key[0]} '{key[0]}'"
+# What a repeated natural key says, per sheet (`key` and `other` are the key's parts).
+DUPLICATE = {
+    "departments": N_("Duplicate department code '%(key)s': it is also on row %(row)s."),
+    "people": N_("Duplicate person email '%(key)s': it is also on row %(row)s."),
+    "kpis": N_("Duplicate KPI code '%(key)s': it is also on row %(row)s."),
+    "initiatives": N_("Duplicate initiative code '%(key)s': it is also on row %(row)s."),
+    "measurements": N_(
+        "Duplicate measurement of '%(key)s' on %(other)s: it is also on row %(row)s."
+    ),
+    "checkins": N_(
+        "Duplicate check-in of '%(key)s' on %(other)s with the same summary: it is also on"
+        " row %(row)s."
+    ),
+    "irritants": N_(
+        "Duplicate irritant '%(other)s' in department '%(key)s': it is also on row %(row)s."
+    ),
+}
+
+
+def duplicate_message(entity: Entity, key: tuple[Any, ...], first: int) -> str:
+    """A row repeating the natural key of row `first`, as a reader says it."""
+    other = key[1] if len(key) > 1 else ""
+    return _(DUPLICATE[entity.name]) % {"key": key[0], "other": other, "row": first}

@@ -4,10 +4,18 @@
 from decimal import Decimal
 from typing import Any
 
+from service import i18n
+from service.i18n import gettext as _
+from service.transfer import headers
 from service.transfer.plan import Plan, Problems
 
 SHEET = "initiatives"
 COLUMN = "kpi_rationales"
+
+
+def _names() -> dict[str, str]:
+    locale = i18n.current()
+    return {"column": headers.header(COLUMN, locale), "links": headers.header("kpi_links", locale)}
 
 
 def check(plan: Plan, problems: Problems) -> None:
@@ -16,14 +24,17 @@ def check(plan: Plan, problems: Problems) -> None:
     if sheet is None or COLUMN not in sheet.present:
         return
     if "kpi_links" not in sheet.present:
-        message = f"{COLUMN} explains the KPIs of kpi_links: add the kpi_links column too."
+        message = _("%(column)s explains the KPIs of %(links)s: add the %(links)s column too.")
+        message %= _names()
         problems.add(SHEET, 1, COLUMN, message, "missing_column")
         return
     for row in sheet.rows:
-        linked = {code for code, _ in row.values.get("kpi_links") or []}
-        for code, _ in row.values.get(COLUMN) or []:
+        linked = {code for code, _weight in row.values.get("kpi_links") or []}
+        for code, _text in row.values.get(COLUMN) or []:
             if code not in linked:
-                message = f"A rationale for '{code}', which kpi_links does not list on this row."
+                message = _(
+                    "A rationale for '%(code)s', which %(links)s does not list on this row."
+                ) % {"code": code, **_names()}
                 problems.add(SHEET, row.number, COLUMN, message, "rationale_without_link")
 
 

@@ -9,6 +9,7 @@ is unpacked and parsed (`service.transfer.limits`); it runs in a worker thread.
 
 from pathlib import PurePosixPath
 
+from service.i18n import gettext as _
 from service.transfer.archives import read_archive
 from service.transfer.csvfile import Read, read_csv
 from service.transfer.limits import Meter
@@ -24,17 +25,17 @@ def read_file(data: bytes, filename: str, meter: Meter) -> Read:
     Raises LimitExceeded as soon as the file passes a limit of `meter`.
     """
     if not data:
-        return [], [file_problem("The file is empty.", "empty_file")]
+        return [], [file_problem(_("The file is empty."), "empty_file")]
     suffix = PurePosixPath(filename).suffix.lower()
     if data.startswith(ZIP_MAGIC):
         return read_archive(data, meter)
     if data.startswith(OLE_MAGIC):
-        message = "The file is an old .xls workbook: save it as .xlsx (or CSV UTF-8)."
+        message = _("The file is an old .xls workbook: save it as .xlsx (or CSV UTF-8).")
         return [], [file_problem(message, "unsupported_format")]
     if suffix in (".xlsx", ".xlsm"):
-        message = (
-            f"The file is named {suffix} but is not an Excel workbook: its content is plain"
+        message = _(
+            "The file is named %(suffix)s but is not an Excel workbook: its content is plain"
             " text (a CSV?). Save it as a workbook, or rename it to .csv."
-        )
+        ) % {"suffix": suffix}
         return [], [file_problem(message, "not_a_workbook")]
     return read_csv(data, filename, meter)

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFi
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service import i18n
 from service.deps import ActorDep, SessionDep, get_session
 from service.errors import ValidationFailed
+from service.i18n import gettext as _
 from service.initiatives import service as initiatives_service
 from service.initiatives.payloads import InitiativeFilter
 from service.observability import metrics
@@ -123,22 +125,23 @@ async def export_portfolio(
     """
     names = [entity.value] if entity is not None else list(export.SHEET_NAMES)
     where = initiatives_service.filters_of(initiatives)
+    locale = i18n.current()  # sheet names and headers in the request's language
     stamp = date.today().isoformat()
     body: AsyncIterator[bytes]
     if format is ExportFormat.csv:
         if entity is None:
             raise ValidationFailed(
-                "entity: name the sheet to export as CSV, or ask for format=zip.",
+                _("entity: name the sheet to export as CSV, or ask for format=zip."),
                 code="entity_required",
                 field="entity",
             )
-        body = export.csv_chunks(session, entity.value, where=where)
+        body = export.csv_chunks(session, entity.value, where=where, locale=locale)
         media, filename = CSV, f"{entity.value}.csv"
     elif format is ExportFormat.zip:
-        body = export.zip_chunks(session, names, where=where)
+        body = export.zip_chunks(session, names, where=where, locale=locale)
         media, filename = ZIP, f"cdo-portfolio-{stamp}.zip"
     else:
-        body, media = export.xlsx_chunks(session, names, where=where), XLSX
+        body, media = export.xlsx_chunks(session, names, where=where, locale=locale), XLSX
         filename = f"cdo-portfolio-{stamp}.xlsx"
     body = metrics.timed_export(body, format.value)
     return StreamingResponse(body, media_type=media, headers=_attachment(filename))
@@ -156,7 +159,7 @@ async def export_portfolio(
 )
 async def csv_template(entity: TemplateSheet) -> Response:
     """The CSV template of one sheet: its columns and one example row."""
-    content = templates.template_csv(entity.value)
+    content = templates.template_csv(entity.value, i18n.current())
     return Response(content, media_type=CSV, headers=_attachment(f"{entity.value}.csv"))
 
 
@@ -169,7 +172,7 @@ async def csv_template(entity: TemplateSheet) -> Response:
 async def xlsx_template() -> Response:
     """The workbook template: one sheet per entity with its columns and an example row."""
     return Response(
-        templates.template_xlsx(),
+        templates.template_xlsx(i18n.current()),
         media_type=XLSX,
         headers=_attachment("cdo-portfolio-template.xlsx"),
     )

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.actor import Actor
 from service.auth import policy
 from service.errors import Forbidden
+from service.i18n import gettext as _
 from service.observability import metrics
 from service.transfer import collector, readers
 from service.transfer.apply import apply_plan
@@ -20,8 +21,8 @@ def require_import(actor: Actor) -> None:
     """Refuse (403) anyone but the CDO office: an import changes the whole portfolio."""
     if not policy.allowed(actor, policy.Permission.manage_org):
         raise Forbidden(
-            f"{actor.label} ({actor.role.value}) may not import data: importing is for the"
-            " CDO office.",
+            _("%(who)s (%(role)s) may not import data: importing is for the CDO office.")
+            % {"who": actor.label, "role": actor.role.value},
             code="forbidden",
         )
 

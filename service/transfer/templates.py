@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from service.transfer import xlsx
+from service.transfer import headers, xlsx
 from service.transfer.columns import ENTITIES
 from service.transfer.export import BOM, csv_value
 from service.transfer.irritant_columns import IMPORTED_BY_NAME
@@ -110,24 +110,26 @@ EXAMPLES: dict[str, list[Sequence[Any]]] = {
 }
 
 
-def template_csv(entity: str) -> bytes:
-    """The CSV template of one sheet: header and example rows (UTF-8 with BOM)."""
+def template_csv(entity: str, locale: str | None = None) -> bytes:
+    """The CSV template of one sheet: header (in `locale`) and example rows (UTF-8 with BOM)."""
     spec = IMPORTED_BY_NAME[entity]
     buffer = io.StringIO()
     buffer.write(BOM)
     writer = csv.writer(buffer)
-    writer.writerow(spec.names)
+    writer.writerow(headers.headers(spec.names, locale))
     kinds = [c.kind for c in spec.columns]
     for row in EXAMPLES[entity]:
         writer.writerow([csv_value(k, v) for k, v in zip(kinds, row, strict=True)])
     return buffer.getvalue().encode()
 
 
-def template_xlsx() -> bytes:
-    """The workbook template: one sheet per entity, each with its header and example rows."""
+def template_xlsx(locale: str | None = None) -> bytes:
+    """The workbook template: one sheet per entity, each with its header and example rows,
+    sheets and headers named in `locale`."""
     workbook = xlsx.new_workbook()
     for spec in ENTITIES:
-        worksheet = xlsx.add_sheet(workbook, spec.name, spec.names)
+        title, header = headers.header(spec.name, locale), headers.headers(spec.names, locale)
+        worksheet = xlsx.add_sheet(workbook, title, header)
         kinds = [c.kind for c in spec.columns]
         xlsx.append_rows(worksheet, kinds, EXAMPLES[spec.name])
     out = io.BytesIO()

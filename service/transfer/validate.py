@@ -10,10 +10,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.transfer import checks, irritant_rows, rationales
+from service import i18n
+from service.i18n import gettext as _
+from service.transfer import checks, headers, irritant_rows, rationales
 from service.transfer.cells import CellError, is_blank
 from service.transfer.payloads import ImportProblem
-from service.transfer.plan import Plan, Problems, Row, Sheet, describe_key
+from service.transfer.plan import Plan, Problems, Row, Sheet, duplicate_message
 from service.transfer.sheets import RawSheet
 
 
@@ -36,38 +38,46 @@ def _read_sheet(raw: RawSheet, problems: Problems) -> Sheet:
     for number, cells in raw.rows:
         extra = [cell for cell in cells[len(raw.header) :] if not is_blank(cell)]
         if extra:
-            message = (
-                f"This row has {len(raw.header) + len(extra)} values but the header has"
-                f" {len(raw.header)} columns: put a value holding the delimiter in quotes."
-            )
+            message = _(
+                "This row has %(values)s values but the header has %(columns)s columns: put"
+                " a value holding the delimiter in quotes."
+            ) % {"values": len(raw.header) + len(extra), "columns": len(raw.header)}
             problems.add(entity.name, number, None, message, "too_many_values")
         sheet.rows.append(Row(number, _read_cells(raw, positions, number, cells, problems)))
     return sheet
 
 
 def _check_header(raw: RawSheet, problems: Problems) -> dict[str, int]:
-    """Known column -> position; unknown, repeated, unnamed or missing columns reported."""
+    """Known column -> position; unknown, repeated, unnamed or missing columns reported.
+
+    A column may be named in any language offered (service.transfer.headers); problems name
+    it as the file does.
+    """
     entity = raw.entity
+    locale = i18n.current()
     positions: dict[str, int] = {}
     for index, name in enumerate(raw.header):
+        key = headers.key_of(name, entity.names) if name else None
         if not name:
-            message = f"Column {index + 1} has no name."
+            message = _("Column %(n)s has no name.") % {"n": index + 1}
             problems.add(entity.name, 1, None, message, "unnamed_column")
-        elif name not in entity.by_name:
-            message = (
-                f"Unknown column '{name}': the columns of {entity.name} are"
-                f" {', '.join(entity.names)}."
-            )
-            problems.add(entity.name, 1, name, message, "unknown_column")
-        elif name in positions:
-            problems.add(
-                entity.name, 1, name, f"Column '{name}' appears twice.", "duplicate_column"
-            )
+        elif key is None:
+            message = _("Unknown column '%(name)s': the columns of %(sheet)s are %(columns)s.")
+            sheet = headers.header(entity.name, locale)
+            columns = ", ".join(headers.headers(entity.names, locale))
+            values = {"name": name, "sheet": sheet, "columns": columns}
+            problems.add(entity.name, 1, name, message % values, "unknown_column")
+            problems.name(entity.name, name, name)
+        elif key in positions:
+            message = _("Column '%(name)s' appears twice.") % {"name": name}
+            problems.add(entity.name, 1, key, message, "duplicate_column")
         else:
-            positions[name] = index
+            positions[key] = index
+            problems.name(entity.name, key, name)
     for column in entity.columns:
         if column.required and column.name not in positions:
-            message = f"Missing column '{column.name}': it is required."
+            name = headers.header(column.name, locale)
+            message = _("Missing column '%(name)s': it is required.") % {"name": name}
             problems.add(entity.name, 1, column.name, message, "missing_column")
     return positions
 
@@ -86,7 +96,7 @@ def _read_cells(
         cell = cells[index] if index < len(cells) else None
         if is_blank(cell):
             if column.required:
-                problems.add(entity.name, number, name, "A value is required.", "required")
+                problems.add(entity.name, number, name, _("A value is required."), "required")
             else:
                 default = column.default
                 values[name] = list(default) if isinstance(default, list) else default
@@ -106,9 +116,7 @@ def _refuse_duplicate_keys(sheet: Sheet, problems: Problems) -> None:
             continue
         first = sheet.keys.setdefault(key, row.number)
         if first != row.number:
-            message = (
-                f"Duplicate {entity.label} {describe_key(entity, key)}: it is also on row {first}."
-            )
+            message = duplicate_message(entity, key, first)
             problems.add(entity.name, row.number, entity.key[-1], message, "duplicate_key")
 
 
@@ -123,7 +131,7 @@ async def validate(
     plan = await asyncio.to_thread(read_sheets, raw_sheets, problems)
     await asyncio.to_thread(rationales.check, plan, problems)
     if plan.row_count() == 0 and not problems.items:
-        problems.add(None, None, None, "The file holds no rows to import.", "no_rows")
+        problems.add(None, None, None, _("The file holds no rows to import."), "no_rows")
     if plan.sheets:
         await checks.check_against_database(session, plan, problems)
         await irritant_rows.check(session, plan, problems)

@@ -2,7 +2,7 @@
 
 from service.portfolio.flags import PAGE_DETAILS, PAGE_FROM, with_flagged
 from service.portfolio.payloads import FlagCode
-from service.triage.sql import AGE, PAGE_COLUMNS, STATE, joins, kpi_stakes_cte, stakes
+from service.triage.sql import AGE, RANKED_COLUMNS, STATE, joins, kpi_stakes_cte, stakes
 
 # The KPIs the flags are about: their stakes are summed once, not per flag.
 KPI_SUBJECTS = "SELECT entity_id FROM flagged WHERE entity_type = 'kpi'"
@@ -26,22 +26,26 @@ triaged AS MATERIALIZED (
     LEFT JOIN initiative fi ON f.entity_type = 'initiative' AND fi.id = f.entity_id
     LEFT JOIN kpi_stakes ks ON f.entity_type = 'kpi' AND ks.kpi_id = f.entity_id{joins("f")}
 )
-{PAGE_DETAILS}{PAGE_COLUMNS},
+{PAGE_DETAILS}{RANKED_COLUMNS},
     c.states, c.to_act_on, p.department_id, ini.owner_id,
     t.acknowledged_by AS acknowledged_by_account
 FROM (
-    SELECT
-        (SELECT coalesce(jsonb_object_agg(n.code, n.n), '{{}}')
-            FROM (SELECT code, count(*) AS n FROM triaged GROUP BY code) n) AS counts,
-        (SELECT coalesce(jsonb_object_agg(n.code, jsonb_build_object('count', n.n,
-                'stakes', n.stakes::text)), '{{}}')
-            FROM (SELECT code, count(*) AS n, sum(stakes) AS stakes FROM triaged
-                WHERE state = 'to_act_on' GROUP BY code) n) AS to_act_on,
+    SELECT coalesce(jsonb_object_agg(n.code, n.n), '{{}}') AS counts,
+        coalesce(jsonb_object_agg(n.code, jsonb_build_object('count', n.to_act_on,
+            'stakes', n.stakes::text)) FILTER (WHERE n.to_act_on > 0), '{{}}') AS to_act_on,
         jsonb_build_object(
-            'to_act_on', count(*) FILTER (WHERE state = 'to_act_on'),
-            'acknowledged', count(*) FILTER (WHERE state = 'acknowledged'),
-            'snoozed', count(*) FILTER (WHERE state = 'snoozed')) AS states
-    FROM triaged
+            'to_act_on', coalesce(sum(n.to_act_on), 0),
+            'acknowledged', coalesce(sum(n.acknowledged), 0),
+            'snoozed', coalesce(sum(n.snoozed), 0)) AS states
+    FROM (
+        -- One pass over the flags: per code, every count the page shows.
+        SELECT code, count(*) AS n,
+            count(*) FILTER (WHERE state = 'to_act_on') AS to_act_on,
+            sum(stakes) FILTER (WHERE state = 'to_act_on') AS stakes,
+            count(*) FILTER (WHERE state = 'acknowledged') AS acknowledged,
+            count(*) FILTER (WHERE state = 'snoozed') AS snoozed
+        FROM triaged GROUP BY code
+    ) n
 ) c
 LEFT JOIN LATERAL (
     SELECT * FROM triaged

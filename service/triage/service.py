@@ -20,6 +20,7 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import NotFound, ValidationFailed
+from service.i18n import gettext as _
 from service.pagination import pack, unpack
 from service.portfolio import flag_rows
 from service.portfolio import service as portfolio
@@ -61,7 +62,7 @@ def _decode_cursor(cursor: str | None) -> dict[str, Any]:
             return dict(zip(FIRST_PAGE, (False, *values), strict=True))
     except (ValueError, TypeError, ArithmeticError):
         pass
-    raise ValidationFailed("The cursor is not one this API issued.", field="cursor")
+    raise ValidationFailed(_("The cursor is not one this API issued."), field="cursor")
 
 
 async def _ranked(
@@ -126,7 +127,8 @@ async def _find(session: AsyncSession, key: FlagKey, today: date | None) -> Any:
     rows = await _ranked(session, [key.code], scope, params, keyed=True)
     if not rows or rows[0].code is None:
         raise NotFound(
-            f"No {key.code.value} flag is raised on {key.entity_type} {key.entity_id}.",
+            _("No %(code)s flag is raised on %(type)s %(id)s.")
+            % {"code": key.code.value, "type": key.entity_type, "id": key.entity_id},
             code="flag_not_found",
         )
     return rows[0]
@@ -180,7 +182,7 @@ async def acknowledge(
 ) -> FlagPublic:
     """Acknowledge a raised flag with a note: it leaves the to-act-on list, still counted."""
     if actor.account_id is None:
-        raise ValidationFailed("Only an account can acknowledge a flag.", field="note")
+        raise ValidationFailed(_("Only an account can acknowledge a flag."), field="note")
     changes = {
         "acknowledged_by": actor.account_id,
         "acknowledged_at": datetime.now(UTC),
@@ -196,7 +198,7 @@ async def assign(
     person = await session.get(Person, data.person_id)
     if person is None or not person.is_active:
         raise ValidationFailed(
-            f"person_id: no active person has the id {data.person_id}.",
+            _("person_id: no active person has the id %(id)s.") % {"id": data.person_id},
             code="unknown_reference",
             field="person_id",
         )
@@ -211,7 +213,8 @@ async def snooze(
     day = today or await _today(session)
     if data.until <= day:
         raise ValidationFailed(
-            f"until: {data.until.isoformat()} is not after today ({day.isoformat()}).",
+            _("until: %(until)s is not after today (%(today)s).")
+            % {"until": data.until.isoformat(), "today": day.isoformat()},
             code="snooze_not_in_future",
             field="until",
         )

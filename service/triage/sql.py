@@ -65,13 +65,18 @@ STATE = f"""CASE WHEN t.acknowledged_at IS NOT NULL THEN 'acknowledged'
     WHEN t.snoozed_until > {TODAY} THEN 'snoozed' ELSE 'to_act_on' END"""
 SHOULD_ACT = "coalesce(t.assigned_to, CASE WHEN own.is_active THEN own.id ELSE dep.head_id END)"
 
-# The triage columns of a listed flag `p` (its initiative `ini`, department `dep` joined).
-PAGE_COLUMNS = f""",
-    {stakes("p", "ini")} AS stakes, {AGE} AS age_days, {STATE} AS state,
+# The stored triage of a listed flag `p`, and who should act on it.
+_PAGE_TRIAGE = """
     t.first_seen_at, t.acknowledged_at, t.note, t.snoozed_until, t.assigned_to,
     (SELECT coalesce(ap.name, a.email) FROM account a LEFT JOIN person ap ON ap.id = a.person_id
         WHERE a.id = t.acknowledged_by) AS acknowledged_by,
     act.id AS should_act_id, act.name AS should_act_name"""
+# The triage columns of a listed flag `p` (its initiative `ini`, department `dep` joined).
+PAGE_COLUMNS = f""",
+    {stakes("p", "ini")} AS stakes, {AGE} AS age_days, {STATE} AS state,{_PAGE_TRIAGE}"""
+# The same for a page of the ranking, whose rows carry their stakes, age and state already.
+RANKED_COLUMNS = f""",
+    p.stakes, p.age_days, p.state,{_PAGE_TRIAGE}"""
 
 # The rows PAGE_COLUMNS read, joined to the listed flag `p` after `dep` and `ini`.
 PAGE_JOINS = f"""{joins("p")}

@@ -16,6 +16,7 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import NotFound, ValidationFailed
+from service.i18n import gettext as _
 from service.pagination import keyset
 from service.webhooks import signing
 from service.webhooks.payloads import DeliveryPublic, EndpointCreate, EndpointUpdate
@@ -81,7 +82,7 @@ async def update_endpoint(
     changes = data.model_dump(mode="json", exclude_unset=True)
     for field, value in changes.items():
         if value is None:
-            raise ValidationFailed(f"{field} cannot be null.", field=field)
+            raise ValidationFailed(_("%(field)s cannot be null.") % {"field": field}, field=field)
     endpoint = await crud.get_for_update(session, WebhookEndpoint, endpoint_id, expected_version)
     changed = crud.apply_changes(endpoint, changes)
     await audit.record_changes(session, actor, ENTITY, endpoint, changed)
@@ -188,7 +189,8 @@ async def replay_delivery(
     delivery = await session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.endpoint_id != endpoint_id:
         raise NotFound(
-            f"Webhook endpoint {endpoint_id} has no delivery {delivery_id}.",
+            _("Webhook endpoint %(id)s has no delivery %(delivery)s.")
+            % {"id": endpoint_id, "delivery": delivery_id},
             code="webhook_delivery_not_found",
         )
     return await _enqueue(session, actor, endpoint_id, delivery.event_id, "replay")

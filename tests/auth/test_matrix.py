@@ -75,6 +75,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", f"{V}/auth/login"): Case(EVERYONE, 200, json="login"),
     ("POST", f"{V}/auth/logout"): Case(EVERYONE, 204),
     ("GET", f"{V}/auth/me"): READ,
+    ("PATCH", f"{V}/auth/me"): Case(READERS, 200, json={"locale": "fr"}),
     ("DELETE", f"{V}/auth/sessions"): Case(SELF_SERVICE, 204),
     ("GET", f"{V}/auth/tokens"): READ,
     ("POST", f"{V}/auth/tokens"): Case(SELF_SERVICE, 201, json={"name": "mine"}),

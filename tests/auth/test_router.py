@@ -103,6 +103,7 @@ async def test_the_cdo_office_creates_and_disables_accounts(
                 "role": "department_head",
                 "department_id": department.id,
                 "is_disabled": False,
+                "locale": None,
                 "oidc_issuer": None,
                 "oidc_subject": None,
             },

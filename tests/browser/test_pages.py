@@ -22,7 +22,7 @@ async def test_department_head_posts_a_checkin_and_sees_it(page: Any, site: Live
     await page.wait_for_selector("text=Check-in posted")
     timeline = page.locator("#checkins")
     assert summary in await timeline.inner_text()
-    assert "72% complete" in await timeline.inner_text()
+    assert "72.0% complete" in await timeline.inner_text()
     await screenshot(page, "checkin-posted")
 
 

@@ -70,7 +70,7 @@ async def test_a_head_checks_in_from_a_card_on_a_phone(chromium: Any, site: Live
         await page.get_by_role("button", name="Post check-in").tap()
         await page.wait_for_selector("text=Check-in posted")
         timeline = await page.locator("#checkins").inner_text()
-        assert summary in timeline and "64% complete" in timeline
+        assert summary in timeline and "64.0% complete" in timeline
         await assert_fits(page, "the initiative page")
         await screenshot(page, "phone-checkin-posted")
         await page.goto(f"{site.url}/initiatives")

@@ -62,4 +62,4 @@ async def test_keyboard_picks_the_owner_and_a_kpi(page: Any, site: LiveSite) -> 
         "href", f"/people/{hanna}"
     )
     kpi_row = page.locator("tr", has=page.locator("a[href^='/kpis/']", has_text="CONVERSION"))
-    await expect(kpi_row.first).to_contain_text("30%")
+    await expect(kpi_row.first).to_contain_text("30.0%")

@@ -10,22 +10,25 @@ from tests.i18n.messages import extracted
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 
 
-def french() -> dict[str, tuple[str, str]]:
-    """French message id -> (translation, file); a plural's forms joined by a newline."""
-    found: dict[str, tuple[str, str]] = {}
+def entries() -> list[tuple[str, str, str]]:
+    """(message id, French, file) of every .po file; a plural's forms one entry each."""
+    found: list[tuple[str, str, str]] = []
     for path in catalogue_files("fr"):
         with path.open("rb") as handle:
             for message in read_po(handle, locale="fr"):
                 if not message.id:
                     continue
                 ids = message.id if isinstance(message.id, tuple) else (message.id,)
-                text = message.string
-                forms = text if isinstance(text, tuple) else (text,)
+                forms = message.string if isinstance(message.string, tuple) else (message.string,)
                 for index, msgid in enumerate(ids):
-                    form = forms[min(index, len(forms) - 1)] if not message.fuzzy else ""
-                    assert msgid not in found, f"{msgid!r} is in {found[msgid][1]} and {path.name}"
-                    found[msgid] = (form or "", path.name)
+                    form = "" if message.fuzzy else forms[min(index, len(forms) - 1)]
+                    found.append((msgid, form or "", path.name))
     return found
+
+
+def french() -> dict[str, tuple[str, str]]:
+    """French message id -> (translation, file)."""
+    return {msgid: (text, file) for msgid, text, file in entries()}
 
 
 def placeholders(text: str) -> set[str]:
@@ -54,3 +57,10 @@ def test_translations_keep_every_placeholder() -> None:
         if text and placeholders(msgid) != placeholders(text)
     }
     assert wrong == {}
+
+
+def test_no_message_is_defined_twice() -> None:
+    files: dict[str, list[str]] = {}
+    for msgid, _text, file in entries():
+        files.setdefault(msgid, []).append(file)
+    assert {msgid: where for msgid, where in files.items() if len(where) > 1} == {}

@@ -57,18 +57,20 @@ def untranslated(name: str) -> list[str]:
     plain: list[str] = []  # the template with every Jinja part replaced by a hole
     phrases: list[str] = []
     in_trans = False
-    previous: list[str] = []
+    previous: list[str] = []  # the tokens so far, whitespace left out
+    calls: list[bool] = []  # for each open parenthesis: whether it calls a translation
     for _line, kind, value in templates.env.lex(source):
-        if kind == "data":
-            plain.append(HOLE if in_trans else value)
-        else:
-            plain.append(HOLE)
+        plain.append(value if kind == "data" and not in_trans else HOLE)
+        if kind == "whitespace":
+            continue
         if kind == "name" and previous[-1:] == ["block_begin"]:
             in_trans = value in {"trans", "pluralize"} or (in_trans and value != "endtrans")
-        if kind == "string" and PHRASE.search(value):
-            called = previous[-2:] if previous[-1:] == ["("] else []
-            if not (called and called[0] in TRANSLATING):
-                phrases.append(value)
+        if value == "(" and kind == "operator":
+            calls.append(previous[-1:] in [[name] for name in TRANSLATING])
+        elif value == ")" and kind == "operator" and calls:
+            calls.pop()
+        if kind == "string" and PHRASE.search(value[1:-1]) and not (calls and calls[-1]):
+            phrases.append(value[1:-1])
         previous.append(value if kind in {"name", "operator"} else kind)
     if name.endswith(".txt"):
         return [t.strip() for t in "".join(plain).split(HOLE) if WORDS.search(t)] + phrases

@@ -90,7 +90,7 @@ async def test_departments_and_dashboard_show_the_votes_active_work_addresses(
     departments = await cdo.get("/departments")
     assert "Employee irritants by department" in departments.text
     assert re.search(
-        r"<th scope=\"row\">hr</th><td class=\"num\">2</td><td class=\"num\">50%</td>",
+        r"<th scope=\"row\">hr</th><td class=\"num\">2</td><td class=\"num\">50.0%</td>",
         departments.text,
     )
     dashboard = await cdo.get("/")

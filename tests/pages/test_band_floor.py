@@ -34,8 +34,10 @@ async def test_the_floor_is_set_on_the_form_and_read_on_the_dashboard(
     assert setting is not None
     assert (setting.band_min, setting.band_max) == (Decimal("0.8000"), Decimal("0.9000"))
     page = (await cdo.get("/")).text
-    assert "Below the band (at least 80%)" in page  # the world is 75% client-facing
-    assert "Client-facing work is 75% of the active budget, below the band (at least 80%)." in page
+    assert "Below the band (at least 80.0%)" in page  # the world is 75% client-facing
+    assert (
+        "Client-facing work is 75.0% of the active budget, below the band (at least 80.0%)." in page
+    )
 
 
 async def test_a_floor_above_the_ceiling_is_shown_next_to_the_floor(
@@ -53,7 +55,7 @@ async def test_a_floor_above_the_ceiling_is_shown_next_to_the_floor(
     )
     assert response.status_code == 422
     assert (
-        '<p class="error" id="e-band_min_percent">band_min: the band&#39;s floor (0.7) is above'
-        " its ceiling (0.6).</p>" in response.text
+        '<p class="error" id="e-band_min_percent">band_min: the band&#39;s floor (70.0%) is above'
+        " its ceiling (60.0%).</p>" in response.text
     )
     assert await _version(session) == version

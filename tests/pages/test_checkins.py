@@ -62,7 +62,7 @@ async def test_posting_shows_the_checkin_on_the_initiative(
     assert "Check-in posted. Thank you!" in page
     assert "Pilot live in two stores." in page and "Payment provider sandbox down." in page
     assert "3 check-ins; the latest" in page
-    assert "<td>Posted a check-in: 60%, amber</td>" in page  # in the history
+    assert "<td>Posted a check-in: 60.0%, amber</td>" in page  # in the history
 
 
 async def test_errors_are_shown_next_to_their_field(

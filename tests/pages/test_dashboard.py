@@ -12,10 +12,12 @@ async def test_dashboard_shows_the_balance_against_the_band(cdo: Browser, world:
     response = await cdo.get("/")
     assert response.status_code == 200
     page = response.text
-    assert "2 active initiatives, 400 EUR planned." in page
-    assert '<span class="value">75%</span>' in page
-    assert "Above the band (at most 60%)" in page
-    assert "Client-facing work is 75% of the active budget, above the band (at most 60%)." in page
+    assert "2 active initiatives, €400 planned." in page
+    assert '<span class="value">75.0%</span>' in page
+    assert "Above the band (at most 60.0%)" in page
+    assert (
+        "Client-facing work is 75.0% of the active budget, above the band (at most 60.0%)." in page
+    )
 
 
 async def test_dashboard_charts_carry_their_data_and_a_table(cdo: Browser, world: World) -> None:
@@ -50,14 +52,14 @@ async def test_department_head_sees_their_initiatives_to_check_in_on(
     assert "Your initiatives to check in on" in page
     assert f'href="/initiatives/{world.shop.id}/checkins/new">Check in' in page
     assert "INI-002" not in page.split("Your initiatives to check in on")[1].split("</section>")[0]
-    assert "Take today's snapshot" not in page
+    assert "Take today's snapshot</button>" not in page
 
 
 async def test_viewer_sees_no_snapshot_button_and_no_settings(
     viewer: Browser, world: World
 ) -> None:
     page = (await viewer.get("/")).text
-    assert "Take today's snapshot" not in page
+    assert "Take today's snapshot</button>" not in page
     assert 'href="/settings"' not in page
     assert "Your initiatives to check in on" not in page
 

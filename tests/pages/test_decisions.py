@@ -101,7 +101,7 @@ async def test_cdo_sees_proposals_with_their_checks_and_the_heads_request(
     assert "INI-001 Web shop redesign" in request
     assert "asked by Julien Roche" in request
     assert "Orientation: Client-facing → Internal" in request
-    assert "Client-facing share: 100% → 0%" in request
+    assert "Client-facing share: 100.0% → 0.0%" in request
     assert "None: this change approves nothing." in request
     assert "3 waiting: 2 proposals and 1 change request." in text(response.text)
 

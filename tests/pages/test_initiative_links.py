@@ -33,7 +33,7 @@ async def test_link_then_unlink_a_kpi(head: Browser, world: World, session: Asyn
     assert link is not None
     assert (link.kpi_id, str(link.weight), link.rationale) == (kpi_id, "0.4000", "Faster checkout.")
     page = (await head.get(f"/initiatives/{world.idea.id}")).text
-    assert "KPI linked." in page and '<td class="num">40%</td>' in page
+    assert "KPI linked." in page and '<td class="num">40.0%</td>' in page
     removed = await head.post(f"/initiatives/{world.idea.id}/kpis/{kpi_id}/delete")
     assert removed.status_code == 303
     assert await session.scalar(stmt.execution_options(populate_existing=True)) is None

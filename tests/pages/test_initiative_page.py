@@ -19,14 +19,14 @@ async def test_page_shows_need_fields_kpis_links_checkins_and_flags(
     assert (
         f'<a href="/kpis/{world.nps.id}"><span class="code">NPS</span> Net Promoter Score' in page
     )
-    assert '<td class="num">60%</td>' in page  # the KPI's weight
+    assert '<td class="num">60.0%</td>' in page  # the KPI's weight
     enabled_by = page.split("<h3>Enabled by</h3>")[1].split("</ul>")[0]
     assert f'href="/initiatives/{world.erp.id}"' in enabled_by
     assert "Checkout rebuilt." in page and "Design done." in page
     assert page.index("Checkout rebuilt.") < page.index("Design done.")  # newest first
-    assert "2 check-ins; the latest" in page and "reports 45% complete and green health." in page
+    assert "2 check-ins; the latest" in page and "reports 45.0% complete and green health." in page
     assert '"type":"scatter"' in page
-    assert "120 EUR" in page  # spent to date from the latest check-in
+    assert "<dd>€120</dd>" in page  # spent to date from the latest check-in
 
 
 async def test_page_lists_its_own_flags(viewer: Browser, world: World) -> None:

@@ -20,7 +20,7 @@ async def test_list_shows_every_initiative_with_its_figures(viewer: Browser, wor
     assert "3 initiatives." in response.text
     row = response.text.split('<td class="code">INI-001</td>')[1].split("</tr>")[0]
     assert "Web shop redesign" in row and "Marketing" in row and "Julien Roche" in row
-    assert '<td class="num" data-label="Done">45%</td>' in row
+    assert '<td class="num" data-label="Complete">45.0%</td>' in row
     assert "health-green" in row
 
 

@@ -12,10 +12,10 @@ async def test_tree_shows_each_line_with_count_and_share(viewer: Browser, world:
         return page.split(f'href="/people/{person_id}">')[1].split("</div>")[0]
 
     assert "2 active initiatives" in person(world.cdo.id)
-    assert "75% client-facing" in person(world.cdo.id)
+    assert "75.0% client-facing" in person(world.cdo.id)
     assert "<span>1 active initiative</span>" in person(world.cio.id)
-    assert "0% client-facing" in person(world.cio.id)
-    assert "100% client-facing" in person(world.cmo.id) and "(1 own)" in person(world.cmo.id)
+    assert "0.0% client-facing" in person(world.cio.id)
+    assert "100.0% client-facing" in person(world.cmo.id) and "(1 own)" in person(world.cmo.id)
     assert page.index(f'href="/people/{world.cdo.id}"') < page.index(
         f'href="/people/{world.cio.id}"'
     )
@@ -52,5 +52,5 @@ async def test_departments_page(viewer: Browser, world: World) -> None:
         0
     ]
     assert 'href="/people/' in marketing and "Julien Roche" in marketing
-    assert 'class="num share-over">100%' in marketing
+    assert 'class="num share-over">100.0%' in marketing
     assert f'<a href="/kpis?department={world.marketing.id}">1</a>' in marketing

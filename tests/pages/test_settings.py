@@ -32,7 +32,7 @@ async def test_saving_changes_the_band_and_the_flags(
     setting = await _setting(session)
     assert (setting.band_max, setting.stale_after_days) == (Decimal("0.8000"), 45)
     assert "Settings saved." in (await cdo.get("/settings")).text
-    assert "Within the band (at most 80%)" in (await cdo.get("/")).text
+    assert "Within the band (at most 80.0%)" in (await cdo.get("/")).text
 
 
 async def test_invalid_values_are_shown_next_to_their_field(

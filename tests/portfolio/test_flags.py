@@ -56,7 +56,7 @@ async def test_portfolio_skew_raised_above_band(session: AsyncSession) -> None:
         None,
     )
     assert flag.message == (
-        "Client-facing work is 66.67% of the active budget (band: at most 60%)."
+        "Client-facing work is 66.7% of the active budget (band: at most 60.0%)."
     )
 
 
@@ -106,7 +106,7 @@ async def test_department_skew_raised_for_the_skewed_department_only(
     assert (flag.severity, flag.entity_type, flag.entity_id) == ("medium", "department", skewed.id)
     assert (flag.entity_code, flag.department_code) == ("marketing", "marketing")
     assert flag.message == (
-        "Client-facing work is 66.67% of the active budget of MARKETING (band: at most 60%)."
+        "Client-facing work is 66.7% of the active budget of MARKETING (band: at most 60.0%)."
     )
 
 

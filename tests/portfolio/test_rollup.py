@@ -136,8 +136,8 @@ async def test_owner_line_on_flags_names_the_line(session: AsyncSession) -> None
         ("NO_KPI", "INI-D"),
     ]
     assert result.items[1].message == (
-        "Client-facing work is 100% of the active budget of Leo's reporting line"
-        " (band: at most 60%)."
+        "Client-facing work is 100.0% of the active budget of Leo's reporting line"
+        " (band: at most 60.0%)."
     )
 
 

@@ -168,14 +168,15 @@ async def test_the_band_floor_flags_too_little_client_work(
     )
     assert {(f.code.value, f.entity_code): f.message for f in flags.items} == {
         ("PORTFOLIO_CLIENT_SKEW", None): (
-            "Client-facing work is 30% of the active budget (below the band's floor: at least 35%)."
+            "Client-facing work is 30.0% of the active budget"
+            " (below the band's floor: at least 35.0%)."
         ),
         ("DEPARTMENT_CLIENT_SKEW", "marketing"): (
-            "Client-facing work is 75% of the active budget of Marketing (band: at most 60%)."
+            "Client-facing work is 75.0% of the active budget of Marketing (band: at most 60.0%)."
         ),
         ("DEPARTMENT_CLIENT_SKEW", "it"): (
-            "Client-facing work is 0% of the active budget of IT"
-            " (below the band's floor: at least 35%)."
+            "Client-facing work is 0.0% of the active budget of IT"
+            " (below the band's floor: at least 35.0%)."
         ),
     }
     on_the_floor = await client.put(SETTINGS, json={"band_min": "0.3"}, headers={"If-Match": '"2"'})

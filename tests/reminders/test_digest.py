@@ -129,12 +129,12 @@ async def test_the_cdo_office_gets_the_digest_by_email(
     assert (report.digests_sent, report.failures) == (1, [])
     [mail] = [m for m in handler.received if m.message["Subject"].startswith("Portfolio digest")]
     assert mail.rcpt_tos == ["cdo@example.com"]
-    assert mail.message["Subject"] == f"Portfolio digest, week of {TODAY:%d %b %Y}"
+    assert mail.message["Subject"] == f"Portfolio digest, week of {TODAY.day} {TODAY:%b %Y}"
     week_ago = TODAY - timedelta(days=7)
     assert mail.part("plain") == (
-        "Balance: client-facing work is 75% of the active budget (band 0% to 60%: outside the"
-        " band), 2 active initiatives.\n\n"
-        f"Flags: 6 raised, 1 more than on {week_ago:%a %d %b %Y}.\n"
+        "Balance: client-facing work is 75.0% of the active budget (band 0.0% to 60.0%: outside"
+        " the band), 2 active initiatives.\n\n"
+        f"Flags: 6 raised, 1 more than on {week_ago.day} {week_ago:%b %Y}.\n"
         "- MISSING_ENABLER: 1\n"
         "- PORTFOLIO_CLIENT_SKEW: 1 (+0)\n"
         "- DEPARTMENT_CLIENT_SKEW: 1\n"
@@ -147,7 +147,7 @@ async def test_the_cdo_office_gets_the_digest_by_email(
         f"Stop this digest: {BASE_URL}/notifications\n"
     )
     html = mail.part("html")
-    assert "<strong>75%</strong>" in html
+    assert "<strong>75.0%</strong>" in html
     assert f'<a href="{BASE_URL}/initiatives/{portfolio["shop"]}">INI-001</a>' in html
     assert "<h2>Decisions waiting: 1</h2>" in html
     again = await reminders.send_notifications(session, mail_settings, today=TODAY, digest=True)
@@ -182,7 +182,8 @@ async def test_the_chat_webhook_receives_the_digest_once_a_day(
     digest = await digests.build_digest(session, TODAY)
     assert posts == [{"text": messages.digest_text(digest, BASE_URL)}]
     assert posts[0]["text"].startswith(
-        f"Portfolio digest, week of {TODAY:%d %b %Y}\n\nBalance: client-facing work is 75%"
+        f"Portfolio digest, week of {TODAY.day} {TODAY:%b %Y}\n\n"
+        "Balance: client-facing work is 75.0%"
     )
     again = await reminders.send_notifications(session, settings, today=TODAY, digest=True)
     assert again.chat_posted is False

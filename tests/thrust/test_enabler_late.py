@@ -41,7 +41,7 @@ async def test_raised_when_every_live_enabler_lands_after_the_promise(
     await enabler(session, p, "E-2", target_date=date(2027, 5, 1))
     assert await late_flags(session) == {
         "P-1": f"P-1 {p.title} is client-facing and every live enabler lands after its target date:"
-        " the earliest, E-1 on 2027-03-02, 1 day later."
+        " the earliest, E-1 on 2 Mar 2027, 1 day later."
     }
 
 
@@ -78,7 +78,7 @@ async def test_depends_on_links_and_hybrid_enablers_count(session: AsyncSession)
     )
     await link_initiatives(session, p, hybrid, kind="depends_on")
     [message] = (await late_flags(session)).values()
-    assert message.endswith("the earliest, E-1 on 2027-04-01, 31 days later.")
+    assert message.endswith("the earliest, E-1 on 1 Apr 2027, 31 days later.")
 
 
 async def test_not_raised_without_dates_enablers_or_outside_client_facing_active_work(

@@ -46,14 +46,14 @@ async def test_the_pages_draw_the_chain_and_the_credits(
 
     page = (await viewer.get(f"/initiatives/{promise.id}")).text
     chain = page.split('id="thrust-title"')[1].split("</section>")[0]
-    assert "Every live enabler lands after this initiative's target date (01 Mar 2027)." in chain
+    assert "Every live enabler lands after this initiative's target date (1 Mar 2027)." in chain
     assert '<span class="code">E-1</span> Agent console' in chain
-    assert "target 01 Apr 2027 (after the promise)" in chain
+    assert "target 1 Apr 2027 (after the promise)" in chain
     assert "ESAT → AHT → NPS" in chain
     assert chain.index("1. Enablers") < chain.index("ESAT") < chain.index("4. The promise")
     credits = page.split('id="outcomes-title"')[1].split("</section>")[0]
-    assert "20.00 (01 Dec 2025)" in credits and "26.00 (01 Jun 2026)" in credits
-    assert '<td class="num">6.00</td><td class="num">50%</td><td class="num">3.00</td>' in credits
+    assert "20.00 (1 Dec 2025)" in credits and "26.00 (1 Jun 2026)" in credits
+    assert '<td class="num">6.00</td><td class="num">50.0%</td><td class="num">3.00</td>' in credits
 
     internal = (await viewer.get(f"/initiatives/{tool.id}")).text
     assert "An internal initiative is the thrust behind promises" in internal

@@ -32,7 +32,7 @@ async def test_utf16(session: AsyncSession) -> None:
 
 
 async def test_missing_and_unknown_columns(session: AsyncSession) -> None:
-    data = "email,nom,title\nzoe@example.com,Zoé Blanc,Recruiter\n"
+    data = "email,full_name,title\nzoe@example.com,Zoé Blanc,Recruiter\n"
     assert await problems_of(session, data, "people.csv") == [
         problem(
             "people",
@@ -44,8 +44,8 @@ async def test_missing_and_unknown_columns(session: AsyncSession) -> None:
         problem(
             "people",
             1,
-            "nom",
-            "Unknown column 'nom': the columns of people are email, name, title,"
+            "full_name",
+            "Unknown column 'full_name': the columns of people are email, name, title,"
             " department_code, manager_email, is_active.",
             "unknown_column",
         ),

@@ -21,8 +21,8 @@ async def test_the_flags_page_ranks_by_stakes_and_offers_triage(cdo: Browser, wo
     listed = _listed(response.text)
     items = listed.split("<li>")[1:]
     # The portfolio's skew concerns all 400 of the active budget; the marketing skew 300.
-    assert "Client-facing work is 75% of the active budget (band" in items[0]
-    assert "400 EUR at stake" in items[0] and "the CDO office should act" in items[0]
+    assert "Client-facing work is 75.0% of the active budget (band" in items[0]
+    assert "€400 at stake" in items[0] and "the CDO office should act" in items[0]
     assert "of the active budget of Marketing" in items[1] and "Julien Roche should act" in items[1]
     assert listed.count("<summary>Triage") == len(items)
     assert 'aria-current="page">To act on' in response.text

@@ -14,6 +14,7 @@ from typing import Any
 from service.actor import Role
 from service.config import Settings
 from service.errors import Forbidden
+from service.i18n import gettext as _
 
 ENABLE_HINT = "OIDC_DISCOVERY_URL and OIDC_CLIENT_ID"
 
@@ -97,9 +98,12 @@ def grant_for(claims: dict[str, Any], settings: Settings) -> Grant | None:
 def require_password_login(settings: Settings) -> None:
     """Forbidden while PASSWORD_LOGIN_ENABLED is false (API tokens are not affected)."""
     if not settings.password_login_enabled:
-        way = f" Sign in with {settings.oidc_provider_name}." if enabled(settings) else ""
+        refusal = _("Sign-in with a password is turned off here.")
+        if enabled(settings):
+            way = _("Sign in with %(provider)s.") % {"provider": settings.oidc_provider_name}
+            refusal = f"{refusal} {way}"
         raise Forbidden(
-            f"Sign-in with a password is turned off here.{way}",
+            refusal,
             code="password_login_disabled",
         )
 

@@ -1,6 +1,7 @@
 """Why a single sign-on was refused: shown to the person as a page, never as a 500."""
 
 from service.errors import DomainError
+from service.i18n import N_
 
 
 class SignInRefused(DomainError):
@@ -8,7 +9,7 @@ class SignInRefused(DomainError):
 
     code = "sso_refused"
     status = 403
-    title = "Sign-in refused"
+    title = N_("Sign-in refused")
 
 
 class ProviderUnavailable(DomainError):
@@ -16,4 +17,4 @@ class ProviderUnavailable(DomainError):
 
     code = "sso_provider_unavailable"
     status = 502
-    title = "The sign-in service is unavailable"
+    title = N_("The sign-in service is unavailable")

@@ -16,6 +16,7 @@ from service.auth.oidc import service as oidc_service
 from service.auth.oidc.errors import SignInRefused
 from service.config import Settings
 from service.errors import NotFound
+from service.i18n import gettext as _
 
 ERROR_TEXT_MAX = 200  # characters of the provider's own error text shown
 
@@ -33,7 +34,7 @@ class Answer:
 def require_enabled(settings: Settings) -> None:
     """NotFound while single sign-on is not configured."""
     if not config.enabled(settings):
-        raise NotFound("Single sign-on is not set up here.", code="sso_not_configured")
+        raise NotFound(_("Single sign-on is not set up here."), code="sso_not_configured")
 
 
 async def begin(settings: Settings, next_url: str, redirect_url: str) -> tuple[str, str]:
@@ -48,19 +49,25 @@ def _checked_attempt(settings: Settings, cookie: str | None, answer: Answer) -> 
     attempt = attempts.unseal(cookie, settings.secret_key or "")
     if attempt is None:
         raise SignInRefused(
-            "This sign-in took too long or was not started in this browser. Please sign in again.",
+            _(
+                "This sign-in took too long or was not started in this browser. Please sign in"
+                " again."
+            ),
             code="sso_attempt_expired",
         )
     if not attempts.same_state(attempt, answer.state):
         raise SignInRefused(
-            "The answer from the identity provider does not belong to this sign-in."
-            " Please sign in again.",
+            _(
+                "The answer from the identity provider does not belong to this sign-in. Please"
+                " sign in again."
+            ),
             code="sso_state_mismatch",
         )
     if answer.error or not answer.code:
         said = (answer.error_description or answer.error or "no code")[:ERROR_TEXT_MAX]
         raise SignInRefused(
-            f"The identity provider did not sign you in: {said}.", code="sso_provider_error"
+            _("The identity provider did not sign you in: %(reason)s.") % {"reason": said},
+            code="sso_provider_error",
         )
     return attempt
 

@@ -19,6 +19,7 @@ from joserfc.jws import JWSRegistry
 from service.auth.oidc.attempt import Attempt
 from service.auth.oidc.errors import ProviderUnavailable, SignInRefused
 from service.config import Settings
+from service.i18n import gettext as _
 
 METADATA_TTL = 3600.0  # seconds a discovery document is reused
 TIMEOUT = 10.0  # seconds for each call to the provider
@@ -44,10 +45,11 @@ async def _get_json(url: str) -> dict[str, Any]:
             body = response.json()
     except (httpx2.HTTPError, ValueError) as exc:
         raise ProviderUnavailable(
-            f"The identity provider did not answer ({type(exc).__name__}); try again later."
+            _("The identity provider did not answer (%(error)s); try again later.")
+            % {"error": type(exc).__name__}
         ) from None
     if not isinstance(body, dict):
-        raise ProviderUnavailable("The identity provider answered something unexpected.")
+        raise ProviderUnavailable(_("The identity provider answered something unexpected."))
     return body
 
 
@@ -59,7 +61,9 @@ async def _provider(settings: Settings) -> _Cached:
         missing = {"issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"} - set(metadata)
         if missing:
             names = ", ".join(sorted(missing))
-            raise ProviderUnavailable(f"The provider's discovery document lacks {names}.")
+            raise ProviderUnavailable(
+                _("The provider's discovery document lacks %(names)s.") % {"names": names}
+            )
         cached = _cache[url] = _Cached(metadata, time.monotonic())
     return cached
 
@@ -70,7 +74,7 @@ async def _key_set(cached: _Cached, *, refresh: bool = False) -> KeySet:
     try:
         return KeySet.import_key_set(cached.jwks)  # type: ignore[arg-type]
     except (JoseError, ValueError, TypeError, KeyError):
-        raise ProviderUnavailable("The provider's signing keys (JWKS) cannot be read.") from None
+        raise ProviderUnavailable(_("The provider's signing keys (JWKS) cannot be read.")) from None
 
 
 def _client(settings: Settings, metadata: dict[str, Any], redirect_url: str) -> AsyncOAuth2Client:
@@ -120,13 +124,17 @@ async def exchange_code(
             )
     except OAuthError as exc:
         raise SignInRefused(
-            "The identity provider did not accept the sign-in (the code expired or was"
-            f" already used: {exc.error}). Please sign in again.",
+            _(
+                "The identity provider did not accept the sign-in (the code expired or was"
+                " already used: %(error)s). Please sign in again."
+            )
+            % {"error": exc.error},
             code="sso_code_refused",
         ) from None
     except httpx2.HTTPError as exc:
         raise ProviderUnavailable(
-            f"The identity provider did not answer ({type(exc).__name__}); try again later."
+            _("The identity provider did not answer (%(error)s); try again later.")
+            % {"error": type(exc).__name__}
         ) from None
     claims = await _verified_claims(settings, cached, dict(token), attempt.nonce)
     return str(cached.metadata["issuer"]), claims
@@ -137,7 +145,7 @@ async def _verified_claims(
 ) -> dict[str, Any]:
     id_token = token.get("id_token")
     if not isinstance(id_token, str):
-        raise SignInRefused("The identity provider sent no ID token.", code="sso_no_id_token")
+        raise SignInRefused(_("The identity provider sent no ID token."), code="sso_no_id_token")
     algorithms = cached.metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
     registry = JWSRegistry(algorithms=[a for a in algorithms if a != "none"])
     try:
@@ -158,7 +166,11 @@ async def _verified_claims(
         claims.validate(leeway=LEEWAY)
     except (JoseError, ValueError) as exc:
         raise SignInRefused(
-            f"The identity provider's ID token failed its check ({exc}). Please sign in again.",
+            _(
+                "The identity provider's ID token failed its check (%(error)s). Please sign in"
+                " again."
+            )
+            % {"error": exc},
             code="sso_invalid_id_token",
         ) from None
     return dict(claims)

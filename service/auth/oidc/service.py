@@ -16,19 +16,23 @@ from service.auth import accounts
 from service.auth.oidc import config
 from service.auth.oidc.errors import SignInRefused
 from service.config import Settings
+from service.i18n import gettext as _
 
 
 def _email(claims: dict[str, Any]) -> str:
     email = claims.get("email")
     if not isinstance(email, str) or "@" not in email[1:] or len(email) > EMAIL_MAX:
         raise SignInRefused(
-            "The identity provider sent no email address for you; ask your administrator"
-            " to release the 'email' claim to this application.",
+            _(
+                "The identity provider sent no email address for you; ask your administrator"
+                " to release the 'email' claim to this application."
+            ),
             code="sso_no_email",
         )
     if claims.get("email_verified") is False:
         raise SignInRefused(
-            f"The identity provider has not verified your email address {email}.",
+            _("The identity provider has not verified your email address %(email)s.")
+            % {"email": email},
             code="sso_email_unverified",
         )
     return email.strip().lower()
@@ -41,8 +45,11 @@ async def _department_id(session: AsyncSession, grant: config.Grant) -> int | No
     found = await session.scalar(stmt)
     if found is None:
         raise SignInRefused(
-            f"Your group makes you head of department '{grant.department_code}', which does"
-            " not exist here. Ask the CDO office to correct the single sign-on mapping.",
+            _(
+                "Your group makes you head of department '%(code)s', which does not exist here."
+                " Ask the CDO office to correct the single sign-on mapping."
+            )
+            % {"code": grant.department_code},
             code="sso_unknown_department",
         )
     return int(found)
@@ -85,7 +92,8 @@ async def _existing(session: AsyncSession, email: str, identity: tuple[str, str]
     account = await accounts.get_account_by_email(session, email)
     if account is not None and account.oidc_subject is not None:
         raise SignInRefused(
-            f"The account {email} signs in with another identity of the provider.",
+            _("The account %(email)s signs in with another identity of the provider.")
+            % {"email": email},
             code="sso_identity_mismatch",
         )
     return account
@@ -94,7 +102,7 @@ async def _existing(session: AsyncSession, email: str, identity: tuple[str, str]
 def _refuse_disabled(account: Account) -> None:
     if account.is_disabled:
         raise SignInRefused(
-            f"The account {account.email} is disabled. Ask the CDO office.",
+            _("The account %(email)s is disabled. Ask the CDO office.") % {"email": account.email},
             code="account_disabled",
         )
 
@@ -109,8 +117,11 @@ async def sign_in(
     grant = config.grant_for(claims, settings)
     if grant is None:
         raise SignInRefused(
-            f"You ({email}) are not in a group that may use this portfolio. Ask the CDO office"
-            " to give your group access.",
+            _(
+                "You (%(email)s) are not in a group that may use this portfolio. Ask the CDO"
+                " office to give your group access."
+            )
+            % {"email": email},
             code="sso_unmapped",
         )
     scope = {"role": grant.role.value, "department_id": await _department_id(session, grant)}

@@ -23,6 +23,7 @@ from service.graphql.types.common import (
     Orientation,
     Perspective,
 )
+from service.i18n import gettext as _
 from service.thrust import payloads, service
 
 MAX_FIRST = 1000
@@ -228,7 +229,9 @@ async def kpi_contributions(
 ) -> KpiContributions:
     """Who moved the KPI (as GET /kpis/{id}/contributions)."""
     if not 1 <= first <= MAX_FIRST:
-        raise ValidationFailed(f"first must be between 1 and {MAX_FIRST}.", field="first")
+        raise ValidationFailed(
+            _("first must be between 1 and %(max)s.") % {"max": MAX_FIRST}, field="first"
+        )
     found = await info.context.read(
         service.contributions, root.database_id, limit=first, cursor=after
     )

@@ -13,9 +13,11 @@ from pydantic import BaseModel, ValidationError
 from service.errors import ValidationFailed
 from service.graphql.ids import database_id
 from service.graphql.types.analytics import Flag, FlagCode
+from service.i18n import gettext as _
 from service.portfolio.payloads import FlagCode as Code
 from service.triage import service
 from service.triage.payloads import AcknowledgeIn, AssignIn, FlagKey, SnoozeIn
+from service.validation_words import sentence
 
 
 @strawberry.input(description="Which flag: its code and its subject.")
@@ -30,7 +32,7 @@ class FlagKeyInput:
 def _key(flag: FlagKeyInput) -> FlagKey:
     if flag.entity_type not in ("portfolio", "department", "initiative", "kpi", "irritant"):
         raise ValidationFailed(
-            f"flag.entityType: '{flag.entity_type}' is not a flag subject.",
+            _("flag.entityType: '%(type)s' is not a flag subject.") % {"type": flag.entity_type},
             field="flag.entityType",
         )
     return FlagKey(Code(flag.code.value), flag.entity_type, flag.entity_id)  # type: ignore[arg-type]
@@ -42,7 +44,7 @@ def _payload(model: type[BaseModel], values: dict[str, Any]) -> Any:
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"])
-        raise ValidationFailed(f"{field}: {error['msg']}", field=field) from exc
+        raise ValidationFailed(sentence(error, raw=True), field=field) from exc
 
 
 FLAG = Annotated[FlagKeyInput, strawberry.argument(description="The raised flag.")]

@@ -44,12 +44,17 @@
     });
   }
 
+  // Words shown by the scripts come in the page's language, from data-text-* on <body>.
+  function text(name) {
+    return document.body.getAttribute("data-text-" + name) || "";
+  }
+
   function copySecret(event) {
     var button = event.target.closest("[data-copy]");
     if (!button) { return; }
     var text = document.getElementById(button.getAttribute("data-copy")).textContent;
     if (navigator.clipboard) {
-      navigator.clipboard.writeText(text).then(function () { button.textContent = "Copied"; });
+      navigator.clipboard.writeText(text).then(function () { button.textContent = text("copied"); });
     }
   }
 

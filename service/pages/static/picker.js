@@ -21,6 +21,11 @@
   };
   var counter = 0;
 
+  // Words in the page's language, from data-text-* on <body> (see base.html).
+  function text(name) {
+    return document.body.getAttribute("data-text-" + name) || "";
+  }
+
   function Picker(box) {
     var kind = box.getAttribute("data-picker");
     this.source = SOURCES[kind];
@@ -122,13 +127,14 @@
     if (!items.length) {
       var none = document.createElement("li");
       none.className = "picker-none";
-      none.textContent = "No match";
+      none.textContent = text("no-match");
       this.list.appendChild(none);
     }
     this.list.hidden = false;
     this.input.setAttribute("aria-expanded", "true");
     this.input.removeAttribute("aria-activedescendant");
-    this.status.textContent = items.length ? items.length + " suggestions: use the arrow keys" : "No match";
+    this.status.textContent = !items.length ? text("no-match") : items.length === 1 ?
+      text("one-suggestion") : text("suggestions").replace("{count}", String(items.length));
   };
 
   Picker.prototype.close = function () {

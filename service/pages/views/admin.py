@@ -16,6 +16,8 @@ from service.actor import Actor
 from service.auth import policy, tokens
 from service.auth.policy import Permission
 from service.errors import DomainError, PreconditionFailed
+from service.i18n import formats
+from service.i18n import gettext as _
 from service.pages.forms import FormState, parse, refuse
 from service.pages.views import options
 from service.portfolio import service as portfolio
@@ -113,15 +115,15 @@ async def save_settings(
     try:
         values["band_max"] = Decimal(form.get("band_percent", "").strip()) / 100
     except InvalidOperation:
-        state.errors["band_percent"] = "Enter a percentage between 0 and 100."
+        state.errors["band_percent"] = _("Enter a percentage between 0 and 100.")
     try:
         values["band_min"] = Decimal(form.get("band_min_percent", "0").strip() or "0") / 100
     except InvalidOperation:
-        state.errors["band_min_percent"] = "Enter a percentage between 0 and 100."
+        state.errors["band_min_percent"] = _("Enter a percentage between 0 and 100.")
     data = parse(PortfolioSettingUpdate, values, state)
     for field, shown in (("band_max", "band_percent"), ("band_min", "band_min_percent")):
         if field in state.errors:
-            state.errors[shown] = "Enter a percentage between 0 and 100."
+            state.errors[shown] = _("Enter a percentage between 0 and 100.")
     if data is None or state.failed:
         return False
     version = form.get("version", "")
@@ -130,7 +132,7 @@ async def save_settings(
         await portfolio.update_settings(session, actor, data, expected_version=expected)
     except PreconditionFailed:
         await session.rollback()
-        state.error = "Someone changed the settings meanwhile. Reload the page and retry."
+        state.error = _("Someone changed the settings meanwhile. Reload the page and retry.")
         return False
     except DomainError as exc:
         await session.rollback()
@@ -156,17 +158,17 @@ async def create_token(
     state.values = dict(form)
     name = form.get("name", "").strip()
     if not name:
-        state.errors["name"] = "Say what the token is for, e.g. “Power BI refresh”."
+        state.errors["name"] = _("Say what the token is for, e.g. “Power BI refresh”.")
     elif len(name) > NAME_MAX:
-        state.errors["name"] = f"At most {NAME_MAX} characters."
+        state.errors["name"] = _("At most %(n)s characters.") % {"n": formats.number(NAME_MAX)}
     lifetime = form.get("expires_in", "")
     if lifetime not in TOKEN_LIFETIMES:
-        state.errors["expires_in"] = "Choose one of the offered lifetimes."
+        state.errors["expires_in"] = _("Choose one of the offered lifetimes.")
     if state.failed or actor.account_id is None:
         return None
     days = TOKEN_LIFETIMES[lifetime]
     expires = datetime.now().astimezone() + timedelta(days=days) if days else None
-    _, plaintext = await tokens.create_token(
+    __, plaintext = await tokens.create_token(
         session, actor, actor.account_id, name=name, expires_at=expires
     )
     return plaintext

@@ -12,6 +12,7 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import Conflict, DomainError, not_found
+from service.i18n import gettext as _
 from service.initiatives import browse, checkins
 from service.initiatives.payloads import CheckInCreate
 from service.initiatives.rules import CLOSED_STATUSES
@@ -48,8 +49,13 @@ async def open_form(
         actor, Permission.post_checkin, department_id=row.department_id, owner_id=row.owner_id
     )
     if row.status in CLOSED_STATUSES:
+        closed = (
+            _("%(code)s is done: it takes no more check-ins.")
+            if row.status == "done"
+            else _("%(code)s is stopped: it takes no more check-ins.")
+        )
         raise Conflict(
-            f"{row.code} is {row.status.replace('_', ' ')}: it takes no more check-ins.",
+            closed % {"code": row.code},
             code="initiative_closed",
         )
     latest = await checkins.list_checkins(session, initiative_id, limit=1)

@@ -18,7 +18,7 @@ from service.pages.views import options
 from service.portfolio import service as portfolio
 from service.portfolio import snapshots
 from service.portfolio.flags import SEVERITY
-from service.portfolio.payloads import AlignmentPublic, BalancePublic, FlagCode, FlagPublic
+from service.portfolio.payloads import AlignmentFigures, BalancePublic, FlagCode, FlagPublic
 from service.triage import service as triage
 from service.triage.payloads import RankedFlags
 
@@ -42,7 +42,7 @@ class DepartmentRow:
 @dataclass(frozen=True)
 class Dashboard:
     balance: BalancePublic
-    alignment: AlignmentPublic
+    alignment: AlignmentFigures
     bullet: charts.Bullet
     bars: charts.Chart
     departments: list[DepartmentRow]
@@ -127,7 +127,7 @@ async def dashboard(
     # The top of the triage ranking, and every code's count.
     top = await triage.rank_flags(session, limit=TOP_FLAGS)
     dark = await portfolio.list_flags(session, codes=[FlagCode.DEPARTMENT_UNCOVERED], limit=100)
-    alignment = await portfolio.compute_alignment(session)
+    alignment = await portfolio.alignment_figures(session)
     history, _ = await snapshots.list_snapshots(
         session, date_from=today - timedelta(days=TREND_DAYS), limit=TREND_DAYS + 1
     )

@@ -15,12 +15,14 @@ from service.auth.policy import Permission
 from service.decisions import service as decisions
 from service.decisions.payloads import DecisionIn
 from service.errors import DomainError, PreconditionFailed
+from service.i18n import N_
+from service.i18n import gettext as _
 from service.initiatives import service as initiatives
 from service.initiatives.payloads import InitiativeUpdate
 from service.pages.forms import FormState, parse
 from service.pages.views.decisions import Item
 
-STALE = "Someone changed {code} since this page was opened. Check it again, then decide."
+STALE = N_("Someone changed %(code)s since this page was opened. Check it again, then decide.")
 
 
 def _waivers(form: Mapping[str, str]) -> list[dict[str, str]]:
@@ -51,7 +53,7 @@ async def decide(
     except PreconditionFailed as exc:
         await session.rollback()
         item.status_code = exc.status
-        item.form.error = STALE.format(code=code)
+        item.form.error = _(STALE) % {"code": code}
     except DomainError as exc:
         await session.rollback()
         item.status_code = exc.status
@@ -71,8 +73,12 @@ async def _decide_request(
     if data is None:
         return None
     await decisions.decide_change_request(session, actor, item.id, data)
-    verb = "approved: the change applies" if decision == "approve" else "rejected"
-    return f"Change request {item.id} on {code} {verb}.{_waived(waivers)}"
+    done = (
+        _("Change request %(id)s on %(code)s approved: the change applies.")
+        if decision == "approve"
+        else _("Change request %(id)s on %(code)s rejected.")
+    )
+    return done % {"id": item.id, "code": code} + _waived(waivers)
 
 
 async def _decide_proposal(
@@ -82,16 +88,18 @@ async def _decide_proposal(
     if decision == "approve":
         waivers = _waivers(form)
         values: dict[str, Any] = {"status": InitiativeStatus.approved, "waivers": waivers}
-        done = f"{code} approved.{_waived(waivers)}"
+        done = _("%(code)s approved.") % {"code": code} + _waived(waivers)
     elif decision == "reject":
         reason = form.get("comment", "").strip()
         if not reason:
-            item.form.errors["comment"] = "Say why the proposal is rejected."
+            item.form.errors["comment"] = _("Say why the proposal is rejected.")
             return None
         values = {"status": InitiativeStatus.stopped, "lessons_learned": reason}
-        done = f"{code} rejected: stopped, with your reason as its lessons learned."
+        done = _("%(code)s rejected: stopped, with your reason as its lessons learned.") % {
+            "code": code
+        }
     else:
-        item.form.error = "Choose to approve or to reject."
+        item.form.error = _("Choose to approve or to reject.")
         return None
     data = parse(InitiativeUpdate, values, item.form)
     if data is None:
@@ -103,7 +111,9 @@ async def _decide_proposal(
 
 
 def _waived(waivers: Sequence[dict[str, str]]) -> str:
-    return f" Waived: {', '.join(w['check'] for w in waivers)}." if waivers else ""
+    if not waivers:
+        return ""
+    return " " + _("Waived: %(checks)s.") % {"checks": ", ".join(w["check"] for w in waivers)}
 
 
 async def withdraw(session: AsyncSession, actor: Actor, request_id: int) -> ChangeRequest:

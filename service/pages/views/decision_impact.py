@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema import Initiative
 from service.errors import DomainError
+from service.i18n import gettext as _
 from service.pages.views import options
 from service.scenarios import evaluation
 from service.scenarios.payloads import ScenarioEvaluation, ScenarioMove
@@ -116,7 +117,7 @@ async def impact_of(
         result = await evaluation.evaluate(session, moves)
     except (DomainError, ValidationError) as exc:
         detail = exc.detail if isinstance(exc, DomainError) else sentence(exc.errors()[0])
-        return None, f"The impact cannot be computed: {detail}"
+        return None, _("The impact cannot be computed: %(detail)s") % {"detail": detail}
     names: dict[str, str] = {d.code: d.name for d in await options.departments(session)}
     before = {d.department_code: d for d in result.before.balance.departments}
     after = {d.department_code: d for d in result.after.balance.departments}

@@ -14,23 +14,25 @@ from schema.decision import ApprovalCheck
 from schema.enums import InitiativeStatus, Role
 from service.actor import Actor
 from service.decisions import gate
+from service.i18n import N_
+from service.i18n import gettext as _
 from service.pages.forms import FormState
 from service.pages.views import decision_queue as queue
 from service.pages.views.decision_impact import Impact, Selection, impact_of
 
 CHECK_LABELS = {
-    ApprovalCheck.NO_USER_NEED: "A stated user need",
-    ApprovalCheck.NO_KPI: "At least one KPI link",
-    ApprovalCheck.MISSING_ENABLER: "A live internal enabler (client-facing and hybrid work)",
+    ApprovalCheck.NO_USER_NEED: N_("A stated user need"),
+    ApprovalCheck.NO_KPI: N_("At least one KPI link"),
+    ApprovalCheck.MISSING_ENABLER: N_("A live internal enabler (client-facing and hybrid work)"),
 }
 # How each governed field reads, and how its values are shown.
 FIELDS = {
-    "status": ("Status", "label"),
-    "orientation": ("Orientation", "label"),
-    "client_share": ("Client-facing share", "share"),
-    "department_id": ("Lead department", "text"),
-    "owner_id": ("Owner", "text"),
-    "budget_planned": ("Budget planned", "money"),
+    "status": (N_("Status"), "label"),
+    "orientation": (N_("Orientation"), "label"),
+    "client_share": (N_("Client-facing share"), "share"),
+    "department_id": (N_("Lead department"), "text"),
+    "owner_id": (N_("Owner"), "text"),
+    "budget_planned": (N_("Budget planned"), "money"),
 }
 MY_REQUESTS = 10
 
@@ -105,7 +107,7 @@ def _checks(initiative: Initiative, targets: Mapping[str, Any]) -> list[CheckLin
         return []
     unmet = {check.code: check.message for check in gate.unmet_checks(initiative, final)}
     return [
-        CheckLine(code.value, label, code not in unmet, unmet.get(code, "Met."))
+        CheckLine(code.value, _(label), code not in unmet, unmet.get(code, _("Met.")))
         for code, label in CHECK_LABELS.items()
     ]
 
@@ -116,6 +118,7 @@ def change_lines(changes: Mapping[str, Any], names: queue.Names) -> list[ChangeL
     lines = []
     for name, change in changes.items():
         label, kind = FIELDS.get(name, (name.replace("_", " ").capitalize(), "text"))
+        label = _(label) if name in FIELDS else label
         before, after = change.get("from"), change.get("to")
         if name in lookup:
             before = lookup[name].get(before, before)
@@ -128,7 +131,7 @@ def _proposal(waiting: queue.Waiting, selection: Selection) -> Item:
     initiative = waiting.initiative
     assert initiative.id is not None
     targets = {"status": InitiativeStatus.approved.value}
-    status = ChangeLine("status", "Status", "label", initiative.status, targets["status"])
+    status = ChangeLine("status", _("Status"), "label", initiative.status, targets["status"])
     checks = _checks(initiative, targets)
     return Item(
         "proposal", initiative.id, waiting, checks, [status], initiative.id in selection.proposals
@@ -231,9 +234,9 @@ async def initiative_decisions(
         waivers=[
             WaiverLine(
                 w.check,
-                CHECK_LABELS.get(ApprovalCheck(w.check), w.check),
+                _(CHECK_LABELS[ApprovalCheck(w.check)]),
                 w.reason,
-                labels.get(w.granted_by, "system") if w.granted_by else "system",
+                labels.get(w.granted_by, _("system")) if w.granted_by else _("system"),
                 w.created_at,
             )
             for w in waivers

@@ -11,10 +11,13 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import DomainError, PreconditionFailed
+from service.i18n import N_
+from service.i18n import gettext as _
 from service.initiatives import rules
 from service.initiatives import service as initiatives
 from service.initiatives.payloads import InitiativeCreate, InitiativeUpdate
 from service.pages.forms import FormState, clean, parse, refuse
+from service.pages.render import label
 from service.pages.views import initiative_links, options
 
 OPTIONAL = ("sponsor_id", "start_date", "target_date", "client_share", "budget_planned")
@@ -38,12 +41,10 @@ EDITABLE = (
     "target_date",
     "budget_planned",
 )
-SENT = "Sent to the CDO office for decision."
-UNDO = "Confirm that you understand closing the initiative cannot be undone."
-STATUS_LABELS = {"status": "New status"}
-STALE = (
+SENT = N_("Sent to the CDO office for decision.")
+STALE = N_(
     "Someone else changed this initiative after you opened the form (it is now at version"
-    " {current}). Your changes are kept below: check the initiative's current values, then"
+    " %(current)s). Your changes are kept below: check the initiative's current values, then"
     " save again to apply yours."
 )
 
@@ -91,7 +92,7 @@ def _may_write(actor: Actor, department_id: int | None, state: FormState) -> boo
         actor, Permission.edit_initiative, department_id=department_id
     ):
         return True
-    state.errors["department_id"] = "You can only write initiatives of your own department."
+    state.errors["department_id"] = _("You can only write initiatives of your own department.")
     return False
 
 
@@ -132,14 +133,14 @@ async def submit_edit(
         )
     except PreconditionFailed as exc:
         await session.rollback()
-        state.error = STALE.format(current=exc.extra.get("current_version"))
+        state.error = _(STALE) % {"current": exc.extra.get("current_version")}
         state.values["version"] = exc.extra.get("current_version")
         return None
     except DomainError as exc:
         await session.rollback()
         refuse(state, exc, set(EDITABLE))
         return None
-    return "Changes saved." if edit.change_request is None else SENT
+    return _("Changes saved.") if edit.change_request is None else _(SENT)
 
 
 async def submit_status(
@@ -154,9 +155,11 @@ async def submit_status(
     lessons = form.get("lessons_learned", "").strip()
     if closing and (lessons or values["status"] == InitiativeStatus.stopped):
         values["lessons_learned"] = lessons
-    data = parse(InitiativeUpdate, values, state, STATUS_LABELS)
+    data = parse(InitiativeUpdate, values, state, {"status": _("New status")})
     if closing and form.get("confirm") not in ("on", "true", "1"):
-        state.errors["confirm"] = UNDO
+        state.errors["confirm"] = _(
+            "Confirm that you understand closing the initiative cannot be undone."
+        )
     if data is None or state.failed:
         return None
     try:
@@ -165,7 +168,7 @@ async def submit_status(
         )
     except PreconditionFailed:
         await session.rollback()
-        state.error = "Someone changed this initiative meanwhile. Check its status, then retry."
+        state.error = _("Someone changed this initiative meanwhile. Check its status, then retry.")
         return None
     except DomainError as exc:
         await session.rollback()
@@ -174,8 +177,8 @@ async def submit_status(
         refuse(state, exc, set() if gate else {"lessons_learned", "status"})
         return None
     if edit.change_request is not None:
-        return SENT
-    return f"Status changed to {values['status'].replace('_', ' ')}."
+        return _(SENT)
+    return _("Status changed to %(status)s.") % {"status": label(values["status"]).lower()}
 
 
 def _version(form: dict[str, str]) -> int:

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.enums import LinkKind
 from service.actor import Actor
 from service.errors import DomainError
+from service.i18n import gettext as _
 from service.initiatives import browse, links
 from service.initiatives.payloads import KpiLinkPut, LinkCreate
 from service.pages.forms import FormState, parse, refuse
@@ -27,14 +28,14 @@ def _weight(text: str, state: FormState, name: str = "weight") -> Decimal | None
     except InvalidOperation:
         weight = None
     if weight is None or not Decimal(0) <= weight <= 1:
-        state.errors[name] = "Enter a percentage between 0 and 100."
+        state.errors[name] = _("Enter a percentage between 0 and 100.")
         return None
     return weight
 
 
 def _kpi_id(text: str, state: FormState, name: str) -> int | None:
     if not text.strip().isdigit():
-        state.errors[name] = "Choose a KPI from the suggestions (or enter its number)."
+        state.errors[name] = _("Choose a KPI from the suggestions (or enter its number).")
         return None
     return int(text.strip())
 
@@ -53,8 +54,8 @@ def new_kpi_links(form: dict[str, str], state: FormState) -> list[tuple[str, int
         weight = _weight(form.get(f"kpi_weight_{row}", ""), state, f"kpi_weight_{row}")
         if kpi_id is None or weight is None:
             continue
-        if any(kpi_id == other for _, other, _ in wanted):
-            state.errors[name] = "This KPI is already linked in a row above."
+        if any(kpi_id == other for _row, other, _weight in wanted):
+            state.errors[name] = _("This KPI is already linked in a row above.")
             continue
         wanted.append((name, kpi_id, KpiLinkPut(weight=weight, rationale="")))
     return wanted
@@ -104,14 +105,14 @@ async def link_initiative(
     state.values = dict(form)
     direction = DIRECTIONS.get(form.get("direction", ""))
     if direction is None:
-        state.errors["direction"] = "Choose how the two initiatives relate."
+        state.errors["direction"] = _("Choose how the two initiatives relate.")
     code = form.get("other_code", "").strip()
     other = await browse.initiative_id_by_code(session, code) if code else None
     if other is None:
         state.errors["other_code"] = (
-            f"No initiative has the code “{code}”."
+            _("No initiative has the code “%(code)s”.") % {"code": code}
             if code
-            else ("Enter the other initiative's code, e.g. INI-012.")
+            else _("Enter the other initiative's code, e.g. INI-012.")
         )
     if direction is None or other is None:
         return False

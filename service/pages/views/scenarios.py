@@ -17,6 +17,7 @@ from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import DomainError
+from service.i18n import gettext as _
 from service.pages.forms import FormState
 from service.scenarios import evaluation
 from service.scenarios import service as scenarios
@@ -86,12 +87,14 @@ async def _moves(
 ) -> tuple[list[ScenarioMove], list[int]] | None:
     """The moves of the form and the row of each; None with errors next to their field."""
     rows = _rows(form)
-    ids = await evaluation.ids_by_code(session, [values["code"] for _, values in rows])
+    ids = await evaluation.ids_by_code(session, [values["code"] for _row, values in rows])
     moves: list[ScenarioMove] = []
     numbers: list[int] = []
     for row, values in rows:
         if values["code"] not in ids:
-            state.errors[f"m{row}_code"] = f"No initiative has the code {values['code']}."
+            state.errors[f"m{row}_code"] = _("No initiative has the code %(code)s.") % {
+                "code": values["code"]
+            }
             continue
         data: dict[str, Any] = {ROW_FIELDS[name]: value for name, value in values.items()}
         data["initiative_id"] = ids[values["code"]]
@@ -104,7 +107,7 @@ async def _moves(
             continue
         numbers.append(row)
     if not rows:
-        state.error = "Name at least one initiative by its code."
+        state.error = _("Name at least one initiative by its code.")
     return None if state.failed else (moves, numbers)
 
 
@@ -147,7 +150,7 @@ async def save_form(
     parsed = await _moves(session, form, state)
     name = form.get("name", "").strip()
     if not name:
-        state.errors["name"] = "Give the scenario a name."
+        state.errors["name"] = _("Give the scenario a name.")
     if parsed is None or state.failed:
         return None, await builder(session, state)
     data = ScenarioCreate(name=name, description=form.get("description", ""), moves=parsed[0])

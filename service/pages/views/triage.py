@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema import Department
 from service.actor import Actor, Role
 from service.errors import DomainError
+from service.i18n import N_, formats
+from service.i18n import gettext as _
 from service.pages.views import options
 from service.pages.views.dashboard import flag_link
 from service.portfolio.flags import ORDERED_CODES, SEVERITY
@@ -34,22 +36,22 @@ VIEWS = {"to_act_on": "To act on", "acknowledged": "Acknowledged", "snoozed": "S
 
 # How many flags of one code read on the dashboard: "412 {phrase} — 38M at stake".
 GROUP_PHRASES = {
-    FlagCode.PORTFOLIO_CLIENT_SKEW: "portfolio skews",
-    FlagCode.DEPARTMENT_CLIENT_SKEW: "departments skewed toward client-facing work",
-    FlagCode.DEPARTMENT_UNCOVERED: "departments leading no active initiative",
-    FlagCode.MISSING_ENABLER: "client-facing initiatives without an enabler",
-    FlagCode.NO_USER_NEED: "initiatives stating no user need",
-    FlagCode.TECH_PUSH: "initiatives starting from a technology",
-    FlagCode.NO_KPI: "active initiatives linked to no KPI",
-    FlagCode.SILO_KPI: "initiatives linked only to single-department KPIs",
-    FlagCode.STALE_UPDATE: "initiatives without a recent check-in",
-    FlagCode.KPI_UNMEASURED: "KPIs not measured in time",
-    FlagCode.CX_KPI_WITHOUT_EX_DRIVER: "customer KPIs without an employee driver",
-    FlagCode.DONE_WITHOUT_KPI_MOVEMENT: "done initiatives whose KPIs did not move",
-    FlagCode.OWNER_INACTIVE: "active initiatives whose owner is inactive",
-    FlagCode.KPI_OVERCLAIMED: "KPIs claimed beyond a weight of 1",
-    FlagCode.ENABLER_LATE: "client-facing initiatives whose enablers land late",
-    FlagCode.IRRITANT_UNADDRESSED: "voted irritants no active initiative addresses",
+    FlagCode.PORTFOLIO_CLIENT_SKEW: N_("portfolio skews"),
+    FlagCode.DEPARTMENT_CLIENT_SKEW: N_("departments skewed toward client-facing work"),
+    FlagCode.DEPARTMENT_UNCOVERED: N_("departments leading no active initiative"),
+    FlagCode.MISSING_ENABLER: N_("client-facing initiatives without an enabler"),
+    FlagCode.NO_USER_NEED: N_("initiatives stating no user need"),
+    FlagCode.TECH_PUSH: N_("initiatives starting from a technology"),
+    FlagCode.NO_KPI: N_("active initiatives linked to no KPI"),
+    FlagCode.SILO_KPI: N_("initiatives linked only to single-department KPIs"),
+    FlagCode.STALE_UPDATE: N_("initiatives without a recent check-in"),
+    FlagCode.KPI_UNMEASURED: N_("KPIs not measured in time"),
+    FlagCode.CX_KPI_WITHOUT_EX_DRIVER: N_("customer KPIs without an employee driver"),
+    FlagCode.DONE_WITHOUT_KPI_MOVEMENT: N_("done initiatives whose KPIs did not move"),
+    FlagCode.OWNER_INACTIVE: N_("active initiatives whose owner is inactive"),
+    FlagCode.KPI_OVERCLAIMED: N_("KPIs claimed beyond a weight of 1"),
+    FlagCode.ENABLER_LATE: N_("client-facing initiatives whose enablers land late"),
+    FlagCode.IRRITANT_UNADDRESSED: N_("voted irritants no active initiative addresses"),
 }
 
 
@@ -141,7 +143,7 @@ class TopLine:
 
     @property
     def phrase(self) -> str:
-        return GROUP_PHRASES[self.code]
+        return _(GROUP_PHRASES[self.code])
 
     @property
     def severity(self) -> str:
@@ -165,9 +167,9 @@ def top_lines(ranked: RankedFlags) -> list[TopLine]:
 
 FORMS = {"acknowledge": AcknowledgeIn, "assign": AssignIn, "snooze": SnoozeIn}
 DONE = {
-    "acknowledge": "Flag acknowledged: it leaves the list and stays counted.",
-    "assign": "Flag assigned.",
-    "snooze": "Flag snoozed until {until}.",
+    "acknowledge": N_("Flag acknowledged: it leaves the list and stays counted."),
+    "assign": N_("Flag assigned."),
+    "snooze": N_("Flag snoozed until %(until)s."),
 }
 
 
@@ -181,23 +183,24 @@ async def triage_from_form(
         await getattr(service, action)(session, actor, key, data)
     except ValidationError as exc:
         field = str(exc.errors()[0]["loc"][0])
-        return (_FIELD_HELP.get(field, "Check the form and try again."), "error")
+        return (_(_FIELD_HELP.get(field, CHECK_FORM)), "error")
     except DomainError as exc:
         await session.rollback()
         return (exc.detail, "error")
     until = values.get("until", "")
-    return (DONE[action].format(until=_day(until)), "success")
+    return (_(DONE[action]) % {"until": _day(until)}, "success")
 
 
+CHECK_FORM = N_("Check the form and try again.")
 _FIELD_HELP = {
-    "note": "Write a note saying why the flag is acknowledged.",
-    "person_id": "Choose the person to assign the flag to.",
-    "until": "Choose the day the flag comes back (after today).",
+    "note": N_("Write a note saying why the flag is acknowledged."),
+    "person_id": N_("Choose the person to assign the flag to."),
+    "until": N_("Choose the day the flag comes back (after today)."),
 }
 
 
 def _day(value: str) -> str:
     try:
-        return date.fromisoformat(value).strftime("%d %b %Y")
+        return formats.day(date.fromisoformat(value))
     except ValueError:
         return value
