@@ -98,9 +98,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     app.include_router(api.health_router)
     app.include_router(api_docs.router)
     app.include_router(api.public_router)
-    app.include_router(api.router)
     app.include_router(
         graphql_router(), prefix="/graphql", responses=problems.AUTHENTICATION_RESPONSES
     )
+    app.include_router(api.router)
     pages.install(app)
     return app

@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from strawberry.fastapi import GraphQLRouter
 
 VENDOR = "/static/vendor"
@@ -29,6 +30,12 @@ GRAPHIQL_HTML = f"""<!doctype html>
 """
 
 
+UNREADABLE = {
+    "description": "Not a GraphQL request: no query, another content type, or broken JSON.",
+    "content": {"text/plain": {"schema": {"type": "string"}}},
+}
+
+
 class GraphiQLRouter(GraphQLRouter[Any, None]):
     """Strawberry's router with GraphiQL served from the app's own static files.
 
@@ -36,6 +43,19 @@ class GraphiQLRouter(GraphQLRouter[Any, None]):
     refused (a style element their dialog library adds); the page never scrolls, so
     nothing changes but a console line.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What the OpenAPI document would otherwise leave out: a GET without a query answers
+        # the GraphiQL page, and a request GraphQL cannot read (no query, another content
+        # type, broken JSON) gets a 400 with a plain-text reason.
+        for route in self.routes:
+            if not isinstance(route, APIRoute):
+                continue
+            if route.methods == {"GET"}:
+                ok = route.responses.setdefault(200, {})
+                ok.setdefault("content", {})["text/html"] = {"schema": {"type": "string"}}
+            route.responses.setdefault(400, UNREADABLE)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         """The GraphiQL page."""
