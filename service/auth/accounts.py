@@ -17,13 +17,12 @@ from service.auth.payloads import AccountCreate, AccountUpdate, MyAccountUpdate
 from service.errors import Conflict, NotFound, ValidationFailed
 from service.i18n import gettext as _
 from service.listing.common import changed_since
-from service.observability import logs
 from service.pagination import keyset
 
 
 def actor_for(account: Account, request_id: str | None = None) -> Actor:
-    """The Actor an account acts as (noted in the current request's log line)."""
-    actor = Actor(
+    """The Actor an account acts as (`authenticate.signed_in` makes a request act as it)."""
+    return Actor(
         account_id=account.id,
         role=Role(account.role),
         department_id=account.department_id,
@@ -32,8 +31,6 @@ def actor_for(account: Account, request_id: str | None = None) -> Actor:
         label=account.email,
         locale=account.locale,
     )
-    logs.note_actor(actor)
-    return actor
 
 
 def account_id(account: Account) -> int:

@@ -12,7 +12,7 @@ from sqlmodel import col
 from schema import Account, Department, Person
 from schema.text import EMAIL_MAX
 from service import audit, crud
-from service.auth import accounts
+from service.auth import accounts, authenticate
 from service.auth.oidc import config
 from service.auth.oidc.errors import SignInRefused
 from service.config import Settings
@@ -135,7 +135,7 @@ async def sign_in(
         await audit.record_changes(
             session, accounts.actor_for(account), "account", account, changed
         )
-    actor = accounts.actor_for(account)
+    actor = authenticate.signed_in(accounts.actor_for(account))
     after = {"method": "oidc", "issuer": issuer, "role": account.role}
     await audit.record(
         session, actor, "sign_in", "account", accounts.account_id(account), after=after
