@@ -2,6 +2,8 @@
 
 from collections.abc import AsyncIterator
 
+from psycopg_pool import AsyncConnectionPool
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,6 +21,20 @@ def make_engine(url: str, settings: Settings) -> AsyncEngine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_pre_ping=True,
+    )
+
+
+def make_read_pool(url: URL, settings: Settings) -> AsyncConnectionPool:
+    """Autocommit connections for single read statements (opened by the caller): one
+    round trip each, no transaction around it. A connection found broken is dropped."""
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return AsyncConnectionPool(
+        conninfo,
+        min_size=1,
+        max_size=settings.db_pool_size,
+        kwargs={"autocommit": True, "application_name": "cdo-portfolio reads"},
+        open=False,
+        name="reads",
     )
 
 

@@ -36,7 +36,7 @@ class PageParams(BaseModel):
     cursor: str | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=1000, description="Rows per page (1..1000).")] = 50,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
 ) -> PageParams:
@@ -137,7 +137,7 @@ ApiActorDep = Depends(api_actor)
 _ETAG = re.compile(r'^\s*(?:W/)?"(\d{1,18})"\s*$')
 
 
-def if_match(
+async def if_match(
     value: Annotated[
         str | None,
         Header(

@@ -12,9 +12,13 @@ from service import api, migrate, pages, problems
 from service.auth import credential_cache, proxies, secret
 from service.auth.oidc import config as sso_config
 from service.config import Settings, get_settings
-from service.db import make_engine, make_sessionmaker
+from service.db import make_engine, make_read_pool, make_sessionmaker
 from service.embedded_db import EmbeddedPostgres
+from service.graphql.compiled.lane import CompiledLane
+from service.graphql.compiled.planner import Planner
+from service.graphql.compiled.sdl import core_schema
 from service.graphql.schema import make_router as graphql_router
+from service.graphql.schema import schema as graphql_schema
 from service.i18n.middleware import LocaleMiddleware
 from service.observability import metrics, metrics_router, traces
 from service.observability.request_log import RequestLogMiddleware
@@ -62,12 +66,20 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             await secret.load_into(app.state, session)  # every process shares the stored key
         counted = metrics.webhook_outcome(getattr(app.state, "metrics", None))
         deliveries = webhook_worker.in_background(app.state.sessionmaker, settings, counted)
+        # The compiled lane's connections: only when the app owns its engine (a caller's
+        # engine may hold data its own transaction has not committed).
+        reads = make_read_pool(own_engine.url, settings) if engine is None else None
         try:
+            if reads is not None:
+                await reads.open()
+                app.state.read_pool = reads
             hold = settings.credential_cache_seconds
             async with credential_cache.listening(own_engine, hold) as credentials:
                 app.state.credential_cache = credentials
                 yield
         finally:
+            if reads is not None:
+                await reads.close()
             if deliveries is not None:
                 await deliveries.stop()
             if engine is None:
@@ -88,6 +100,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
     problems.install(app)
+    planner = Planner(core_schema(graphql_schema))
+    app.add_middleware(CompiledLane, planner=planner)  # innermost: inside the body limit
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(LocaleMiddleware)  # outside the guard: its refusals are translated too
     app.add_middleware(RequestIdMiddleware)
@@ -99,7 +113,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     app.include_router(api_docs.router)
     app.include_router(api.public_router)
     app.include_router(
-        graphql_router(), prefix="/graphql", responses=problems.AUTHENTICATION_RESPONSES
+        graphql_router(planner), prefix="/graphql", responses=problems.AUTHENTICATION_RESPONSES
     )
     app.include_router(api.router)
     pages.install(app)

@@ -27,6 +27,12 @@ def _held(cache: CredentialCache | None, key: str, request_id: str | None) -> Ac
     return None if actor is None else signed_in(dataclasses.replace(actor, request_id=request_id))
 
 
+def held_token(cache: CredentialCache, token: str, request_id: str | None) -> Actor | None:
+    """The actor of a bearer token this process holds now (signed in), else None: the
+    caller then asks `actor_from_token`."""
+    return _held(cache, _key("t:", token), request_id)
+
+
 def _key(kind: str, credential: str) -> str:
     return kind + tokens.hash_token(credential)  # the cache never holds a credential itself
 

@@ -11,6 +11,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
 from service.deps import ActorDep, SessionDep
+from service.graphql.compiled.planner import Planner
 from service.graphql.compiled.router import CompiledRouter
 from service.graphql.context import Context
 from service.graphql.documents import BoundedDocuments
@@ -71,11 +72,15 @@ def _freeze_startup_objects() -> None:
         _frozen = True
 
 
-def make_router() -> GraphQLRouter[Any, None]:
+def make_router(planner: Planner) -> GraphQLRouter[Any, None]:
     """The /graphql endpoint: POST and GET queries, GraphiQL in a browser."""
     _freeze_startup_objects()
     return CompiledRouter(
-        schema, context_getter=get_context, graphql_ide="graphiql", tags=["graphql"]
+        schema,
+        planner=planner,
+        context_getter=get_context,
+        graphql_ide="graphiql",
+        tags=["graphql"],
     )
 
 

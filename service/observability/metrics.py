@@ -217,11 +217,15 @@ def route_templates(routes: Sequence[BaseRoute]) -> dict[int, str]:
 _templates: "WeakKeyDictionary[Any, tuple[int, dict[int, str]]]" = WeakKeyDictionary()
 
 
+# Set by what answers before the router does (the compiled GraphQL lane): its route template.
+ANSWERED_AS = "cdo_portfolio.route_template"
+
+
 def route_label(scope: Scope) -> str:
     """The route template that answered (never the raw path), or "unmatched"."""
     route = scope.get("route")
     if route is None:
-        return UNMATCHED
+        return str(scope.get(ANSWERED_AS, UNMATCHED))
     app = scope.get("app")
     routes = getattr(app, "routes", ())
     known = _templates.get(app) if app is not None else None

@@ -3,7 +3,8 @@
 The walk follows GraphQL's field collection (aliases, fragments, inline fragments,
 @skip/@include, merged fields) over the types of `fields.ENTITIES`; anything else
 raises `NotCompilable` and the root field is left to the resolvers. A root connection's
-filter arguments leave a placeholder in its WHERE that `run.bind` fills per request.
+filter arguments leave a placeholder in its WHERE that `run.bind` fills per request; the
+root lookups (`lookups`) and nested pages' own arguments are bind parameters.
 """
 
 from collections.abc import Iterable, Mapping
@@ -21,41 +22,20 @@ from graphql import (
     InlineFragmentNode,
     SelectionSetNode,
     VariableNode,
-    get_named_type,
 )
 
-from service.graphql.compiled import sql
-from service.graphql.compiled.fields import (
-    ENTITIES,
-    ROOT_PAGES,
-    Leaf,
-    Many,
-    One,
-    Page,
+from service.graphql.compiled import lookups, sql
+from service.graphql.compiled.connection import (
+    Connections,
+    Groups,
+    NotCompilable,
+    PageParams,
+    build,
 )
+from service.graphql.compiled.fields import ENTITIES, ROOT_PAGES, Leaf, Many, One, Page
+from service.graphql.compiled.lookups import Lookup
 
-MAX_PAIRS = 50  # json_build_object takes at most 100 arguments
-PAGE_ARGUMENTS = frozenset({"first", "after"})
-Groups = dict[str, list[FieldNode]]
-
-
-class NotCompilable(Exception):
-    """The selection reads something that is not a column, relation or page."""
-
-
-@dataclass(frozen=True)
-class PageParams:
-    """The bind parameters of one connection, and where its arguments are read."""
-
-    prefix: str
-    definition: GraphQLField
-    node: FieldNode
-    root: str | None = None  # a root connection: its filter arguments go in `filters`
-
-    @property
-    def filters(self) -> str:
-        """The placeholder of the root page's filter conditions (put in at request time)."""
-        return f"/*filters {self.prefix}*/true"
+__all__ = ["Compiled", "Compiler", "NotCompilable", "PageParams", "included"]
 
 
 @dataclass
@@ -69,6 +49,7 @@ class Compiled:
     expression: str
     pages: list[PageParams] = field(default_factory=list)
     constant: str | None = None
+    lookups: list[Lookup] = field(default_factory=list)
 
 
 def included(node: Any, variables: Mapping[str, Any]) -> bool:
@@ -87,7 +68,7 @@ def included(node: Any, variables: Mapping[str, Any]) -> bool:
     return True
 
 
-class Compiler:
+class Compiler(Connections):
     """Compiles the root fields of one operation, given the directives' variables."""
 
     def __init__(
@@ -146,16 +127,15 @@ class Compiler:
         name = nodes[0].name.value
         if name == "__typename":
             return Compiled("to_json('Query'::text)", constant='"Query"')
-        page = ROOT_PAGES.get(name)
         query = self.schema.query_type
+        if query is not None and name in lookups.ROOTS:
+            expression, lookup = lookups.compile_root(self, query.fields[name], nodes)
+            return Compiled(expression, self.pages, lookups=[lookup])
+        page = ROOT_PAGES.get(name)
         if page is None or query is None:
             raise NotCompilable(name)
         expression = self.connection(page, query.fields[name], nodes, None, root=name)
         return Compiled(expression, self.pages)
-
-    def _alias(self) -> str:
-        self.aliases += 1
-        return f"t{self.aliases}"
 
     def object(self, type_name: str, row: str, nodes: list[FieldNode]) -> str:
         """json_build_object of the fields `nodes` select on a row `row` of `type_name`."""
@@ -174,17 +154,17 @@ class Compiler:
             else:
                 value = self._field(entity.fields.get(name), parent.fields[name], row, group)
             pairs.append(f"{sql.string(key)}, {value}")
-        return _build(pairs)
+        return build(pairs)
 
     def _field(self, spec: Any, definition: GraphQLField, row: str, group: list[FieldNode]) -> str:
         if isinstance(spec, Leaf):
             return sql.leaf(spec.sql.format(t=row), spec.kind)
         if isinstance(spec, One):
-            own = self._alias()
+            own = self.alias()
             value = self.object(spec.target, own, group)
             return f"(SELECT {value} FROM {spec.source.format(t=row, o=own)})"
         if isinstance(spec, Many):
-            own = self._alias()
+            own = self.alias()
             value = self.object(spec.target, own, group)
             order = spec.order.format(o=own)
             source = spec.source.format(t=row, o=own)
@@ -194,113 +174,3 @@ class Compiler:
         if isinstance(spec, Page):
             return self.connection(spec, definition, group, row)
         raise NotCompilable(group[0].name.value)
-
-    def connection(
-        self,
-        page: Page,
-        definition: GraphQLField,
-        nodes: list[FieldNode],
-        parent: str | None,
-        root: str | None = None,
-    ) -> str:
-        """A keyset page of `page.target` rows with the connection fields asked for.
-
-        A root page reads its table under the table's own name, the name the listing
-        filters' conditions use; a nested page takes no filter arguments.
-        """
-        for node in nodes:
-            if root is None and any(
-                arg.name.value not in PAGE_ARGUMENTS for arg in node.arguments or ()
-            ):
-                raise NotCompilable("filters")
-        prefix = f"p{len(self.pages)}_{self.aliases}"
-        params = PageParams(prefix, definition, nodes[0], root)
-        self.pages.append(params)
-        size, after, has_after = (f"%({prefix}_{n})s" for n in ("size", "after", "has_after"))
-        size = f"CAST({size} AS integer)"
-        entity = ENTITIES[page.target]
-        row = self._alias()
-        if root is None:
-            source, inner = f"{entity.table} {row}", row
-            condition = page.where.format(t=parent, o=row) if page.where else "true"
-        else:
-            source, inner, condition = entity.table, entity.table, params.filters
-        rows = (
-            f"(SELECT {inner}.*, row_number() OVER (ORDER BY {inner}.id) AS n_"
-            f" FROM {source}"
-            f" WHERE {condition} AND {inner}.id > CAST({after} AS bigint)"
-            f" ORDER BY {inner}.id LIMIT {size} + 1) {row}"
-        )
-        in_page = f"{row}.n_ <= {size}"
-        connection_type = get_named_type(definition.type)
-        pairs = []
-        for key, group in self.collect(
-            connection_type.name, [n.selection_set for n in nodes]
-        ).items():
-            name = group[0].name.value
-            if name == "__typename":
-                value = f"to_json({sql.string(connection_type.name)}::text)"
-            elif name == "nodes":
-                item = self.object(page.target, row, group)
-                value = _aggregate(item, row, in_page)
-            elif name == "edges":
-                item = self._edge(connection_type, page.target, row, group)
-                value = _aggregate(item, row, in_page)
-            elif name == "pageInfo":
-                value = self._page_info(row, in_page, size, has_after, group)
-            elif name == "totalCount":
-                value = self._count(entity.table, page, parent, root, params)
-            else:
-                raise NotCompilable(name)
-            pairs.append(f"{sql.string(key)}, {value}")
-        # GROUP BY (): one row even for an empty page, whatever is selected.
-        return f"(SELECT {_build(pairs)} FROM {rows} GROUP BY ())"
-
-    def _count(
-        self, table: str, page: Page, parent: str | None, root: str | None, params: PageParams
-    ) -> str:
-        if root is not None:
-            return f"(SELECT count(*) FROM {table} WHERE {params.filters})"
-        counted = self._alias()
-        where = page.where.format(t=parent, o=counted) if page.where else "true"
-        return f"(SELECT count(*) FROM {table} {counted} WHERE {where})"
-
-    def _edge(self, connection: Any, target: str, row: str, nodes: list[FieldNode]) -> str:
-        edge_type = get_named_type(connection.fields["edges"].type)
-        pairs = []
-        for key, group in self.collect(edge_type.name, [n.selection_set for n in nodes]).items():
-            name = group[0].name.value
-            if name == "__typename":
-                value = f"to_json({sql.string(edge_type.name)}::text)"
-            elif name == "cursor":
-                value = sql.cursor(f"{row}.id")
-            else:
-                value = self.object(target, row, group)
-            pairs.append(f"{sql.string(key)}, {value}")
-        return _build(pairs)
-
-    def _page_info(
-        self, row: str, in_page: str, size: str, has_after: str, nodes: list[FieldNode]
-    ) -> str:
-        values = {
-            "__typename": "to_json('PageInfo'::text)",
-            "hasNextPage": f"(count(*) > {size})",
-            "hasPreviousPage": f"CAST({has_after} AS boolean)",
-            "startCursor": sql.cursor(f"min({row}.id) FILTER (WHERE {in_page})"),
-            "endCursor": sql.cursor(f"max({row}.id) FILTER (WHERE {in_page})"),
-        }
-        pairs = [
-            f"{sql.string(key)}, {values[group[0].name.value]}"
-            for key, group in self.collect("PageInfo", [n.selection_set for n in nodes]).items()
-        ]
-        return _build(pairs)
-
-
-def _aggregate(item: str, row: str, in_page: str) -> str:
-    return f"COALESCE(json_agg({item} ORDER BY {row}.id) FILTER (WHERE {in_page}), '[]'::json)"
-
-
-def _build(pairs: list[str]) -> str:
-    if len(pairs) > MAX_PAIRS:
-        raise NotCompilable("too many fields in one object")
-    return f"json_build_object({', '.join(pairs)})"

@@ -40,10 +40,21 @@ class Many:
 
 @dataclass(frozen=True)
 class Page:
-    """A keyset connection over `table` in id order, restricted to `where` below a parent."""
+    """A keyset connection over `table` in id order, restricted to `where` below a parent.
+
+    An `ordered` page takes `order: ASC|DESC`; each range is an argument, its condition
+    (`{o}` the row, `{v}` the value; a null value drops it) and the value's SQL type.
+    """
 
     target: str
     where: str = ""
+    ordered: bool = False
+    ranges: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def arguments(self) -> frozenset[str]:
+        """The arguments a nested page takes besides `first` and `after`."""
+        return frozenset([*(["order"] if self.ordered else []), *(r[0] for r in self.ranges)])
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,15 @@ def _linked(this: str, other: str, kind: str) -> Many:
 
 ROW = {"databaseId": Leaf("{t}.id")}
 
+# The managers above a person, nearest first, as `Loaders._chain` walks them (100 at most).
+_CHAIN = (
+    "(WITH RECURSIVE c(boss_id, depth) AS ("
+    " SELECT {t}.manager_id, 1 WHERE {t}.manager_id IS NOT NULL"
+    " UNION ALL SELECT up.manager_id, c.depth + 1 FROM c JOIN person up ON up.id = c.boss_id"
+    " WHERE up.manager_id IS NOT NULL AND c.depth < 100"
+    ") SELECT boss_id, depth FROM c) {o}_c JOIN person {o} ON {o}.id = {o}_c.boss_id"
+)
+
 ENTITIES: dict[str, Entity] = {
     "Department": Entity(
         "department",
@@ -119,6 +139,7 @@ ENTITIES: dict[str, Entity] = {
             "department": One("Department", "department {o} WHERE {o}.id = {t}.department_id"),
             "manager": _person("manager_id"),
             "reports": Many("Person", "person {o} WHERE {o}.manager_id = {t}.id", "{o}.id"),
+            "chain": Many("Person", _CHAIN, "{o}_c.depth"),
             "initiativesOwned": Page("Initiative", "{o}.owner_id = {t}.id"),
         },
     ),
@@ -142,6 +163,7 @@ ENTITIES: dict[str, Entity] = {
             "enabledBy": _linked("to_id", "from_id", "enables"),
             "dependsOn": _linked("from_id", "to_id", "depends_on"),
             "dependedOnBy": _linked("to_id", "from_id", "depends_on"),
+            "updates": Page("ProgressUpdate", "{o}.initiative_id = {t}.id", ordered=True),
         },
     ),
     "InitiativeKpi": Entity(
@@ -179,6 +201,16 @@ ENTITIES: dict[str, Entity] = {
                 "kpi_driver kd JOIN kpi {o} ON {o}.id = kd.driven_kpi_id"
                 " WHERE kd.driver_kpi_id = {t}.id",
                 "{o}.id",
+            ),
+            "initiatives": Page("InitiativeKpi", "{o}.kpi_id = {t}.id"),
+            "measurements": Page(
+                "KpiMeasurement",
+                "{o}.kpi_id = {t}.id",
+                ordered=True,
+                ranges=(
+                    ("from", "{o}.measured_on >= {v}", "date"),
+                    ("to", "{o}.measured_on <= {v}", "date"),
+                ),
             ),
             "latestMeasurement": One(
                 "KpiMeasurement",

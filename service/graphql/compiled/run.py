@@ -7,7 +7,7 @@ parameters."""
 
 import json
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,25 +19,23 @@ from strawberry.schema.types.base_scalars import DateTimeDefinition
 
 from service.errors import ValidationFailed
 from service.graphql import limits
+from service.graphql.compiled.arguments import BIGINT, Unanswerable
 from service.graphql.compiled.compiler import PageParams
 from service.graphql.compiled.plans import Lru, Plan
 from service.graphql.connections import after_id, page_size
 from service.graphql.root_filters import root_conditions
 
-BIGINT = 2**63 - 1
 NO_CURSOR = -(2**63)  # below every id: `id > NO_CURSOR` keeps every row
 
 Resolve = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+Bound = tuple[str | None, dict[str, Any]]  # the statement (None: constants only), its parameters
+Fetch = Callable[[str, dict[str, Any]], Awaitable[Sequence[str | None]]]  # the one row's texts
 
 DIALECT = psycopg.dialect()  # the driver the app runs on: same casts, same placeholders
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 # Statements with their root pages' filters in place, by (plan, filters' SQL): a repeated
 # pull with other values reuses the text.
 STATEMENTS: Lru[tuple[str, tuple[str, ...]], str] = Lru(256)
-
-
-class Unanswerable(Exception):
-    """The compiled path would not give the resolver path's answer: let the resolvers."""
 
 
 def coerce(schema: GraphQLSchema, plan: Plan, raw: Mapping[str, Any] | None) -> Any:
@@ -50,12 +48,14 @@ def coerce(schema: GraphQLSchema, plan: Plan, raw: Mapping[str, Any] | None) -> 
     return values
 
 
-def bind(plan: Plan, variables: Any) -> tuple[str | None, dict[str, Any]]:
+def bind(plan: Plan, variables: Any) -> Bound:
     """The statement and the bind parameters of every connection and root filter,
     checked by the resolvers' own rules."""
     params: dict[str, Any] = {}
     filters: list[tuple[str, str]] = []
     for compiled in plan.compiled.values():
+        for lookup in compiled.lookups:
+            lookup.bind(variables, params)
         for page in compiled.pages:
             args = get_argument_values(page.definition, page.node, variables)
             if page.root is not None:
@@ -69,6 +69,7 @@ def bind(plan: Plan, variables: Any) -> tuple[str | None, dict[str, Any]]:
             params[f"{page.prefix}_size"] = size
             params[f"{page.prefix}_after"] = NO_CURSOR if after is None else after
             params[f"{page.prefix}_has_after"] = after is not None
+            page.bind_arguments(args, after, params)
     return _statement(plan, filters), params
 
 
@@ -116,23 +117,22 @@ def _snake(name: str) -> str:
     return "".join("_" + char.lower() if char.isupper() else char for char in name)
 
 
-async def answer(
-    plan: Plan,
-    bound: tuple[str | None, dict[str, Any]],
-    session: AsyncSession,
-    rest: Resolve,
-    raw: Any,
-) -> str:
+async def session_row(session: AsyncSession, statement: str, params: dict[str, Any]) -> Any:
+    """The statement's one row, run in the request's transaction."""
+    connection = await session.connection()
+    return (await connection.exec_driver_sql(statement, params)).one()
+
+
+async def answer(plan: Plan, bound: Bound, fetch: Fetch, rest: Resolve, raw: Any) -> str:
     """The response body: PostgreSQL's JSON texts and the resolvers' part, merged."""
     texts = {key: c.constant for key, c in plan.compiled.items() if c.constant is not None}
     statement, params = bound
     if statement is not None:
         queried = [key for key, c in plan.compiled.items() if c.constant is None]
-        connection = await session.connection()
-        row = (await connection.exec_driver_sql(statement, params)).one()
+        row = await fetch(statement, params)
         texts.update({key: text or "null" for key, text in zip(queried, row, strict=True)})
     if plan.rest is None:
-        return '{"data":{' + ",".join(f'"{key}":{texts[key]}' for key in plan.keys) + "}}"
+        return _whole(plan, texts)
     other = await rest(plan.rest, dict(raw or {}))
     data = other.get("data")
     if data is None:
@@ -145,3 +145,8 @@ async def answer(
         if name != "data":
             body += f",{json.dumps(name)}:{json.dumps(value)}"
     return body + "}"
+
+
+def _whole(plan: Plan, texts: Mapping[str, str | None]) -> str:
+    """The body of a plan compiled whole, from its root fields' JSON texts."""
+    return '{"data":{' + ",".join(f'"{key}":{texts[key]}' for key in plan.keys) + "}}"

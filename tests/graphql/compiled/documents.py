@@ -3,9 +3,12 @@
 Random selections and nesting over `fields.ENTITIES`, page arguments given inline or as
 variables (real cursors, and a few out-of-bounds values), the root connections' filter
 arguments (real ids, enum values, `updatedSince` at and next to the rows' change instants,
-and bad ids and instants), aliases, named and inline
-fragments, `__typename`, @skip/@include, and now and then a field only the resolvers
-answer (a mixed document, or a root field that falls back whole).
+and bad ids and instants), nested pages' `order` and date ranges, the root lookups
+(`node`, `nodes`, `initiative`/`kpi`/`department` by id or code, `person` by id or
+e-mail: database and global ids, unknown ones, ids of another type, malformed ones,
+both or neither argument), aliases, named and inline fragments, `__typename`,
+@skip/@include, and now and then a field only the resolvers answer (a mixed document,
+or a root field that falls back whole).
 """
 
 import json
@@ -18,13 +21,15 @@ from hypothesis import strategies as st
 from schema import enums
 from service.graphql.compiled.fields import ENTITIES, ROOT_PAGES, Leaf, Many, One, Page
 from service.graphql.ids import encode_id
+from tests.graphql.compiled.lookup_documents import LOOKUP_ROOTS, LookupWriter
 from tests.graphql.compiled.portfolio import Portfolio
 
 ROOT_EXTRAS = ("__typename", "serverTime")
 RESOLVER_ONLY = {  # fields of a compiled type that only the resolvers answer
-    "Initiative": "updates(first: 2) { totalCount nodes { summary } }",
-    "Kpi": "measurements(first: 1) { nodes { value } }",
+    "Initiative": "waivers { __typename }",
+    "Kpi": "contributions(first: 1) { __typename }",
 }
+DAYS = ["2026-01-01", "2026-02-01", "2026-02-15", "2026-03-01", None]
 CONNECTION_FIELDS = ("nodes", "edges", "pageInfo", "totalCount", "__typename")
 PAGE_INFO = ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename")
 # Each root connection's filter arguments: GraphQL type and kind of value.
@@ -69,7 +74,7 @@ class Case:
     variables: dict[str, Any] = field(default_factory=dict)
 
 
-class Writer:
+class Writer(LookupWriter):
     """Draws one document, collecting its variables and fragments."""
 
     def __init__(self, draw: Any, portfolio: Portfolio) -> None:
@@ -80,6 +85,7 @@ class Writer:
         self.definitions: list[str] = []
         self.variables: dict[str, Any] = {}
         self.fragments: list[str] = []
+        self.bad = False  # bad values are drawn in single-root documents only
 
     def fresh(self, prefix: str) -> str:
         self.count += 1
@@ -140,9 +146,19 @@ class Writer:
         used.add(name)
         return name
 
-    def page_arguments(self, bad: bool = False, root: str | None = None) -> str:
-        """`first`/`after` (and a root's filters); out-of-bounds values only where `bad`."""
+    def page_arguments(
+        self, bad: bool = False, root: str | None = None, page: Page | None = None
+    ) -> str:
+        """`first`/`after` (a root's filters, a nested page's order and ranges);
+        out-of-bounds values only where `bad`."""
         args = [] if root is None else self.filter_arguments(root, bad)
+        if page is not None and page.ordered and self.chance(0.5):
+            order = self.draw(st.sampled_from(["ASC", "DESC"]))
+            args.append(f"order: {self.value('SortOrder', order, enum=True)}")
+        for name, _, _ in page.ranges if page is not None else ():
+            if self.chance(0.3):
+                days = DAYS + (["2026-02-30", "soon"] if self.bad else [])
+                args.append(f"{name}: {self.value('Date', self.draw(st.sampled_from(days)))}")
         if self.chance(0.7):
             sizes = [0, 1, 2, 3, 5, None, *([1001, -1] if bad else [])]
             args.append(f"first: {self.value('Int', self.draw(st.sampled_from(sizes)))}")
@@ -173,7 +189,7 @@ class Writer:
                 head = self.key(name, used) + self.directive()
                 part = f"{head} {self.object(spec.target, depth - 1)}"
             elif isinstance(spec, Page):
-                head = self.key(name, used) + self.page_arguments() + self.directive()
+                head = self.key(name, used) + self.page_arguments(page=spec) + self.directive()
                 part = f"{head} {self.connection(spec.target, depth - 1)}"
             else:
                 part = self.key(name, used) + self.directive()
@@ -222,15 +238,18 @@ class Writer:
 def documents(draw: Any, portfolio: Portfolio, depth: int = 3) -> Case:
     """A query document over the compiled subset, with its variables."""
     writer = Writer(draw, portfolio)
-    roots = draw(st.lists(st.sampled_from([*ROOT_PAGES, *ROOT_EXTRAS]), min_size=1, max_size=3))
+    names = [*ROOT_PAGES, *ROOT_EXTRAS, *LOOKUP_ROOTS]
+    roots = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3))
     used: set[str] = set()
     parts = []
     # The resolver path cancels sibling root fields in flight when one fails, which
     # leaves the request's transaction unusable: bad arguments go in single-root documents.
-    bad = len(roots) == 1
+    bad = writer.bad = len(roots) == 1
     for name in roots:
         key = writer.key(name, used)
-        if name in ROOT_PAGES:
+        if name in LOOKUP_ROOTS:
+            parts.append(key + writer.lookup(name, depth))
+        elif name in ROOT_PAGES:
             target = ROOT_PAGES[name].target
             head = key + writer.page_arguments(bad, name) + writer.directive()
             parts.append(f"{head} {writer.connection(target, depth)}")

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.actor import Actor
 from service.graphql.context import Context
 from service.graphql.schema import schema
-from tests.conftest import TEST_ACTOR
+from tests.conftest import TEST_ACTOR, QueryCounter
 
 
 async def resolved(
@@ -37,3 +37,19 @@ async def posted(
     )
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+async def compiled_once(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    queries: QueryCounter,
+    query: str,
+    variables: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The answer of /graphql, asserted to be ONE compiled statement and the resolvers' JSON."""
+    queries.reset()
+    body = await posted(client, query, variables)
+    assert len(queries.statements) == 1, queries.statements
+    assert queries.statements[0].startswith("SELECT ("), queries.statements
+    assert body == await resolved(session, query, variables)
+    return body

@@ -1,11 +1,12 @@
 """A small portfolio with every relation the compiled reads cover, some of them empty."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.graphql.ids import encode_id
 from service.pagination import encode_cursor
 from tests.graphql.builders import build_company
 
@@ -20,6 +21,9 @@ class Portfolio:
     department_ids: tuple[int, ...] = ()
     person_ids: tuple[int, ...] = ()
     instants: tuple[str, ...] = ()  # rows' change instants (ISO), the boundaries of updatedSince
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lookup → codes or e-mails
+    ids: dict[str, tuple[int, ...]] = field(default_factory=dict)  # lookup → database ids
+    global_ids: tuple[str, ...] = ()  # of every type `node` reads, and of one it may not
 
 
 async def build_portfolio(session: AsyncSession) -> Portfolio:
@@ -40,6 +44,17 @@ async def build_portfolio(session: AsyncSession) -> Portfolio:
     await run(
         sa.text("INSERT INTO kpi_driver (driver_kpi_id, driven_kpi_id) VALUES (:a, :b)"),
         [{"a": kpi[0], "b": kpi[1]}, {"a": kpi[2], "b": kpi[1]}, {"a": kpi[1], "b": kpi[3]}],
+    )
+    # A longer reporting line: Boss 0 reports to Boss 1, who reports to Boss 2.
+    bosses = (
+        await run(
+            sa.text("SELECT DISTINCT manager_id FROM person WHERE id = ANY(:p)"), {"p": people}
+        )
+    ).scalars()
+    boss = sorted(b for b in bosses if b is not None)
+    await run(
+        sa.text("UPDATE person SET manager_id = :m WHERE id = :p"),
+        [{"m": boss[1], "p": boss[0]}, {"m": boss[2], "p": boss[1]}],
     )
     await run(
         sa.text("UPDATE department SET head_id = :p WHERE id = :d"), {"p": people[0], "d": deps[0]}
@@ -79,9 +94,32 @@ async def build_portfolio(session: AsyncSession) -> Portfolio:
     )
     instants = sorted({row[0].isoformat() for row in changed})
     ids = sorted({*ini, *kpi, *people, *deps})
+    keys: dict[str, tuple[str, ...]] = {}
+    for table, column in LOOKUPS.items():
+        found = await run(sa.text(f"SELECT {column} FROM {table} ORDER BY id LIMIT 3"))
+        keys[table] = tuple(found.scalars())
+    facts = await run(
+        sa.text(
+            "(SELECT 'ProgressUpdate', min(id) FROM progress_update)"
+            " UNION ALL (SELECT 'KpiMeasurement', max(id) FROM kpi_measurement)"
+            " UNION ALL (SELECT 'AuditEvent', 1)"
+        )
+    )
+    rows = [("Initiative", ini[0]), ("Kpi", kpi[1]), ("Person", boss[0]), ("Department", deps[2])]
     return Portfolio(
         tuple(encode_cursor(i) for i in ids[:: max(1, len(ids) // 8)]),
         tuple(deps),
         tuple(people),
         tuple(instants),
+        keys,
+        {
+            "initiative": tuple(ini),
+            "kpi": tuple(kpi),
+            "person": tuple(people),
+            "department": tuple(deps),
+        },
+        tuple(encode_id(name, key) for name, key in [*rows, *facts]),
     )
+
+
+LOOKUPS = {"initiative": "code", "kpi": "code", "person": "email", "department": "code"}

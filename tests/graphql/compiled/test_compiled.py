@@ -15,7 +15,7 @@ from service.graphql.compiled.sdl import core_schema
 from service.graphql.schema import schema
 from tests.conftest import QueryCounter
 from tests.graphql.builders import build_company
-from tests.graphql.compiled.helpers import posted, resolved
+from tests.graphql.compiled.helpers import compiled_once, posted, resolved
 from tests.graphql.compiled.portfolio import build_portfolio
 from tests.graphql.conftest import SignIn
 
@@ -215,3 +215,42 @@ def test_a_repeated_pull_reuses_its_statement_and_binds_its_values() -> None:
         [AT, ["in_progress"]],
         [AT + SECOND, ["in_progress"]],
     ]
+
+
+CHECK_INS = """
+query Pull($after: String) {
+  initiative(code: "Tc-00001") {
+    code
+    updates(order: DESC, first: 2, after: $after) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage endCursor }
+      nodes { reportedOn summary percentComplete initiativeCode }
+    }
+  }
+}
+"""
+
+
+def _week(day: int) -> dict[str, Any]:
+    summary = f"Week {day}"
+    return {"reportedOn": f"2026-01-0{day}", "summary": summary, "percentComplete": 10 * day}
+
+
+async def test_an_initiatives_check_ins_are_pulled_newest_first_in_one_statement(
+    client: httpx.AsyncClient, session: AsyncSession, queries: QueryCounter
+) -> None:
+    await build_portfolio(session)
+    first = await compiled_once(client, session, queries, CHECK_INS)
+    updates = first["data"]["initiative"]["updates"]
+    assert updates["totalCount"] == 4
+    assert updates["nodes"] == [
+        _week(4) | {"initiativeCode": "Tc-00001"},
+        _week(3) | {"initiativeCode": "Tc-00001"},
+    ]
+    assert updates["pageInfo"]["hasNextPage"] is True
+    assert updates["pageInfo"]["hasPreviousPage"] is False
+    after = {"after": updates["pageInfo"]["endCursor"]}
+    second = await compiled_once(client, session, queries, CHECK_INS, after)
+    rest = second["data"]["initiative"]["updates"]
+    assert [n["summary"] for n in rest["nodes"]] == ["Week 2", "Week 1"]
+    assert (rest["pageInfo"]["hasNextPage"], rest["pageInfo"]["hasPreviousPage"]) == (False, True)
