@@ -3,8 +3,8 @@
 A `Declared` entity is its table plus what each surface (REST, GraphQL, the spreadsheet)
 leaves out, renames or adds. Everything else follows from the table: a new column shows on
 every surface unless it is listed as internal (no surface) or hidden (one surface). The
-GraphQL field map derives its plain columns from here; the REST shapes and the sheet
-columns are checked against it (tests/fields).
+GraphQL field map, the sheet columns (with their headers) and the export's queries derive
+their plain columns from here; the REST shapes are checked against it (tests/fields).
 
 The kind of a value (how it is written as text) is read from the column's type.
 """

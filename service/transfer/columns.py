@@ -1,8 +1,12 @@
 """The columns of each sheet (one per entity): name, whether required, how a cell is read.
 
-Column names are the PRODUCT.md field names in snake_case; references use the natural key
-of what they point at (`department_code`, `manager_email`, ...). The same columns, in the
-same order, are what the export writes and what the templates show.
+A sheet shows the columns its entity's declaration (service.fields.entities) shows in the
+sheet, so a new table column becomes a sheet column with no edit here: read as its type
+says (text up to its length, dates, numbers to their precision, booleans), references by
+the natural key of what they point at (`department_code`, `manager_email`, ...). Only what
+a type cannot say is written here: choices, bounds, the order of the leading columns and
+the lists. The same columns, in the same order, are what the export writes and what the
+templates show; their headers follow from their names (service.transfer.headers).
 
 Lists use `|`: `kpis.department_codes` (`hr|it`, the first is the owner),
 `kpis.driver_codes` (KPIs that drive this one), `initiatives.kpi_links`
@@ -13,7 +17,10 @@ moves: `NPS: Faster answers.|CHURN: Fewer calls.`), `initiatives.enables` and
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from enum import StrEnum
+from typing import Any, Literal
+
+import sqlalchemy as sa
 
 from schema.enums import (
     Cadence,
@@ -24,7 +31,9 @@ from schema.enums import (
     Origin,
     Perspective,
 )
-from schema.text import CODE_MAX, LONG_TEXT_MAX, NAME_MAX, NOTE_MAX, TITLE_MAX
+from schema.text import NAME_MAX, NOTE_MAX
+from service.fields import Declared
+from service.fields import entities as declared
 from service.i18n import N_
 from service.transfer import cells
 from service.transfer.cells import Reader
@@ -98,166 +107,173 @@ class Entity:
         return [c.name for c in self.columns]
 
 
-def _text(name: str, max_length: int | None = None, *, required: bool = False) -> Column:
-    return Column(name, cells.text(max_length), required=required, default="", target=name)
+# Each table's natural key: the column rows are matched on and references name them by.
+NATURAL_KEYS: dict[str, tuple[str, Reader]] = {
+    "department": ("code", DEPARTMENT_CODE),
+    "person": ("email", cells.email),
+    "kpi": ("code", KPI_CODE),
+    "initiative": ("code", INITIATIVE_CODE),
+}
+# Text up to this length is a name or a label, read without surrounding spaces; longer text
+# (titles, descriptions, notes) is kept as typed.
+SHORT_TEXT = NAME_MAX
 
 
-def _stripped(name: str, max_length: int, *, required: bool = False) -> Column:
-    return Column(
-        name, cells.text(max_length, strip=True), required=required, default="", target=name
-    )
+def by_type(name: str, column: sa.Column[Any]) -> Column:
+    """The sheet column `name` of a table column, read as its type says.
+
+    A table's natural key is required and read by its pattern; a foreign key is written as
+    the natural key of the row it points at.
+    """
+    table = column.table.name
+    if NATURAL_KEYS.get(table, ("", None))[0] == column.name:
+        return Column(name, NATURAL_KEYS[table][1], required=True, target=column.name)
+    for foreign_key in column.foreign_keys:
+        other = foreign_key.target_fullname.split(".")[0]
+        key, reader = NATURAL_KEYS[other]
+        return Column(name, reader, not column.nullable, target=column.name, ref=(other, key))
+    default = _default(column)
+    required = not column.nullable and default is None and column.server_default is None
+    kind_of = column.type
+    if isinstance(kind_of, sa.TypeDecorator):  # e.g. SQLModel's AutoString: its stored type
+        kind_of = kind_of.impl_instance
+    if isinstance(kind_of, sa.Boolean):
+        return Column(name, cells.boolean, required, default, "boolean", column.name)
+    if isinstance(kind_of, sa.Date):
+        return Column(name, cells.iso_date, required, default, "date", column.name)
+    if isinstance(kind_of, sa.Numeric) and kind_of.precision and kind_of.scale is not None:
+        kind: Kind = "money" if kind_of.scale == 2 else "number"
+        read = cells.number(kind_of.scale, kind_of.precision)
+        return Column(name, read, required, default, kind, column.name)
+    if isinstance(kind_of, sa.Integer):
+        bound = 2**63 if isinstance(kind_of, sa.BigInteger) else 2**31
+        read = cells.integer(-bound, bound - 1)
+        return Column(name, read, required, default, "integer", column.name)
+    if isinstance(kind_of, sa.String):
+        length = kind_of.length
+        read = cells.text(length, strip=length is not None and length <= SHORT_TEXT)
+        return Column(name, read, required, "", "text", column.name)
+    where = f"{column.table.name}.{column.name}"
+    raise TypeError(f"{where} ({kind_of}): give its reader in its sheet's `read`")
 
 
-def _person(name: str, target: str, *, required: bool = False) -> Column:
-    return Column(name, cells.email, required=required, target=target, ref=("person", "email"))
+def _default(column: sa.Column[Any]) -> Any:
+    """The value the table gives the column when none is written (None if computed)."""
+    given = column.default
+    if isinstance(given, sa.ColumnDefault) and given.is_scalar:
+        return given.arg
+    return None
 
 
-def _date(name: str, *, required: bool = False) -> Column:
-    return Column(name, cells.iso_date, required=required, kind="date", target=name)
+def _choice(name: str, values: type[StrEnum], default: str | None = None) -> Column:
+    return Column(name, cells.enum(values), required=default is None, default=default, target=name)
 
 
-DEPARTMENTS = Entity(
-    name="departments",
-    table="department",
-    key=("code",),
-    columns=(
-        Column("code", DEPARTMENT_CODE, required=True, target="code"),
-        _stripped("name", NAME_MAX, required=True),
-        _person("head_email", "head_id"),
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of one declared entity: the columns its declaration shows in the sheet (in
+    table order after `leading`), each read as its type says unless `read` says more, then
+    the `|` lists, written once every row exists (as are the `deferred` references)."""
+
+    name: str
+    declared: Declared
+    key: tuple[str, ...]
+    leading: tuple[str, ...] = ()
+    read: tuple[Column, ...] = ()
+    lists: tuple[Column, ...] = ()
+    deferred: tuple[str, ...] = ()
+
+    def entity(self) -> Entity:
+        """The sheet's columns, natural key and table."""
+        shown = dict(self.declared.shown("sheet"))
+        given = {c.name: c for c in self.read}
+        unknown = (given.keys() | set(self.leading)) - shown.keys()
+        if unknown:
+            raise ValueError(f"{self.name}: {sorted(unknown)} are not columns the sheet shows")
+        order = [*self.leading, *(n for n in shown if n not in self.leading)]
+        columns = [given.get(n) or by_type(n, shown[n]) for n in order]
+        deferred = (*self.deferred, *(c.name for c in self.lists))
+        return Entity(
+            self.name, self.declared.table.name, self.key, (*columns, *self.lists), deferred
+        )
+
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "departments",
+        declared.DEPARTMENT,
+        key=("code",),
+        deferred=("head_email",),
     ),
-    deferred=("head_email",),
+    Sheet(
+        "people",
+        declared.PERSON,
+        key=("email",),
+        leading=("email",),
+        deferred=("manager_email",),
+    ),
+    Sheet(
+        "kpis",
+        declared.KPI,
+        key=("code",),
+        read=(
+            _choice("direction", Direction),
+            _choice("perspective", Perspective),
+            _choice("cadence", Cadence, "monthly"),
+        ),
+        lists=(
+            Column("department_codes", cells.code_list(DEPARTMENT_CODE), True, kind="list"),
+            Column("driver_codes", cells.code_list(KPI_CODE), default=[], kind="list"),
+        ),
+    ),
+    Sheet(
+        "initiatives",
+        declared.INITIATIVE,
+        key=("code",),
+        read=(
+            _choice("status", InitiativeStatus, "proposed"),
+            _choice("orientation", Orientation),
+            Column("client_share", SHARE, kind="number", target="client_share"),
+            _choice("origin", Origin, "user_need"),
+            Column(
+                "budget_planned", MONEY, default=Decimal("0"), kind="money", target="budget_planned"
+            ),
+        ),
+        lists=(
+            Column("kpi_links", cells.weighted_codes(KPI_CODE, SHARE), default=[], kind="list"),
+            Column(
+                "kpi_rationales",
+                cells.explained_codes(KPI_CODE, cells.text(NOTE_MAX)),
+                default=[],
+                kind="list",
+            ),
+            Column("enables", cells.code_list(INITIATIVE_CODE), default=[], kind="list"),
+            Column("depends_on", cells.code_list(INITIATIVE_CODE), default=[], kind="list"),
+        ),
+    ),
+    Sheet("measurements", declared.KPI_MEASUREMENT, key=("kpi_code", "measured_on")),
+    Sheet(
+        "checkins",
+        declared.PROGRESS_UPDATE,
+        key=("initiative_code", "reported_on", "summary"),
+        leading=("initiative_code", "reported_on"),
+        read=(
+            Column(
+                "percent_complete",
+                cells.integer(0, 100),
+                True,
+                kind="integer",
+                target="percent_complete",
+            ),
+            _choice("health", Health),
+            Column("confidence", cells.integer(0, 10), kind="integer", target="confidence"),
+            Column(
+                "spent_to_date", MONEY, default=Decimal("0"), kind="money", target="spent_to_date"
+            ),
+        ),
+    ),
 )
 
-PEOPLE = Entity(
-    name="people",
-    table="person",
-    key=("email",),
-    columns=(
-        Column("email", cells.email, required=True, target="email"),
-        _stripped("name", NAME_MAX, required=True),
-        _stripped("title", NAME_MAX),
-        Column(
-            "department_code",
-            DEPARTMENT_CODE,
-            target="department_id",
-            ref=("department", "code"),
-        ),
-        _person("manager_email", "manager_id"),
-        Column("is_active", cells.boolean, default=True, kind="boolean", target="is_active"),
-    ),
-    deferred=("manager_email",),
-)
-
-KPIS = Entity(
-    name="kpis",
-    table="kpi",
-    key=("code",),
-    columns=(
-        Column("code", KPI_CODE, required=True, target="code"),
-        _stripped("name", NAME_MAX, required=True),
-        _text("definition", LONG_TEXT_MAX),
-        _stripped("unit", CODE_MAX),
-        Column("direction", cells.enum(Direction), required=True, target="direction"),
-        Column("perspective", cells.enum(Perspective), required=True, target="perspective"),
-        Column("baseline_value", VALUE, kind="number", target="baseline_value"),
-        _date("baseline_date"),
-        Column("target_value", VALUE, kind="number", target="target_value"),
-        _date("target_date"),
-        Column("cadence", cells.enum(Cadence), default="monthly", target="cadence"),
-        Column("department_codes", cells.code_list(DEPARTMENT_CODE), required=True, kind="list"),
-        Column("driver_codes", cells.code_list(KPI_CODE), default=[], kind="list"),
-    ),
-    deferred=("department_codes", "driver_codes"),
-)
-
-INITIATIVES = Entity(
-    name="initiatives",
-    table="initiative",
-    key=("code",),
-    columns=(
-        Column("code", INITIATIVE_CODE, required=True, target="code"),
-        _text("title", TITLE_MAX, required=True),
-        _text("description", LONG_TEXT_MAX),
-        Column(
-            "department_code",
-            DEPARTMENT_CODE,
-            required=True,
-            target="department_id",
-            ref=("department", "code"),
-        ),
-        _person("owner_email", "owner_id", required=True),
-        _person("sponsor_email", "sponsor_id"),
-        Column("status", cells.enum(InitiativeStatus), default="proposed", target="status"),
-        Column("orientation", cells.enum(Orientation), required=True, target="orientation"),
-        Column("client_share", SHARE, kind="number", target="client_share"),
-        Column("origin", cells.enum(Origin), default="user_need", target="origin"),
-        _text("user_need", LONG_TEXT_MAX),
-        _text("target_users", LONG_TEXT_MAX),
-        Column(
-            "is_experiment", cells.boolean, default=False, kind="boolean", target="is_experiment"
-        ),
-        _text("hypothesis", LONG_TEXT_MAX),
-        _text("lessons_learned", LONG_TEXT_MAX),
-        _date("start_date"),
-        _date("target_date"),
-        Column(
-            "budget_planned", MONEY, default=Decimal("0"), kind="money", target="budget_planned"
-        ),
-        Column("kpi_links", cells.weighted_codes(KPI_CODE, SHARE), default=[], kind="list"),
-        Column(
-            "kpi_rationales",
-            cells.explained_codes(KPI_CODE, cells.text(NOTE_MAX)),
-            default=[],
-            kind="list",
-        ),
-        Column("enables", cells.code_list(INITIATIVE_CODE), default=[], kind="list"),
-        Column("depends_on", cells.code_list(INITIATIVE_CODE), default=[], kind="list"),
-    ),
-    deferred=("kpi_links", "kpi_rationales", "enables", "depends_on"),
-)
-
-MEASUREMENTS = Entity(
-    name="measurements",
-    table="kpi_measurement",
-    key=("kpi_code", "measured_on"),
-    columns=(
-        Column("kpi_code", KPI_CODE, required=True, target="kpi_id", ref=("kpi", "code")),
-        _date("measured_on", required=True),
-        Column("value", VALUE, required=True, kind="number", target="value"),
-        _stripped("source", NAME_MAX),
-        _person("recorded_by_email", "recorded_by_id"),
-    ),
-)
-
-CHECKINS = Entity(
-    name="checkins",
-    table="progress_update",
-    key=("initiative_code", "reported_on", "summary"),
-    columns=(
-        Column(
-            "initiative_code",
-            INITIATIVE_CODE,
-            required=True,
-            target="initiative_id",
-            ref=("initiative", "code"),
-        ),
-        _date("reported_on", required=True),
-        _person("author_email", "author_id"),
-        Column(
-            "percent_complete",
-            cells.integer(0, 100),
-            required=True,
-            kind="integer",
-            target="percent_complete",
-        ),
-        Column("health", cells.enum(Health), required=True, target="health"),
-        Column("confidence", cells.integer(0, 10), kind="integer", target="confidence"),
-        Column("spent_to_date", MONEY, default=Decimal("0"), kind="money", target="spent_to_date"),
-        _text("summary", NOTE_MAX, required=True),
-        _text("blockers", NOTE_MAX),
-        _text("next_steps", NOTE_MAX),
-    ),
-)
-
-ENTITIES: tuple[Entity, ...] = (DEPARTMENTS, PEOPLE, KPIS, INITIATIVES, MEASUREMENTS, CHECKINS)
+ENTITIES: tuple[Entity, ...] = tuple(sheet.entity() for sheet in SHEETS)
 BY_NAME: dict[str, Entity] = {entity.name: entity for entity in ENTITIES}
+DEPARTMENTS, PEOPLE, KPIS, INITIATIVES, MEASUREMENTS, CHECKINS = ENTITIES

@@ -1,24 +1,34 @@
 """The export queries: one per sheet, columns in sheet order, references by natural key.
 
-Rows are sorted on the natural key in the "C" collation, so two databases holding the same
-portfolio export the same bytes whatever their ids. Lists are joined with `|` in SQL.
+A sheet's query follows from its columns (service.transfer.columns): a table column is
+read as it is, a reference as the natural key of the row it points at, so a new column is
+exported with no edit here. Only the `|` lists are written here, joined with `|` in SQL.
+Rows are sorted on the natural key in the "C" collation (then the id), so two databases
+holding the same portfolio export the same bytes whatever their ids.
 """
 
-SHEET_SQL: dict[str, str] = {
-    "departments": """
-SELECT d.code, d.name, h.email AS head_email
-FROM department d LEFT JOIN person h ON h.id = d.head_id
-ORDER BY d.code COLLATE "C"
-""",
-    "people": """
-SELECT p.email, p.name, p.title, d.code AS department_code, m.email AS manager_email,
-       p.is_active
-FROM person p
-LEFT JOIN department d ON d.id = p.department_id
-LEFT JOIN person m ON m.id = p.manager_id
-ORDER BY p.email COLLATE "C"
-""",
-    "kpis": """
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from service.transfer.columns import ENTITIES, Entity
+from service.transfer.irritant_columns import IMPORTED
+
+# The alias of the sheet's own table in its query (the lists join on it).
+ROW = "t"
+
+
+@dataclass(frozen=True)
+class Lists:
+    """How a sheet's `|` lists are read: CTEs, their joins to the row, each list's value."""
+
+    ctes: str
+    joins: str
+    columns: Mapping[str, str]
+
+
+LISTS: dict[str, Lists] = {
+    "kpis": Lists(
+        ctes="""
 WITH departments AS (
     SELECT kd.kpi_id, string_agg(d.code, '|' ORDER BY kd.position) AS codes
     FROM kpi_department kd JOIN department d ON d.id = kd.department_id
@@ -28,17 +38,16 @@ WITH departments AS (
            string_agg(k2.code, '|' ORDER BY k2.code COLLATE "C") AS codes
     FROM kpi_driver kr JOIN kpi k2 ON k2.id = kr.driver_kpi_id
     GROUP BY kr.driven_kpi_id
-)
-SELECT k.code, k.name, k.definition, k.unit, k.direction, k.perspective, k.baseline_value,
-       k.baseline_date, k.target_value, k.target_date, k.cadence,
-       coalesce(departments.codes, '') AS department_codes,
-       coalesce(drivers.codes, '') AS driver_codes
-FROM kpi k
-LEFT JOIN departments ON departments.kpi_id = k.id
-LEFT JOIN drivers ON drivers.kpi_id = k.id
-ORDER BY k.code COLLATE "C"
-""",
-    "initiatives": """
+)""",
+        joins="""LEFT JOIN departments ON departments.kpi_id = t.id
+LEFT JOIN drivers ON drivers.kpi_id = t.id""",
+        columns={
+            "department_codes": "coalesce(departments.codes, '')",
+            "driver_codes": "coalesce(drivers.codes, '')",
+        },
+    ),
+    "initiatives": Lists(
+        ctes="""
 WITH kpi_links AS (
     SELECT ik.initiative_id,
            string_agg(k.code || ':' || CAST(trim_scale(ik.weight) AS text), '|'
@@ -58,39 +67,55 @@ WITH kpi_links AS (
                FILTER (WHERE l.kind = 'depends_on') AS depends_on
     FROM initiative_link l JOIN initiative o ON o.id = l.to_id
     GROUP BY l.from_id
-)
-SELECT i.code, i.title, i.description, d.code AS department_code, o.email AS owner_email,
-       s.email AS sponsor_email, i.status, i.orientation, i.client_share, i.origin,
-       i.user_need, i.target_users, i.is_experiment, i.hypothesis, i.lessons_learned,
-       i.start_date, i.target_date, i.budget_planned,
-       coalesce(kpi_links.links, '') AS kpi_links,
-       coalesce(kpi_links.rationales, '') AS kpi_rationales,
-       coalesce(links.enables, '') AS enables,
-       coalesce(links.depends_on, '') AS depends_on
-FROM initiative i
-JOIN department d ON d.id = i.department_id
-JOIN person o ON o.id = i.owner_id
-LEFT JOIN person s ON s.id = i.sponsor_id
-LEFT JOIN kpi_links ON kpi_links.initiative_id = i.id
-LEFT JOIN links ON links.from_id = i.id
-ORDER BY i.code COLLATE "C"
-""",
-    "measurements": """
-SELECT k.code AS kpi_code, m.measured_on, m.value, m.source, r.email AS recorded_by_email
-FROM kpi_measurement m
-JOIN kpi k ON k.id = m.kpi_id
-LEFT JOIN person r ON r.id = m.recorded_by_id
-ORDER BY k.code COLLATE "C", m.measured_on
-""",
-    "checkins": """
-SELECT i.code AS initiative_code, u.reported_on, a.email AS author_email,
-       u.percent_complete, u.health, u.confidence, u.spent_to_date, u.summary, u.blockers,
-       u.next_steps
-FROM progress_update u
-JOIN initiative i ON i.id = u.initiative_id
-LEFT JOIN person a ON a.id = u.author_id
-ORDER BY i.code COLLATE "C", u.reported_on, u.summary COLLATE "C", u.id
-""",
+)""",
+        joins="""LEFT JOIN kpi_links ON kpi_links.initiative_id = t.id
+LEFT JOIN links ON links.from_id = t.id""",
+        columns={
+            "kpi_links": "coalesce(kpi_links.links, '')",
+            "kpi_rationales": "coalesce(kpi_links.rationales, '')",
+            "enables": "coalesce(links.enables, '')",
+            "depends_on": "coalesce(links.depends_on, '')",
+        },
+    ),
+}
+
+
+def sheet_sql(entity: Entity, lists: Lists | None = None) -> str:
+    """The query of an entity's sheet: its columns in sheet order, sorted on its key."""
+    values: dict[str, str] = {}
+    joins: list[str] = []
+    for position, column in enumerate(entity.columns):
+        if column.ref is not None:
+            table, key = column.ref
+            alias = f"r{position}"
+            join = "JOIN" if column.required else "LEFT JOIN"
+            joins.append(f"{join} {table} {alias} ON {alias}.id = {ROW}.{column.target}")
+            values[column.name] = f"{alias}.{key}"
+        elif column.target is not None:
+            values[column.name] = f"{ROW}.{column.target}"
+        else:  # a list: its query is written in LISTS
+            values[column.name] = (lists.columns if lists else {})[column.name]
+    selected = ",\n       ".join(
+        value if value == f"{ROW}.{name}" else f"{value} AS {name}"
+        for name, value in values.items()
+    )
+    collated = {c.name: ' COLLATE "C"' if c.sql_type == "text" else "" for c in entity.columns}
+    order = ", ".join([*(values[k] + collated[k] for k in entity.key), f"{ROW}.id"])
+    if lists is not None:
+        joins.append(lists.joins)
+    return "\n".join(
+        [
+            *([lists.ctes] if lists is not None else []),
+            f"SELECT {selected}",
+            f"FROM {entity.table} {ROW}",
+            *joins,
+            f"ORDER BY {order}",
+        ]
+    )
+
+
+SHEET_SQL: dict[str, str] = {
+    **{entity.name: sheet_sql(entity, LISTS.get(entity.name)) for entity in ENTITIES},
     # Votes as a count (who voted stays in the database).
     "irritants": """
 SELECT d.code AS department_code, r.title, r.description, r.process, r.severity, r.status,
@@ -107,12 +132,4 @@ ORDER BY d.code COLLATE "C", r.title COLLATE "C", r.id
 """,
 }
 
-COUNT_SQL: dict[str, str] = {
-    "departments": "SELECT count(*) FROM department",
-    "people": "SELECT count(*) FROM person",
-    "kpis": "SELECT count(*) FROM kpi",
-    "initiatives": "SELECT count(*) FROM initiative",
-    "measurements": "SELECT count(*) FROM kpi_measurement",
-    "checkins": "SELECT count(*) FROM progress_update",
-    "irritants": "SELECT count(*) FROM irritant",
-}
+COUNT_SQL: dict[str, str] = {e.name: f"SELECT count(*) FROM {e.table}" for e in IMPORTED}

@@ -25,89 +25,128 @@ _CEO = "helene.marchand@northbridge-home.example"
 _HEAD = "ingrid.halvorsen@northbridge-home.example"
 _OWNER = "greta.hoffmann@northbridge-home.example"
 _KPI = "DOC-VALIDATION-TIME"
-EXAMPLES: dict[str, list[Sequence[Any]]] = {
-    "departments": [("finance", "Finance", _HEAD)],
+# Example rows by column name; a column not named here is left blank.
+EXAMPLES: dict[str, list[dict[str, Any]]] = {
+    "departments": [{"code": "finance", "name": "Finance", "head_email": _HEAD}],
     "people": [
-        (_CEO, "Hélène Marchand", "Chief Executive Officer", None, None, True),
-        (_HEAD, "Ingrid Halvorsen", "Chief Financial Officer", "finance", _CEO, True),
-        (_OWNER, "Greta Hoffmann", "Head of Compliance", "finance", _HEAD, True),
+        {
+            "email": _CEO,
+            "name": "Hélène Marchand",
+            "title": "Chief Executive Officer",
+            "department_code": None,
+            "manager_email": None,
+            "is_active": True,
+        },
+        {
+            "email": _HEAD,
+            "name": "Ingrid Halvorsen",
+            "title": "Chief Financial Officer",
+            "department_code": "finance",
+            "manager_email": _CEO,
+            "is_active": True,
+        },
+        {
+            "email": _OWNER,
+            "name": "Greta Hoffmann",
+            "title": "Head of Compliance",
+            "department_code": "finance",
+            "manager_email": _HEAD,
+            "is_active": True,
+        },
     ],
     "kpis": [
-        (
-            _KPI,
-            "Compliance document validation lead time",
-            "Days from receiving a supplier or trade-customer document to its validation.",
-            "days",
-            "decrease",
-            "operations",
-            Decimal("9"),
-            date(2025, 5, 31),
-            Decimal("2"),
-            date(2027, 12, 31),
-            "monthly",
-            "finance",
-            "",
-        )
+        {
+            "code": _KPI,
+            "name": "Compliance document validation lead time",
+            "definition": "Days from receiving a supplier or trade-customer document to its"
+            " validation.",
+            "unit": "days",
+            "direction": "decrease",
+            "perspective": "operations",
+            "baseline_value": Decimal("9"),
+            "baseline_date": date(2025, 5, 31),
+            "target_value": Decimal("2"),
+            "target_date": date(2027, 12, 31),
+            "cadence": "monthly",
+            "department_codes": "finance",
+            "driver_codes": "",
+        }
     ],
     "initiatives": [
-        (
-            "INI-004",
-            "Automated document validation for compliance",
-            "Documents are classified and checked automatically (expiry dates, signatures,"
-            " company registry numbers); officers review only the exceptions.",
-            "finance",
-            _OWNER,
-            _HEAD,
-            "in_progress",
-            "internal",
-            Decimal("0"),
-            "regulation",
-            "Compliance officers check supplier certificates, trade-customer identity files"
-            " and food-contact declarations by hand; opening a trade account takes nine days.",
-            "Compliance officers, trade account managers, procurement",
-            False,
-            "",
-            "",
-            date(2026, 3, 1),
-            date(2027, 4, 30),
-            Decimal("180000.00"),
-            f"{_KPI}:0.8",
-            f"{_KPI}: Officers review the exceptions only.",
-            "",
-            "",
-        )
+        {
+            "code": "INI-004",
+            "title": "Automated document validation for compliance",
+            "description": "Documents are classified and checked automatically (expiry dates,"
+            " signatures, company registry numbers); officers review only the exceptions.",
+            "department_code": "finance",
+            "owner_email": _OWNER,
+            "sponsor_email": _HEAD,
+            "status": "in_progress",
+            "orientation": "internal",
+            "client_share": Decimal("0"),
+            "origin": "regulation",
+            "user_need": "Compliance officers check supplier certificates, trade-customer"
+            " identity files and food-contact declarations by hand; opening a trade account"
+            " takes nine days.",
+            "target_users": "Compliance officers, trade account managers, procurement",
+            "is_experiment": False,
+            "hypothesis": "",
+            "lessons_learned": "",
+            "start_date": date(2026, 3, 1),
+            "target_date": date(2027, 4, 30),
+            "budget_planned": Decimal("180000.00"),
+            "kpi_links": f"{_KPI}:0.8",
+            "kpi_rationales": f"{_KPI}: Officers review the exceptions only.",
+            "enables": "",
+            "depends_on": "",
+        }
     ],
-    "measurements": [(_KPI, date(2026, 6, 30), Decimal("6.15"), "Compliance tracker", _HEAD)],
+    "measurements": [
+        {
+            "kpi_code": _KPI,
+            "measured_on": date(2026, 6, 30),
+            "value": Decimal("6.15"),
+            "source": "Compliance tracker",
+            "recorded_by_email": _HEAD,
+        }
+    ],
     "checkins": [
-        (
-            "INI-004",
-            date(2026, 3, 15),
-            _OWNER,
-            5,
-            "green",
-            7,
-            Decimal("7500.00"),
-            "Kick-off held: team staffed, scope and first milestones agreed with the sponsor.",
-            "",
-            "Deliver the first increment to pilot users.",
-        )
+        {
+            "initiative_code": "INI-004",
+            "reported_on": date(2026, 3, 15),
+            "author_email": _OWNER,
+            "percent_complete": 5,
+            "health": "green",
+            "confidence": 7,
+            "spent_to_date": Decimal("7500.00"),
+            "summary": "Kick-off held: team staffed, scope and first milestones agreed with the"
+            " sponsor.",
+            "blockers": "",
+            "next_steps": "Deliver the first increment to pilot users.",
+        }
     ],
     "irritants": [
-        (
-            "hr",
-            "Transfer requests between stores take a month to answer",
-            "A store employee who asks to move to another store waits for two managers and HR.",
-            "internal mobility",
-            "medium",
-            "open",
-            "",
-            "amina.benali@northbridge-home.example",
-            None,
-            None,
-            "INI-003",
-        )
+        {
+            "department_code": "hr",
+            "title": "Transfer requests between stores take a month to answer",
+            "description": "A store employee who asks to move to another store waits for two"
+            " managers and HR.",
+            "process": "internal mobility",
+            "severity": "medium",
+            "status": "open",
+            "status_reason": "",
+            "raised_by_email": "amina.benali@northbridge-home.example",
+            "raised_at": None,
+            "votes": None,
+            "initiative_codes": "INI-003",
+        }
     ],
 }
+
+
+def example_rows(entity: str, names: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The sheet's example rows in its column order (None where the example is silent)."""
+    return [tuple(row.get(name) for name in names) for row in EXAMPLES[entity]]
 
 
 def template_csv(entity: str, locale: str | None = None) -> bytes:
@@ -118,7 +157,7 @@ def template_csv(entity: str, locale: str | None = None) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(headers.headers(spec.names, locale))
     kinds = [c.kind for c in spec.columns]
-    for row in EXAMPLES[entity]:
+    for row in example_rows(entity, spec.names):
         writer.writerow([csv_value(k, v) for k, v in zip(kinds, row, strict=True)])
     return buffer.getvalue().encode()
 
@@ -131,7 +170,7 @@ def template_xlsx(locale: str | None = None) -> bytes:
         title, header = headers.header(spec.name, locale), headers.headers(spec.names, locale)
         worksheet = xlsx.add_sheet(workbook, title, header)
         kinds = [c.kind for c in spec.columns]
-        xlsx.append_rows(worksheet, kinds, EXAMPLES[spec.name])
+        xlsx.append_rows(worksheet, kinds, example_rows(spec.name, spec.names))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -17,7 +17,7 @@ from service.initiatives.payloads import CheckInPublic, InitiativePublic
 from service.kpis.payloads import KpiPublic, MeasurementPublic
 from service.org.payloads import PersonPublic
 from service.transfer import columns as sheets
-from service.transfer import export
+from service.transfer import export, export_sql, headers
 from service.transfer.export_sql import SHEET_SQL
 
 SDL = build_schema((Path(__file__).parents[2] / "schema" / "portfolio.graphql").read_text())
@@ -111,16 +111,48 @@ def _with_new_column(declared: Declared) -> Declared:
     return replace(declared, table=table)
 
 
-async def test_a_new_column_is_missing_from_every_surface_until_declared(
-    session: AsyncSession,
-) -> None:
+def _grown_sheet(grown: Declared) -> sheets.Entity:
+    """The initiatives sheet as it follows from `grown`, built the way the real one is."""
+    initiatives = next(sheet for sheet in sheets.SHEETS if sheet.name == "initiatives")
+    return replace(initiatives, declared=grown).entity()
+
+
+def test_a_new_column_is_missing_from_rest_and_graphql_until_declared() -> None:
     grown = _with_new_column(INITIATIVE)
     assert rest_gaps(grown) == {"risk_appetite"}
     assert graphql_gaps(grown) == {"riskAppetite"}
-    assert sheet_gaps(grown) == {"risk_appetite"}
-    assert export_gaps(grown, await selected(session, INITIATIVE)) == {"risk_appetite"}
     # The compiled GraphQL map reads it from the declaration without another edit.
     assert declared_columns(grown)["riskAppetite"] == Leaf("{t}.risk_appetite")
+
+
+async def test_a_new_column_reaches_the_sheet_its_headers_and_the_export_with_no_other_edit(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grown = _with_new_column(INITIATIVE)
+    sheet = _grown_sheet(grown)
+    # A column of the sheet, after the table's columns and before the lists, read as text.
+    assert sheet.names[sheet.names.index("budget_planned") + 1] == "risk_appetite"
+    assert sheet.names[-4:] == ["kpi_links", "kpi_rationales", "enables", "depends_on"]
+    column = sheet.by_name["risk_appetite"]
+    assert (column.target, column.required, column.default, column.kind) == (
+        "risk_appetite",
+        False,
+        "",
+        "text",
+    )
+    assert column.read(" Prudent ", False) == " Prudent "
+    # Its header is its name; its French is one entry in the header catalogue; an import
+    # reads it under either.
+    assert headers.headers(sheet.names, "fr")[-5] == "risk_appetite"
+    monkeypatch.setitem(headers.translated("fr"), "risk_appetite", "appétit_risque")
+    assert headers.header("risk_appetite", "fr") == "appétit_risque"
+    assert headers.key_of("Appétit risque", sheet.names) == "risk_appetite"
+    # The export's query selects it, in sheet order.
+    await session.execute(
+        sa.text("ALTER TABLE initiative ADD COLUMN risk_appetite text NOT NULL DEFAULT ''")
+    )
+    query = sa.text(export_sql.sheet_sql(sheet, export_sql.LISTS["initiatives"]))
+    assert list((await session.execute(query)).keys()) == sheet.names
 
 
 def test_a_new_column_listed_as_internal_or_hidden_is_not_missing() -> None:

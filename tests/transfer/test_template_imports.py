@@ -14,6 +14,7 @@ from service.demo.loader import load_company
 from service.transfer.irritant_columns import IMPORTED_BY_NAME
 from service.transfer.limits import ImportLimits
 from service.transfer.service import import_file
+from service.transfer.templates import EXAMPLES
 
 SHEETS = list(IMPORTED_BY_NAME)
 
@@ -73,3 +74,10 @@ async def test_the_xlsx_template_imports_into_the_demo(
     workbook = {sheet: counts for e in EXPECTED.values() for sheet, counts in e.items()}
     del workbook["irritants"]  # the irritants template is a CSV of its own
     assert _written(report.counts) == workbook
+
+
+@pytest.mark.parametrize("sheet", SHEETS)
+def test_every_example_names_only_columns_of_its_sheet(sheet: str) -> None:
+    names = IMPORTED_BY_NAME[sheet].names
+    for row in EXAMPLES[sheet]:  # (a column the example leaves out is blank in the file)
+        assert set(row) <= set(names), set(row) - set(names)
