@@ -7,21 +7,24 @@ from fastapi import APIRouter, Query, Response, status
 from service.departments import service
 from service.departments.payloads import DepartmentCreate, DepartmentPublic, DepartmentUpdate
 from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
+from service.fields.rest import PageWriter, json_response
 from service.pagination import Page, page_of
 
 router = APIRouter(prefix="/departments", tags=["departments"])
 
+# The list is written from the rows, without a model object per department.
+DEPARTMENT = PageWriter(DepartmentPublic)
 
-@router.get("", summary="List departments")
+
+@router.get("", summary="List departments", response_model=Page[DepartmentPublic])
 async def list_departments(
     session: SessionDep, page: PageDep, updated_since: datetime | None = Query(None)
-) -> Page[DepartmentPublic]:
+) -> Response:
     """Departments in id order, keyset-paginated."""
-    rows = await service.list_departments(
+    rows = await service.list_department_rows(
         session, limit=page.limit, cursor=page.cursor, updated_since=updated_since
     )
-    items, next_cursor = page_of(rows, page.limit)
-    return Page(items=[DepartmentPublic.model_validate(r) for r in items], next_cursor=next_cursor)
+    return json_response(DEPARTMENT.page(*page_of(rows, page.limit)))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a department")

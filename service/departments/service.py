@@ -2,8 +2,10 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+import sqlalchemy as sa
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -27,9 +29,33 @@ async def list_departments(
     updated_since: datetime | None = None,
 ) -> Sequence[Department]:
     """Departments by id after `cursor` (one extra row tells whether more follow)."""
+    stmt = _departments(select(Department), limit, cursor, updated_since)
+    return (await session.scalars(stmt)).all()
+
+
+# What the REST list reads: the department's columns, without an ORM object per row.
+DEPARTMENT_COLUMNS: tuple[Any, ...] = tuple(Department.__table__.columns)  # type: ignore[attr-defined]
+
+
+async def list_department_rows(
+    session: AsyncSession,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
+) -> Sequence[sa.Row[Any]]:
+    """`list_departments` as rows of DEPARTMENT_COLUMNS."""
+    stmt = _departments(select(*DEPARTMENT_COLUMNS), limit, cursor, updated_since)
+    connection = await session.connection()  # plain rows: no ORM loading per row
+    return (await connection.execute(stmt)).all()
+
+
+def _departments(
+    stmt: Select[Any], limit: int, cursor: str | None, updated_since: datetime | None
+) -> Select[Any]:
     filters = listing.DepartmentFilters(updated_since=updated_since)
-    stmt = select(Department).where(*listing.department_conditions(filters))
-    return (await session.scalars(keyset(stmt, listing.DEPARTMENT_ORDER, cursor, limit))).all()
+    stmt = stmt.where(*listing.department_conditions(filters))
+    return keyset(stmt, listing.DEPARTMENT_ORDER, cursor, limit)
 
 
 async def get_department(session: AsyncSession, department_id: int) -> Department:

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,10 +39,41 @@ async def list_checkins(
     the same statement, so pages never skip or repeat.
     """
     await get_initiative(session, initiative_id)
+    stmt = _newest_first(sa.select(ProgressUpdate), initiative_id, limit, cursor, updated_since)
+    return (await session.scalars(stmt)).all()
+
+
+# What the REST list reads: the check-in's columns, without an ORM object per row.
+CHECKIN_COLUMNS: tuple[Any, ...] = tuple(ProgressUpdate.__table__.columns)  # type: ignore[attr-defined]
+
+
+async def list_checkin_rows(
+    session: AsyncSession,
+    initiative_id: int,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
+) -> Sequence[sa.Row[Any]]:
+    """`list_checkins` as rows of CHECKIN_COLUMNS."""
+    await get_initiative(session, initiative_id)
+    columns = sa.select(*CHECKIN_COLUMNS)
+    stmt = _newest_first(columns, initiative_id, limit, cursor, updated_since)
+    connection = await session.connection()  # plain rows: no ORM loading per row
+    return (await connection.execute(stmt)).all()
+
+
+def _newest_first(
+    stmt: sa.Select[Any],
+    initiative_id: int,
+    limit: int,
+    cursor: str | None,
+    updated_since: datetime | None,
+) -> sa.Select[Any]:
     filters = listing.ProgressUpdateFilters(
         initiative_ids=[initiative_id], updated_since=updated_since
     )
-    stmt = sa.select(ProgressUpdate).where(*listing.conditions(filters))
+    stmt = stmt.where(*listing.conditions(filters))
     after = decode_cursor(cursor)
     if after is not None:
         anchor = (
@@ -53,8 +85,7 @@ async def list_checkins(
             sa.tuple_(col(ProgressUpdate.reported_on), col(ProgressUpdate.id))
             < sa.tuple_(anchor, sa.literal(after, sa.BigInteger))
         )
-    stmt = stmt.order_by(*_NEWEST_FIRST).limit(limit + 1)
-    return (await session.scalars(stmt)).all()
+    return stmt.order_by(*_NEWEST_FIRST).limit(limit + 1)
 
 
 async def create_checkin(

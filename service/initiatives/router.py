@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 
 from service.decisions.payloads import ChangeRequestPublic
 from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
-from service.fields.rest import PageWriter
+from service.fields.rest import PageWriter, json_response
 from service.idempotency import IdempotencyDep
 from service.initiatives import checkins, links, service
 from service.initiatives.payloads import (
@@ -33,8 +33,9 @@ UpdatedSince = Annotated[
 ]
 
 
-# The list is written from the rows: a model object per row was half its time.
+# Lists are written from the rows: a model object per row was half their time.
 INITIATIVE_PAGE = PageWriter(InitiativePublic)
+CHECKIN = PageWriter(CheckInPublic)
 
 
 @router.get("", summary="List initiatives", response_model=Page[InitiativePublic])
@@ -44,7 +45,7 @@ async def list_initiatives(
     """Initiatives in id order with their latest check-in, filtered and keyset-paginated."""
     rows = await service.list_initiatives(session, filters, limit=page.limit, cursor=page.cursor)
     items, next_cursor = page_of(rows, page.limit)
-    return Response(INITIATIVE_PAGE.page(items, next_cursor), media_type="application/json")
+    return json_response(INITIATIVE_PAGE.page(items, next_cursor))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create an initiative")
@@ -190,16 +191,19 @@ async def delete_link(
     return Response(status_code=204)
 
 
-@router.get("/{initiative_id}/updates", summary="List an initiative's check-ins")
+@router.get(
+    "/{initiative_id}/updates",
+    summary="List an initiative's check-ins",
+    response_model=Page[CheckInPublic],
+)
 async def list_checkins(
     session: SessionDep, page: PageDep, initiative_id: int, updated_since: UpdatedSince = None
-) -> Page[CheckInPublic]:
+) -> Response:
     """Check-ins newest first (by reported_on, then id), keyset-paginated."""
-    rows = await checkins.list_checkins(
+    rows = await checkins.list_checkin_rows(
         session, initiative_id, limit=page.limit, cursor=page.cursor, updated_since=updated_since
     )
-    items, next_cursor = page_of(rows, page.limit)
-    return Page(items=[CheckInPublic.model_validate(r) for r in items], next_cursor=next_cursor)
+    return json_response(CHECKIN.page(*page_of(rows, page.limit)))
 
 
 @router.post(

@@ -52,7 +52,8 @@ async def list_initiatives(
 ) -> Sequence[sa.Row[Any]]:
     """Initiatives by id after `cursor`, filtered, with their latest check-in: one statement."""
     stmt = _view().where(*listing.conditions(filters_of(filters)))
-    return (await session.execute(keyset(stmt, listing.ORDER, cursor, limit))).all()
+    connection = await session.connection()  # plain rows: no ORM loading per row
+    return (await connection.execute(keyset(stmt, listing.ORDER, cursor, limit))).all()
 
 
 def filters_of(filters: InitiativeFilter) -> listing.InitiativeFilters:

@@ -74,19 +74,48 @@ async def list_measurements(
     updated_since: datetime | None = None,
 ) -> Sequence[KpiMeasurement]:
     """Measurements of a KPI by id after `cursor`, within [from, to] when given."""
-    await kpis.get_kpi(session, kpi_id)
-    if measured_from is not None and measured_to is not None and measured_from > measured_to:
-        raise ValidationFailed(_("`to` is before `from`."), code="invalid_range", field="to")
-    filters = listing.MeasurementFilters(
-        kpi_ids=[kpi_id],
-        measured_from=measured_from,
-        measured_to=measured_to,
-        updated_since=updated_since,
-    )
-    stmt = select(KpiMeasurement).where(*listing.measurement_conditions(filters))
+    filters = listing.MeasurementFilters([kpi_id], measured_from, measured_to, updated_since)
+    stmt = await _listed(session, select(KpiMeasurement), filters, limit, cursor)
     # Bulk upserts bypass the identity map: always read the stored values.
-    stmt = keyset(stmt, listing.MEASUREMENT_ORDER, cursor, limit)
     return (await session.scalars(stmt.execution_options(populate_existing=True))).all()
+
+
+# What the REST list reads: the measurement's columns, without an ORM object per row.
+MEASUREMENT_COLUMNS: tuple[Any, ...] = tuple(KpiMeasurement.__table__.columns)  # type: ignore[attr-defined]
+
+
+async def list_measurement_rows(
+    session: AsyncSession,
+    kpi_id: int,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    measured_from: date | None = None,
+    measured_to: date | None = None,
+    updated_since: datetime | None = None,
+) -> Sequence[sa.Row[Any]]:
+    """`list_measurements` as rows of MEASUREMENT_COLUMNS."""
+    filters = listing.MeasurementFilters([kpi_id], measured_from, measured_to, updated_since)
+    stmt = await _listed(session, select(*MEASUREMENT_COLUMNS), filters, limit, cursor)
+    connection = await session.connection()  # plain rows: no ORM loading per row
+    return (await connection.execute(stmt)).all()
+
+
+async def _listed(
+    session: AsyncSession,
+    stmt: sa.Select[Any],
+    filters: listing.MeasurementFilters,
+    limit: int,
+    cursor: str | None,
+) -> sa.Select[Any]:
+    """The page of `stmt` the filters ask for, once the KPI is known to exist (404)."""
+    for kpi_id in filters.kpi_ids or ():
+        await kpis.get_kpi(session, kpi_id)
+    start, end = filters.measured_from, filters.measured_to
+    if start is not None and end is not None and start > end:
+        raise ValidationFailed(_("`to` is before `from`."), code="invalid_range", field="to")
+    stmt = stmt.where(*listing.measurement_conditions(filters))
+    return keyset(stmt, listing.MEASUREMENT_ORDER, cursor, limit)
 
 
 def _upsert(rows: Any) -> Any:

@@ -85,6 +85,11 @@ class KpiUpdate(BaseModel):
         return value
 
 
+def counts_as_shared(department_ids: Sequence[int]) -> bool:
+    """Whether two or more departments are accountable for a KPI."""
+    return len(department_ids) >= 2
+
+
 class LatestMeasurement(BaseModel):
     measured_on: date
     value: Decimal
@@ -122,7 +127,7 @@ class KpiPublic(BaseModel):
             columns
             | {
                 "department_ids": list(department_ids),
-                "is_shared": len(department_ids) >= 2,
+                "is_shared": counts_as_shared(department_ids),
                 "latest_measurement": latest,
             }
         )

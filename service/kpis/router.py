@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from schema.enums import Perspective
 from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
+from service.fields.rest import PageWriter, json_response
 from service.idempotency import IdempotencyDep
 from service.kpis import measurements, service
 from service.kpis.payloads import (
@@ -17,10 +18,13 @@ from service.kpis.payloads import (
     KpiPublic,
     KpiRef,
     KpiUpdate,
+    LatestMeasurement,
     MeasurementBulk,
     MeasurementCreate,
     MeasurementPublic,
+    counts_as_shared,
 )
+from service.listing.kpis import KpiFilters
 from service.pagination import Page, page_of
 
 router = APIRouter(prefix="/kpis", tags=["kpis"])
@@ -30,7 +34,18 @@ def _public(view: service.KpiView) -> KpiPublic:
     return KpiPublic.of(view.kpi, view.department_ids, view.latest)
 
 
-@router.get("", summary="List KPIs")
+# Lists are written from the rows (see `service.kpis.service.list_kpi_rows`).
+LATEST = PageWriter(LatestMeasurement)
+KPI = PageWriter(
+    KpiPublic,
+    department_ids=lambda row: row["department_ids"] or [],
+    is_shared=lambda row: counts_as_shared(row["department_ids"] or ()),
+    latest_measurement=lambda row: None if row["measured_on"] is None else LATEST.fields(row),
+)
+MEASUREMENT = PageWriter(MeasurementPublic)
+
+
+@router.get("", summary="List KPIs", response_model=Page[KpiPublic])
 async def list_kpis(
     session: SessionDep,
     page: PageDep,
@@ -41,20 +56,17 @@ async def list_kpis(
         None, max_length=200, pattern=r"^[^\x00]*$", description="Part of the code or name."
     ),
     updated_since: datetime | None = Query(None),
-) -> Page[KpiPublic]:
+) -> Response:
     """KPIs in id order, filtered and keyset-paginated."""
-    views = await service.list_kpis(
-        session,
-        limit=page.limit,
-        cursor=page.cursor,
+    filters = KpiFilters(
         perspective=perspective,
         department_id=department_id,
         shared=shared,
         q=q,
         updated_since=updated_since,
     )
-    items, next_cursor = page_of(views, page.limit)
-    return Page(items=[_public(v) for v in items], next_cursor=next_cursor)
+    rows = await service.list_kpi_rows(session, filters, limit=page.limit, cursor=page.cursor)
+    return json_response(KPI.page(*page_of(rows, page.limit)))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a KPI")
@@ -96,7 +108,11 @@ async def delete_kpi(
     return Response(status_code=204)
 
 
-@router.get("/{kpi_id}/measurements", summary="List a KPI's measurements")
+@router.get(
+    "/{kpi_id}/measurements",
+    summary="List a KPI's measurements",
+    response_model=Page[MeasurementPublic],
+)
 async def list_measurements(
     session: SessionDep,
     page: PageDep,
@@ -104,9 +120,9 @@ async def list_measurements(
     measured_from: date | None = Query(None, alias="from", description="First date included."),
     measured_to: date | None = Query(None, alias="to", description="Last date included."),
     updated_since: datetime | None = Query(None),
-) -> Page[MeasurementPublic]:
+) -> Response:
     """Measurements of a KPI in id order, keyset-paginated."""
-    rows = await measurements.list_measurements(
+    rows = await measurements.list_measurement_rows(
         session,
         kpi_id,
         limit=page.limit,
@@ -115,8 +131,7 @@ async def list_measurements(
         measured_to=measured_to,
         updated_since=updated_since,
     )
-    items, next_cursor = page_of(rows, page.limit)
-    return Page(items=[MeasurementPublic.model_validate(r) for r in items], next_cursor=next_cursor)
+    return json_response(MEASUREMENT.page(*page_of(rows, page.limit)))
 
 
 @router.post(

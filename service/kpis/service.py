@@ -1,5 +1,6 @@
 """KPIs: create, read, update, delete, their accountable departments and their drivers."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,16 +59,20 @@ def _latest_lateral() -> Any:
     )
 
 
-def _views_stmt() -> tuple[Select[Any], Any]:
-    """One statement: KPIs joined to their department list and latest measurement."""
+def _views_stmt(*selected: Any) -> Select[Any]:
+    """One statement: KPIs (`selected`) joined to their department list and latest
+    measurement (`department_ids`, `measured_on`, `value`)."""
     accountable, latest = _departments_lateral(), _latest_lateral()
-    stmt = (
-        select(Kpi, accountable.c.department_ids, latest.c.measured_on, latest.c.value)
+    return (
+        select(*selected, accountable.c.department_ids, latest.c.measured_on, latest.c.value)
         .select_from(Kpi)
         .outerjoin(accountable, sa.true())
         .outerjoin(latest, sa.true())
     )
-    return stmt, accountable
+
+
+# What the REST list reads: every KPI column, its departments and its latest measurement.
+KPI_COLUMNS: tuple[Any, ...] = tuple(Kpi.__table__.columns)  # type: ignore[attr-defined]
 
 
 def _view(row: Any) -> KpiView:
@@ -97,9 +102,23 @@ async def list_kpis(
         q=q,
         updated_since=updated_since,
     )
-    stmt = _views_stmt()[0].where(*listing.kpi_conditions(filters))
-    rows = await session.execute(keyset(stmt, listing.KPI_ORDER, cursor, limit))
+    rows = await session.execute(_listed(_views_stmt(Kpi), filters, limit, cursor))
     return [_view(row) for row in rows]
+
+
+async def list_kpi_rows(
+    session: AsyncSession, filters: listing.KpiFilters, *, limit: int, cursor: str | None
+) -> Sequence[sa.Row[Any]]:
+    """`list_kpis` as rows of KPI_COLUMNS, `department_ids`, `measured_on` and `value`."""
+    stmt = _listed(_views_stmt(*KPI_COLUMNS), filters, limit, cursor)
+    connection = await session.connection()  # plain rows: no ORM loading per row
+    return (await connection.execute(stmt)).all()
+
+
+def _listed(
+    stmt: Select[Any], filters: listing.KpiFilters, limit: int, cursor: str | None
+) -> Select[Any]:
+    return keyset(stmt.where(*listing.kpi_conditions(filters)), listing.KPI_ORDER, cursor, limit)
 
 
 async def get_kpi(session: AsyncSession, kpi_id: int) -> Kpi:
@@ -109,10 +128,9 @@ async def get_kpi(session: AsyncSession, kpi_id: int) -> Kpi:
 
 async def get_kpi_view(session: AsyncSession, kpi_id: int) -> KpiView:
     """One KPI with its departments and latest measurement, or 404."""
-    stmt, _ = _views_stmt()
+    stmt = _views_stmt(Kpi).where(col(Kpi.id) == kpi_id)
     # Reload the columns: after a write they hold what the database stored (numeric scale).
-    stmt = stmt.where(col(Kpi.id) == kpi_id).execution_options(populate_existing=True)
-    row = (await session.execute(stmt)).first()
+    row = (await session.execute(stmt.execution_options(populate_existing=True))).first()
     if row is None:
         raise NotFound(missing("Kpi", kpi_id), code="kpi_not_found")
     return _view(row)

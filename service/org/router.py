@@ -2,12 +2,12 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from schema import Person
 from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
+from service.fields.rest import PageWriter, json_response
 from service.org import service
 from service.org.payloads import (
     PersonChain,
@@ -21,17 +21,22 @@ from service.pagination import Page, page_of
 router = APIRouter(prefix="/people", tags=["people"])
 
 
-def _page(rows: Sequence[Person], limit: int) -> Page[PersonPublic]:
-    items, next_cursor = page_of(rows, limit)
-    return Page(items=[PersonPublic.model_validate(r) for r in items], next_cursor=next_cursor)
+# Lists are written from the rows, without a model object per person.
+PERSON = PageWriter(PersonPublic)
 
 
-@router.get("", summary="List people")
+def _page(rows: Sequence[Any], limit: int) -> Response:
+    return json_response(PERSON.page(*page_of(rows, limit)))
+
+
+@router.get("", summary="List people", response_model=Page[PersonPublic])
 async def list_people(
     session: SessionDep, page: PageDep, filters: Annotated[PersonFilters, Query()]
-) -> Page[PersonPublic]:
+) -> Response:
     """People in id order, filtered and keyset-paginated."""
-    rows = await service.list_people(session, filters=filters, limit=page.limit, cursor=page.cursor)
+    rows = await service.list_people_rows(
+        session, filters=filters, limit=page.limit, cursor=page.cursor
+    )
     return _page(rows, page.limit)
 
 
@@ -75,15 +80,19 @@ async def delete_person(
     return Response(status_code=204)
 
 
-@router.get("/{person_id}/reports", summary="List a person's direct reports")
+@router.get(
+    "/{person_id}/reports",
+    summary="List a person's direct reports",
+    response_model=Page[PersonPublic],
+)
 async def list_reports(
     session: SessionDep,
     page: PageDep,
     person_id: int,
     updated_since: datetime | None = Query(None, description="Changed at or after."),
-) -> Page[PersonPublic]:
+) -> Response:
     """The people whose direct manager is this person, keyset-paginated."""
-    rows = await service.list_reports(
+    rows = await service.list_report_rows(
         session, person_id, limit=page.limit, cursor=page.cursor, updated_since=updated_since
     )
     return _page(rows, page.limit)

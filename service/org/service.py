@@ -2,7 +2,9 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import CTE, ColumnElement, Select, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -32,6 +34,25 @@ async def list_people(
     session: AsyncSession, *, filters: PersonFilters, limit: int, cursor: str | None = None
 ) -> Sequence[Person]:
     """People matching `filters` by id after `cursor` (one extra row tells whether more follow)."""
+    return (await session.scalars(_people(select(Person), filters, limit, cursor))).all()
+
+
+# What the REST lists read: the person's columns, without an ORM object per row.
+PERSON_COLUMNS: tuple[Any, ...] = tuple(Person.__table__.columns)  # type: ignore[attr-defined]
+
+
+async def list_people_rows(
+    session: AsyncSession, *, filters: PersonFilters, limit: int, cursor: str | None = None
+) -> Sequence[sa.Row[Any]]:
+    """`list_people` as rows of PERSON_COLUMNS."""
+    stmt = _people(select(*PERSON_COLUMNS), filters, limit, cursor)
+    connection = await session.connection()  # plain rows: no ORM loading per row
+    return (await connection.execute(stmt)).all()
+
+
+def _people(
+    stmt: Select[Any], filters: PersonFilters, limit: int, cursor: str | None
+) -> Select[Any]:
     where = listing.PersonFilters(
         department_id=filters.department_id,
         manager_id=filters.manager_id,
@@ -39,8 +60,9 @@ async def list_people(
         q=filters.q,
         updated_since=filters.updated_since,
     )
-    stmt = select(Person).where(*listing.person_conditions(where))
-    return (await session.scalars(keyset(stmt, listing.PERSON_ORDER, cursor, limit))).all()
+    return keyset(
+        stmt.where(*listing.person_conditions(where)), listing.PERSON_ORDER, cursor, limit
+    )
 
 
 async def list_reports(
@@ -55,6 +77,20 @@ async def list_reports(
     await get_person(session, person_id)
     filters = PersonFilters(manager_id=person_id, updated_since=updated_since)
     return await list_people(session, filters=filters, limit=limit, cursor=cursor)
+
+
+async def list_report_rows(
+    session: AsyncSession,
+    person_id: int,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
+) -> Sequence[sa.Row[Any]]:
+    """`list_reports` as rows of PERSON_COLUMNS."""
+    await get_person(session, person_id)
+    filters = PersonFilters(manager_id=person_id, updated_since=updated_since)
+    return await list_people_rows(session, filters=filters, limit=limit, cursor=cursor)
 
 
 async def get_person(session: AsyncSession, person_id: int) -> Person:
