@@ -12,11 +12,15 @@ databases:
 2. COPY lower bound: the rows the demo left (every column, figures included), read back
    with COPY TO, copied into a fresh database in one transaction with every trigger off
    (the foreign keys' too: the superuser's DISABLE TRIGGER ALL), then the same VACUUM
-   (ANALYZE). Same indexes, no trigger, no Python.
+   (ANALYZE). Same indexes, no trigger, no Python. The server's CPU time is taken for both
+   (the postmaster's children, those that ended included): on a shared machine the wall
+   times move with the others' load, the CPU times much less.
 3. COPY with foreign keys: the same, with the user triggers off only, so the foreign-key
    checks run (those of the two small tables that reference each other aside).
 
-Prints a table and writes bench/results/load-<N>.json with the load average before and after.
+Prints a table (one line per round, demo and bound run back to back so that both see the
+same load) and the medians of the ratios, and writes bench/results/load-<N>.json with the
+load average of each round.
 """
 
 import argparse
@@ -25,11 +29,13 @@ import json
 import os
 import platform
 import re
+import statistics
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psutil
 import psycopg
 import scratch
 from rich.console import Console
@@ -71,12 +77,34 @@ def fresh(server: EmbeddedPostgres, server_url: str, name: str) -> str:
     return url
 
 
-def demo(url: str, scale: int) -> dict[str, float]:
-    """Load the synthetic company as `demo --scale` does: wall and client CPU seconds."""
+def server_cpu(server: EmbeddedPostgres) -> float:
+    """CPU seconds used so far by the server: the postmaster, its live processes and the
+    backends it has reaped (a closed connection's). On a shared machine this moves much
+    less than wall time when others run."""
+    pid = int((server.data_dir / "postmaster.pid").read_text().split()[0])
+    postmaster = psutil.Process(pid)
+    used = postmaster.cpu_times()
+    total = used.user + used.system + used.children_user + used.children_system
+    for child in postmaster.children():
+        try:
+            times = child.cpu_times()
+        except psutil.NoSuchProcess:  # reaped meanwhile: counted in children_* next time
+            continue
+        total += times.user + times.system
+    return total
+
+
+def demo(server: EmbeddedPostgres, url: str, scale: int) -> dict[str, float]:
+    """Load the synthetic company as `demo --scale` does: wall, client and server CPU
+    seconds."""
     out = io.StringIO()
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu, server_started = time.perf_counter(), time.process_time(), server_cpu(server)
     synthetic.generate(url, Console(file=out, width=200), scale=scale, seed=42)
-    figures = {"total_s": time.perf_counter() - wall, "client_cpu_s": time.process_time() - cpu}
+    figures = {
+        "total_s": time.perf_counter() - wall,
+        "client_cpu_s": time.process_time() - cpu,
+        "server_cpu_s": server_cpu(server) - server_started,
+    }
     phases = PHASES.search(out.getvalue())
     assert phases is not None, out.getvalue()
     for name, value in zip(
@@ -96,9 +124,12 @@ def export(url: str) -> dict[str, list[bytes]]:
     return data
 
 
-def copy_bound(admin_url: str, data: dict[str, list[bytes]], *, foreign_keys: bool) -> dict:
+def copy_bound(
+    server: EmbeddedPostgres, admin_url: str, data: dict[str, list[bytes]], *, foreign_keys: bool
+) -> dict:
     """COPY `data` in one transaction with the triggers off (foreign-key checks on when
-    asked), then VACUUM (ANALYZE): wall seconds of each."""
+    asked), then VACUUM (ANALYZE): wall seconds of each, and the server's CPU seconds."""
+    server_started = server_cpu(server)
     with psycopg.connect(admin_url) as db, db.cursor() as cursor:
         started = time.perf_counter()
         for table in TABLES:
@@ -114,41 +145,57 @@ def copy_bound(admin_url: str, data: dict[str, list[bytes]], *, foreign_keys: bo
     with psycopg.connect(admin_url, autocommit=True) as db:
         db.execute("VACUUM (ANALYZE)")
     vacuumed = time.perf_counter()
-    return {"copy_s": copied - started, "total_s": vacuumed - started}
+    return {
+        "copy_s": copied - started,
+        "total_s": vacuumed - started,
+        "server_cpu_s": server_cpu(server) - server_started,
+    }
 
 
 def one_round(server: EmbeddedPostgres, server_url: str, scale: int) -> dict[str, Any]:
     url = fresh(server, server_url, "cdo_bench_load")
-    results: dict[str, Any] = {"demo": demo(url, scale)}
+    results: dict[str, Any] = {"load_average": os.getloadavg()[0]}
+    results["demo"] = demo(server, url, scale)
     data = export(url)
     for case, foreign_keys in (("copy_bound", False), ("copy_with_foreign_keys", True)):
         fresh(server, server_url, "cdo_bench_load_bound")
         admin = _libpq(server.admin_url("cdo_bench_load_bound"))
-        results[case] = copy_bound(admin, data, foreign_keys=foreign_keys)
+        results[case] = copy_bound(server, admin, data, foreign_keys=foreign_keys)
     return results
 
 
+def _cpu(figures: dict[str, float]) -> float:
+    return figures.get("client_cpu_s", 0.0) + figures["server_cpu_s"]
+
+
 def report(scale: int, rounds: list[dict[str, Any]]) -> None:
+    """One line per round, then the medians of the two ratios."""
     table = Table(title=f"Loading {scale:,} initiatives (seconds)")
-    for column in ("round", "demo total", "copy", "recompute", "rebuild", "check", "client CPU"):
+    for column in ("round", "load", "demo total", "copy", "recompute", "rebuild", "check"):
         table.add_column(column, justify="right")
-    for column in ("COPY bound", "bound with FKs", "demo / bound"):
+    for column in ("CPU client+server", "COPY bound (CPU)", "bound with FKs", "wall / bound"):
         table.add_column(column, justify="right")
+    table.add_column("CPU / bound", justify="right")
     for number, r in enumerate(rounds, start=1):
         d, bound, fks = r["demo"], r["copy_bound"], r["copy_with_foreign_keys"]
         table.add_row(
             str(number),
+            f"{r['load_average']:.1f}",
             f"{d['total_s']:.1f}",
             f"{d['copy_s']:.1f}",
             f"{d['recompute_s']:.1f}",
             f"{d['rebuild_s']:.1f}",
             f"{d['check_s']:.1f}",
-            f"{d['client_cpu_s']:.1f}",
-            f"{bound['total_s']:.1f} ({bound['copy_s']:.1f} COPY)",
+            f"{d['client_cpu_s']:.1f}+{d['server_cpu_s']:.1f}",
+            f"{bound['total_s']:.1f} ({_cpu(bound):.1f})",
             f"{fks['total_s']:.1f} ({fks['copy_s']:.1f} COPY)",
             f"{d['total_s'] / bound['total_s']:.2f} x",
+            f"{_cpu(d) / _cpu(bound):.2f} x",
         )
     console.print(table)
+    wall = statistics.median(r["demo"]["total_s"] / r["copy_bound"]["total_s"] for r in rounds)
+    cpu = statistics.median(_cpu(r["demo"]) / _cpu(r["copy_bound"]) for r in rounds)
+    console.print(f"Medians: {wall:.2f} x the COPY bound's wall time, {cpu:.2f} x its CPU.")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import psycopg
+from psycopg.copy import QueuedLibpqWriter
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -234,16 +235,14 @@ def link_rows(plan: Plan, seed: int) -> Iterator[tuple[Any, ...]]:
             yield pair[0], "enables", pair[1]
 
 
-def checkin_rows(plan: Plan, seed: int, today: date) -> Iterator[tuple[Any, ...]]:
+def checkin_rows(
+    initiatives: Iterable[tuple[Any, ...]], seed: int, today: date
+) -> Iterator[tuple[Any, ...]]:
     """(initiative_id, author_id, reported_on, percent_complete, health, confidence,
-    spent_to_date, summary, blockers, next_steps) for started initiatives."""
+    spent_to_date, summary, blockers, next_steps) for the started ones of `initiatives`
+    (`started`: id, owner, status, start, target and budget, id order)."""
     rng = _stream(seed, "progress_update")
-    for row in initiative_rows(plan, seed, today):
-        initiative_id, owner, status, start, target, budget = (
-            row[0], row[5], row[7], row[16], row[17], row[18],
-        )  # fmt: skip
-        if status not in CHECKINS:
-            continue
+    for initiative_id, owner, status, start, target, budget in initiatives:
         count = rng.randint(*CHECKINS[status])
         window = max(1, (min(target, today) - start).days)
         for number in range(1, count + 1):
@@ -263,6 +262,18 @@ def checkin_rows(plan: Plan, seed: int, today: date) -> Iterator[tuple[Any, ...]
             )
 
 
+def started(
+    rows: Iterable[tuple[Any, ...]], into: list[tuple[Any, ...]]
+) -> Iterator[tuple[Any, ...]]:
+    """`rows` (initiative_rows) passed through, the check-in inputs of the started ones
+    (id, owner, status, start, target, budget) appended to `into` on the way: the
+    initiatives are drawn once for both tables."""
+    for row in rows:
+        if row[7] in CHECKINS:
+            into.append((row[0], row[5], row[7], row[16], row[17], row[18]))
+        yield row
+
+
 def _copy(
     cursor: psycopg.Cursor[Any],
     progress: Progress,
@@ -273,7 +284,9 @@ def _copy(
 ) -> int:
     task = progress.add_task(table, total=total)
     written = 0
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    # The rows go out from a thread of their own: the next ones are drawn meanwhile.
+    writer = QueuedLibpqWriter(cursor)
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN", writer=writer) as copy:
         for written, row in enumerate(rows, start=1):
             copy.write_row(row)
             if written % BATCH == 0:
@@ -373,7 +386,10 @@ def _load(
             measurement_rows(plan, seed, today),
             plan.kpis * plan.measurements_per_kpi,
         )
-        copy("initiative", INITIATIVE_COLUMNS, initiative_rows(plan, seed, today), n)
+        begun: list[tuple[Any, ...]] = []
+        copy(
+            "initiative", INITIATIVE_COLUMNS, started(initiative_rows(plan, seed, today), begun), n
+        )
         copy(
             "initiative_kpi",
             "initiative_id, kpi_id, weight, rationale",
@@ -385,7 +401,7 @@ def _load(
             "progress_update",
             "initiative_id, author_id, reported_on, percent_complete, health, confidence,"
             " spent_to_date, summary, blockers, next_steps",
-            checkin_rows(plan, seed, today),
+            checkin_rows(begun, seed, today),
             3 * n,
         )
     # Explicit ids were written, so move each sequence past them.
