@@ -1,8 +1,9 @@
 """Small helpers every domain service shares: fetch-or-404, reference checks, updates."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +13,13 @@ from service.errors import NotFound, PreconditionFailed, ValidationFailed, missi
 from service.i18n import gettext as _
 
 M = TypeVar("M", bound=SQLModel)
+
+
+async def plain_rows(session: AsyncSession, stmt: sa.Executable) -> Sequence[sa.Row[Any]]:
+    """The rows of a read on the session's connection: no ORM loading per row (lists
+    written straight from their rows)."""
+    connection = await session.connection()
+    return (await connection.execute(stmt)).all()
 
 
 def entity_name(model: type[SQLModel]) -> str:

@@ -46,8 +46,7 @@ async def list_department_rows(
 ) -> Sequence[sa.Row[Any]]:
     """`list_departments` as rows of DEPARTMENT_COLUMNS."""
     stmt = _departments(select(*DEPARTMENT_COLUMNS), limit, cursor, updated_since)
-    connection = await session.connection()  # plain rows: no ORM loading per row
-    return (await connection.execute(stmt)).all()
+    return await crud.plain_rows(session, stmt)
 
 
 def _departments(

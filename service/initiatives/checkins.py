@@ -59,8 +59,7 @@ async def list_checkin_rows(
     await get_initiative(session, initiative_id)
     columns = sa.select(*CHECKIN_COLUMNS)
     stmt = _newest_first(columns, initiative_id, limit, cursor, updated_since)
-    connection = await session.connection()  # plain rows: no ORM loading per row
-    return (await connection.execute(stmt)).all()
+    return await crud.plain_rows(session, stmt)
 
 
 def _newest_first(

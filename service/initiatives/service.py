@@ -52,8 +52,7 @@ async def list_initiatives(
 ) -> Sequence[sa.Row[Any]]:
     """Initiatives by id after `cursor`, filtered, with their latest check-in: one statement."""
     stmt = _view().where(*listing.conditions(filters_of(filters)))
-    connection = await session.connection()  # plain rows: no ORM loading per row
-    return (await connection.execute(keyset(stmt, listing.ORDER, cursor, limit))).all()
+    return await crud.plain_rows(session, keyset(stmt, listing.ORDER, cursor, limit))
 
 
 def filters_of(filters: InitiativeFilter) -> listing.InitiativeFilters:

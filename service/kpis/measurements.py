@@ -12,7 +12,7 @@ from sqlmodel import col
 
 from schema import KpiMeasurement, Person
 from schema.kpi import VALUE
-from service import audit
+from service import audit, crud
 from service.actor import Actor
 from service.auth import policy
 from service.auth.policy import Permission
@@ -97,8 +97,7 @@ async def list_measurement_rows(
     """`list_measurements` as rows of MEASUREMENT_COLUMNS."""
     filters = listing.MeasurementFilters([kpi_id], measured_from, measured_to, updated_since)
     stmt = await _listed(session, select(*MEASUREMENT_COLUMNS), filters, limit, cursor)
-    connection = await session.connection()  # plain rows: no ORM loading per row
-    return (await connection.execute(stmt)).all()
+    return await crud.plain_rows(session, stmt)
 
 
 async def _listed(

@@ -111,8 +111,7 @@ async def list_kpi_rows(
 ) -> Sequence[sa.Row[Any]]:
     """`list_kpis` as rows of KPI_COLUMNS, `department_ids`, `measured_on` and `value`."""
     stmt = _listed(_views_stmt(*KPI_COLUMNS), filters, limit, cursor)
-    connection = await session.connection()  # plain rows: no ORM loading per row
-    return (await connection.execute(stmt)).all()
+    return await crud.plain_rows(session, stmt)
 
 
 def _listed(

@@ -46,8 +46,7 @@ async def list_people_rows(
 ) -> Sequence[sa.Row[Any]]:
     """`list_people` as rows of PERSON_COLUMNS."""
     stmt = _people(select(*PERSON_COLUMNS), filters, limit, cursor)
-    connection = await session.connection()  # plain rows: no ORM loading per row
-    return (await connection.execute(stmt)).all()
+    return await crud.plain_rows(session, stmt)
 
 
 def _people(

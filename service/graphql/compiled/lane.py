@@ -17,7 +17,6 @@ body limit apply as to any request. It runs only where the application serves wi
 lifespan (the read pool is opened there).
 """
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -29,7 +28,7 @@ from service.auth import authenticate
 from service.graphql.bounds import DocumentLimits
 from service.graphql.compiled import params, persisted
 from service.graphql.compiled.planner import Planner
-from service.graphql.compiled.run import Unanswerable, answer
+from service.graphql.compiled.run import Fetch, Unanswerable, answer
 from service.observability import metrics
 
 PATH = "/graphql"
@@ -103,7 +102,9 @@ class CompiledLane:
         return text.encode()
 
 
-def _fetcher(pool: AsyncConnectionPool) -> Callable[[str, dict[str, Any]], Awaitable[Any]]:
+def _fetcher(pool: AsyncConnectionPool) -> Fetch:
+    """The statement's one row, on an autocommit connection of the read pool."""
+
     async def fetch(statement: str, values: dict[str, Any]) -> Any:
         async with pool.connection() as connection:
             cursor = await connection.execute(statement, values)
