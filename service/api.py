@@ -3,12 +3,13 @@
 from fastapi import APIRouter
 
 from service.audit.router import router as audit_router
+from service.auth.router import own_router as auth_own_router
 from service.auth.router import public_router as auth_public_router
 from service.auth.router import router as auth_router
 from service.decisions.router import router as decisions_router
 from service.deletions.router import router as deletions_router
 from service.departments.router import router as departments_router
-from service.deps import ApiActorDep
+from service.deps import ApiActorDep, OwnActorDep
 from service.health.router import router as health_router
 from service.initiatives.router import router as initiatives_router
 from service.irritants.router import initiative_router as initiative_irritants_router
@@ -48,8 +49,13 @@ router.include_router(deletions_router)
 router.include_router(auth_router)
 router.include_router(reminders_router)
 
+# What an account changes on itself, whatever its role (bi_reader, which reads everything
+# else only, included): credentials required, cookie writes CSRF-checked.
+own_router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES, dependencies=[OwnActorDep])
+own_router.include_router(auth_own_router)
+
 # Reachable without credentials: sign-in and sign-out only.
 public_router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
 public_router.include_router(auth_public_router)
 
-__all__ = ["health_router", "public_router", "router"]
+__all__ = ["health_router", "own_router", "public_router", "router"]

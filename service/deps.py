@@ -54,9 +54,6 @@ cookie_scheme = APIKeyCookie(
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Writes any account makes on itself, bi_reader included: its own language (method and
-# route path within /api/v1).
-OWN_PREFERENCES = frozenset({("PATCH", "/auth/me")})
 
 
 def request_id(request: Request) -> str:
@@ -112,16 +109,11 @@ async def current_actor(
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
-async def api_actor(request: Request, actor: ActorDep) -> Actor:
-    """The actor of an API request: bi_reader accounts read only; a cookie-authenticated
+async def own_actor(request: Request, actor: ActorDep) -> Actor:
+    """The actor of an API request on its own account (any role): a cookie-authenticated
     write must carry the page's CSRF token in `X-CSRF-Token`."""
     if request.method in SAFE_METHODS:
         return actor
-    route = getattr(request.scope.get("route"), "path", None)
-    if actor.role is Role.bi_reader and (request.method, route) not in OWN_PREFERENCES:
-        raise Forbidden(
-            _("%(actor)s (bi_reader) reads only.") % {"actor": actor.label}, code="forbidden"
-        )
     if getattr(request.state, "auth_method", None) == "session":
         cookie = request.cookies.get(sessions.SESSION_COOKIE)
         key = request.app.state.settings.secret_key
@@ -131,8 +123,20 @@ async def api_actor(request: Request, actor: ActorDep) -> Actor:
     return actor
 
 
+async def api_actor(request: Request, actor: ActorDep) -> Actor:
+    """The actor of an API request: bi_reader accounts read only, and writes are checked as
+    `own_actor` checks them."""
+    if request.method not in SAFE_METHODS and actor.role is Role.bi_reader:
+        raise Forbidden(
+            _("%(actor)s (bi_reader) reads only.") % {"actor": actor.label}, code="forbidden"
+        )
+    return await own_actor(request, actor)
+
+
 # Applied to the whole /api/v1 router: authentication is on by default.
 ApiActorDep = Depends(api_actor)
+# Applied to the routes an account uses on itself, whatever its role.
+OwnActorDep = Depends(own_actor)
 
 _ETAG = re.compile(r'^\s*(?:W/)?"(\d{1,18})"\s*$')
 

@@ -116,5 +116,6 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         graphql_router(planner), prefix="/graphql", responses=problems.AUTHENTICATION_RESPONSES
     )
     app.include_router(api.router)
+    app.include_router(api.own_router)
     pages.install(app)
     return app

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     manage_irritant = "manage_irritant"
     triage_flag = "triage_flag"
     lead_department = "lead_department"
+    change_own_preferences = "change_own_preferences"
 
 
 # What each permission lets an actor do, for the refusal message.
@@ -56,6 +57,7 @@ _DOING = {
     Permission.manage_irritant: N_("close, reopen or move this irritant"),
     Permission.triage_flag: N_("acknowledge, assign or snooze this flag"),
     Permission.lead_department: N_("open their own department's page (a department head does)"),
+    Permission.change_own_preferences: N_("change their own preferences"),
 }
 
 _CDO_ONLY = frozenset(
@@ -83,8 +85,8 @@ def allowed(
 ) -> bool:
     """True when `actor` may do `permission` on an object of `department_id`, owned by
     `owner_id`, or (KPIs) accountable to `department_ids`."""
-    if permission is Permission.read:
-        return True
+    if permission in (Permission.read, Permission.change_own_preferences):
+        return True  # every account, bi_reader included
     if permission is Permission.use_pages:
         return actor.role is not Role.bi_reader
     if permission is Permission.raise_irritant:

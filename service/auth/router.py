@@ -5,7 +5,7 @@ from datetime import datetime
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from service.auth import accounts, cookies, login, proxies, sessions, tokens
+from service.auth import accounts, cookies, login, policy, proxies, sessions, tokens
 from service.auth.oidc import config as sso_config
 from service.auth.payloads import (
     AccountCreate,
@@ -18,6 +18,7 @@ from service.auth.payloads import (
     TokenCreated,
     TokenPublic,
 )
+from service.auth.policy import Permission
 from service.deps import (
     ActorDep,
     IfMatchDep,
@@ -34,6 +35,8 @@ from service.problems import problem
 # Reachable without credentials (the /api/v1 router requires them).
 public_router = APIRouter(prefix="/auth", tags=["auth"], dependencies=[InstallationKeyDep])
 router = APIRouter(tags=["auth"])
+# What an account changes on itself, bi_reader included (`api.own_router`).
+own_router = APIRouter(tags=["auth"])
 
 
 @public_router.post("/login", response_model=SessionPublic, summary="Sign in")
@@ -81,11 +84,12 @@ async def me(session: SessionDep, actor: ActorDep) -> AccountPublic:
     return AccountPublic.model_validate(await accounts.get_own_account(session, actor))
 
 
-@router.patch("/auth/me", summary="Change my language")
+@own_router.patch("/auth/me", summary="Change my language")
 async def update_me(
     request: Request, session: SessionDep, actor: ActorDep, data: MyAccountUpdate
 ) -> AccountPublic:
     """Set the signed-in account's language (`en`, `fr`; null: the browser's), any role."""
+    policy.require(actor, Permission.change_own_preferences)
     cache = credential_cache(request)
     account = await accounts.update_own_account(session, actor, data, cache)
     return AccountPublic.model_validate(account)

@@ -55,6 +55,8 @@ EXPECTED = {
     Permission.manage_irritant: (CDO, MARKETING_HEAD),
     # "My department": a department head's own page (the CDO office reads every department).
     Permission.lead_department: (MARKETING_HEAD, HR_HEAD),
+    # One's own language: every account, bi_reader (which writes nothing else) included.
+    Permission.change_own_preferences: EVERYONE,
 }
 
 

@@ -218,3 +218,25 @@ async def test_signing_in_forgets_the_accounts_dead_sessions(
     body = {"email": email, "password": "correct-horse-1"}
     assert (await anon.post("/api/v1/auth/login", json=body)).status_code == 200
     assert await _sessions_of(session, account_id) == 1
+
+
+async def test_a_bi_reader_changes_its_own_language_and_nothing_else_with_its_csrf_token(
+    secured_app: Any, session: AsyncSession
+) -> None:
+    account = await make_account(session, "bi_reader")
+    email = account.email
+    cookie, csrf = await signed_in(session, secured_app, account.id)
+    await session.commit()  # released, not committed: the refused requests roll back alone
+    async with _client(secured_app, cookie) as browser:
+        refused = await browser.patch("/api/v1/auth/me", json={"locale": "fr"})
+        assert (refused.status_code, refused.json()["code"]) == (403, "csrf_failed")
+        changed = await browser.patch(
+            "/api/v1/auth/me", json={"locale": "fr"}, headers={"X-CSRF-Token": csrf}
+        )
+        assert (changed.status_code, changed.json()["locale"]) == (200, "fr")
+        other = await browser.post(
+            "/api/v1/auth/tokens", json={"name": "mine"}, headers={"X-CSRF-Token": csrf}
+        )
+        assert (other.status_code, other.json()["code"]) == (403, "forbidden")
+        # In the account's language from the change on.
+        assert other.json()["detail"] == f"{email} (bi_reader) est en lecture seule."
