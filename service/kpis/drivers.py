@@ -1,12 +1,21 @@
-"""KPI drivers never form a cycle: the rule, for the REST service and the import."""
+"""KPI drivers: which KPIs drive which, and the rule that they never form a cycle (for the
+REST service and the import)."""
 
 from collections.abc import Iterator
 
-from sqlalchemy import text
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from service.errors import Conflict
+from schema import Kpi, KpiDriver
+from service import audit, crud
+from service.actor import Actor
+from service.auth import policy
+from service.auth.policy import Permission
+from service.errors import Conflict, NotFound, ValidationFailed
 from service.i18n import gettext as _
+from service.kpis.payloads import DriverCreate
+from service.kpis.service import get_kpi
 
 # The lock the database trigger kpi_driver_no_cycle takes: held from the check to the
 # commit, a concurrent driver link waits, then sees this one.
@@ -79,3 +88,82 @@ def _path_back(down: dict[str, list[str]], start: str) -> list[str] | None:
                     following.append(nxt)
         frontier = following
     return None
+
+
+async def list_drivers(session: AsyncSession, kpi_id: int) -> tuple[list[Kpi], list[Kpi]]:
+    """The KPIs that drive this one, and those it drives (each in id order)."""
+    await get_kpi(session, kpi_id)
+    drives_it = and_(
+        col(KpiDriver.driver_kpi_id) == col(Kpi.id), col(KpiDriver.driven_kpi_id) == kpi_id
+    )
+    driven_by_it = and_(
+        col(KpiDriver.driven_kpi_id) == col(Kpi.id), col(KpiDriver.driver_kpi_id) == kpi_id
+    )
+    stmt = (
+        select(Kpi, col(KpiDriver.driven_kpi_id) == kpi_id)
+        .join(KpiDriver, or_(drives_it, driven_by_it))
+        .order_by(col(Kpi.id))
+    )
+    rows = (await session.execute(stmt)).all()
+    drivers = [kpi for kpi, drives_this in rows if drives_this]
+    driven = [kpi for kpi, drives_this in rows if not drives_this]
+    return drivers, driven
+
+
+async def add_driver(
+    session: AsyncSession, actor: Actor, kpi_id: int, data: DriverCreate
+) -> KpiDriver:
+    """Record that `driver_kpi_id` drives this KPI (CDO office)."""
+    policy.require(actor, Permission.manage_kpis)
+    await get_kpi(session, kpi_id)
+    if data.driver_kpi_id == kpi_id:
+        raise ValidationFailed(
+            _("A KPI cannot drive itself."), code="self_driver", field="driver_kpi_id"
+        )
+    await crud.require_refs(session, Kpi, {"driver_kpi_id": data.driver_kpi_id})
+    if await _find_driver(session, kpi_id, data.driver_kpi_id) is not None:
+        raise Conflict(
+            _("KPI %(driver)s already drives KPI %(id)s.")
+            % {"driver": data.driver_kpi_id, "id": kpi_id},
+            code="duplicate_driver",
+            field="driver_kpi_id",
+        )
+    await refuse_cycle(session, data.driver_kpi_id, kpi_id)
+    link = KpiDriver(driver_kpi_id=data.driver_kpi_id, driven_kpi_id=kpi_id)
+    session.add(link)
+    await session.flush()
+    assert link.id is not None
+    after, parent = audit.row_values(link), ("kpi", kpi_id)
+    await audit.record(session, actor, "create", "kpi_driver", link.id, after=after, parent=parent)
+    return link
+
+
+async def _find_driver(session: AsyncSession, kpi_id: int, driver_kpi_id: int) -> KpiDriver | None:
+    stmt = select(KpiDriver).where(
+        col(KpiDriver.driven_kpi_id) == kpi_id, col(KpiDriver.driver_kpi_id) == driver_kpi_id
+    )
+    return await session.scalar(stmt)
+
+
+async def remove_driver(
+    session: AsyncSession, actor: Actor, kpi_id: int, driver_kpi_id: int
+) -> None:
+    """Remove the link saying `driver_kpi_id` drives this KPI (404 when there is none; CDO
+    office)."""
+    policy.require(actor, Permission.manage_kpis)
+    await get_kpi(session, kpi_id)
+    link = await _find_driver(session, kpi_id, driver_kpi_id)
+    if link is None:
+        raise NotFound(
+            _("KPI %(driver)s does not drive KPI %(id)s.")
+            % {"driver": driver_kpi_id, "id": kpi_id},
+            code="kpi_driver_not_found",
+        )
+    assert link.id is not None
+    link_id, before = link.id, audit.row_values(link)
+    await session.delete(link)
+    await session.flush()
+    parent = ("kpi", kpi_id)
+    await audit.record(
+        session, actor, "delete", "kpi_driver", link_id, before=before, parent=parent
+    )

@@ -8,6 +8,7 @@ from schema.enums import Perspective
 from service.deps import ActorDep, IfMatchDep, PageDep, SessionDep, set_etag
 from service.fields.rest import PageWriter, json_response
 from service.idempotency import IdempotencyDep
+from service.kpis import drivers as kpi_drivers
 from service.kpis import measurements, service
 from service.kpis.payloads import (
     BulkResult,
@@ -177,7 +178,7 @@ async def record_measurements(
 @router.get("/{kpi_id}/drivers", summary="List a KPI's drivers")
 async def list_drivers(session: SessionDep, kpi_id: int) -> KpiDrivers:
     """The KPIs that drive this one, and those it drives."""
-    drivers, driven = await service.list_drivers(session, kpi_id)
+    drivers, driven = await kpi_drivers.list_drivers(session, kpi_id)
     return KpiDrivers(
         drivers=[KpiRef.model_validate(k) for k in drivers],
         driven=[KpiRef.model_validate(k) for k in driven],
@@ -189,7 +190,9 @@ async def add_driver(
     session: SessionDep, actor: ActorDep, kpi_id: int, data: DriverCreate
 ) -> KpiDriverPublic:
     """Record that another KPI drives this one."""
-    return KpiDriverPublic.model_validate(await service.add_driver(session, actor, kpi_id, data))
+    return KpiDriverPublic.model_validate(
+        await kpi_drivers.add_driver(session, actor, kpi_id, data)
+    )
 
 
 @router.delete("/{kpi_id}/drivers/{driver_kpi_id}", status_code=204, summary="Remove a driver")
@@ -197,5 +200,5 @@ async def remove_driver(
     session: SessionDep, actor: ActorDep, kpi_id: int, driver_kpi_id: int
 ) -> Response:
     """Remove the link saying `driver_kpi_id` drives this KPI."""
-    await service.remove_driver(session, actor, kpi_id, driver_kpi_id)
+    await kpi_drivers.remove_driver(session, actor, kpi_id, driver_kpi_id)
     return Response(status_code=204)

@@ -1,4 +1,5 @@
-"""KPIs: create, read, update, delete, their accountable departments and their drivers."""
+"""KPIs: create, read, update, delete, and their accountable departments (drivers:
+`service.kpis.drivers`)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -6,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Select, and_, delete, func, insert, or_, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import col
 
-from schema import Department, InitiativeKpi, Kpi, KpiDepartment, KpiDriver, KpiMeasurement
+from schema import Department, InitiativeKpi, Kpi, KpiDepartment, KpiMeasurement
 from schema.enums import Perspective
 from service import audit, crud
 from service.actor import Actor
@@ -20,8 +21,7 @@ from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import Conflict, NotFound, ValidationFailed, missing
 from service.i18n import gettext as _
-from service.kpis import drivers
-from service.kpis.payloads import DriverCreate, KpiCreate, KpiUpdate, LatestMeasurement
+from service.kpis.payloads import KpiCreate, KpiUpdate, LatestMeasurement
 from service.listing import kpis as listing
 from service.pagination import keyset
 
@@ -262,82 +262,3 @@ async def delete_kpi(
     await session.delete(kpi)
     await session.flush()
     await audit.record(session, actor, "delete", "kpi", kpi_id, before=before)
-
-
-async def list_drivers(session: AsyncSession, kpi_id: int) -> tuple[list[Kpi], list[Kpi]]:
-    """The KPIs that drive this one, and those it drives (each in id order)."""
-    await get_kpi(session, kpi_id)
-    drives_it = and_(
-        col(KpiDriver.driver_kpi_id) == col(Kpi.id), col(KpiDriver.driven_kpi_id) == kpi_id
-    )
-    driven_by_it = and_(
-        col(KpiDriver.driven_kpi_id) == col(Kpi.id), col(KpiDriver.driver_kpi_id) == kpi_id
-    )
-    stmt = (
-        select(Kpi, col(KpiDriver.driven_kpi_id) == kpi_id)
-        .join(KpiDriver, or_(drives_it, driven_by_it))
-        .order_by(col(Kpi.id))
-    )
-    rows = (await session.execute(stmt)).all()
-    drivers = [kpi for kpi, drives_this in rows if drives_this]
-    driven = [kpi for kpi, drives_this in rows if not drives_this]
-    return drivers, driven
-
-
-async def add_driver(
-    session: AsyncSession, actor: Actor, kpi_id: int, data: DriverCreate
-) -> KpiDriver:
-    """Record that `driver_kpi_id` drives this KPI (CDO office)."""
-    policy.require(actor, Permission.manage_kpis)
-    await get_kpi(session, kpi_id)
-    if data.driver_kpi_id == kpi_id:
-        raise ValidationFailed(
-            _("A KPI cannot drive itself."), code="self_driver", field="driver_kpi_id"
-        )
-    await crud.require_refs(session, Kpi, {"driver_kpi_id": data.driver_kpi_id})
-    if await _find_driver(session, kpi_id, data.driver_kpi_id) is not None:
-        raise Conflict(
-            _("KPI %(driver)s already drives KPI %(id)s.")
-            % {"driver": data.driver_kpi_id, "id": kpi_id},
-            code="duplicate_driver",
-            field="driver_kpi_id",
-        )
-    await drivers.refuse_cycle(session, data.driver_kpi_id, kpi_id)
-    link = KpiDriver(driver_kpi_id=data.driver_kpi_id, driven_kpi_id=kpi_id)
-    session.add(link)
-    await session.flush()
-    assert link.id is not None
-    after, parent = audit.row_values(link), ("kpi", kpi_id)
-    await audit.record(session, actor, "create", "kpi_driver", link.id, after=after, parent=parent)
-    return link
-
-
-async def _find_driver(session: AsyncSession, kpi_id: int, driver_kpi_id: int) -> KpiDriver | None:
-    stmt = select(KpiDriver).where(
-        col(KpiDriver.driven_kpi_id) == kpi_id, col(KpiDriver.driver_kpi_id) == driver_kpi_id
-    )
-    return await session.scalar(stmt)
-
-
-async def remove_driver(
-    session: AsyncSession, actor: Actor, kpi_id: int, driver_kpi_id: int
-) -> None:
-    """Remove the link saying `driver_kpi_id` drives this KPI (404 when there is none; CDO
-    office)."""
-    policy.require(actor, Permission.manage_kpis)
-    await get_kpi(session, kpi_id)
-    link = await _find_driver(session, kpi_id, driver_kpi_id)
-    if link is None:
-        raise NotFound(
-            _("KPI %(driver)s does not drive KPI %(id)s.")
-            % {"driver": driver_kpi_id, "id": kpi_id},
-            code="kpi_driver_not_found",
-        )
-    assert link.id is not None
-    link_id, before = link.id, audit.row_values(link)
-    await session.delete(link)
-    await session.flush()
-    parent = ("kpi", kpi_id)
-    await audit.record(
-        session, actor, "delete", "kpi_driver", link_id, before=before, parent=parent
-    )

@@ -10,6 +10,7 @@ from sqlmodel import col
 from schema import Kpi, KpiDepartment, KpiDriver, KpiMeasurement
 from service.actor import SYSTEM
 from service.errors import Conflict, NotFound, ValidationFailed
+from service.kpis import drivers as kpi_drivers
 from service.kpis import service
 from service.kpis.payloads import DriverCreate, KpiCreate, KpiUpdate
 from tests.conftest import QueryCounter
@@ -142,22 +143,22 @@ class TestDeleteKpi:
 class TestDrivers:
     async def test_add_list_remove(self, session: AsyncSession) -> None:
         nps, tooling, revenue = [await make_kpi(session) for _ in range(3)]
-        link = await service.add_driver(
+        link = await kpi_drivers.add_driver(
             session, SYSTEM, nps.id, DriverCreate(driver_kpi_id=tooling.id)
         )
         assert (link.driver_kpi_id, link.driven_kpi_id) == (tooling.id, nps.id)
         await make_driver(session, nps, revenue)
-        drivers, driven = await service.list_drivers(session, nps.id)
+        drivers, driven = await kpi_drivers.list_drivers(session, nps.id)
         assert ([k.id for k in drivers], [k.id for k in driven]) == ([tooling.id], [revenue.id])
-        await service.remove_driver(session, SYSTEM, nps.id, tooling.id)
-        assert (await service.list_drivers(session, nps.id))[0] == []
+        await kpi_drivers.remove_driver(session, SYSTEM, nps.id, tooling.id)
+        assert (await kpi_drivers.list_drivers(session, nps.id))[0] == []
 
     async def test_reverse_pair_is_a_cycle_not_a_duplicate(self, session: AsyncSession) -> None:
         a = await make_kpi(session, code="KPI-A")
         b = await make_kpi(session, code="KPI-B")
         await make_driver(session, a, b)
         with pytest.raises(Conflict) as refused:
-            await service.add_driver(session, SYSTEM, a.id, DriverCreate(driver_kpi_id=b.id))
+            await kpi_drivers.add_driver(session, SYSTEM, a.id, DriverCreate(driver_kpi_id=b.id))
         assert (refused.value.code, refused.value.field) == ("kpi_driver_cycle", "driver_kpi_id")
         assert (
             refused.value.detail == "This driver makes a KPI driver cycle: KPI-B → KPI-A → KPI-B."
@@ -167,5 +168,5 @@ class TestDrivers:
         a, b = await make_kpi(session), await make_kpi(session)
         await make_driver(session, a, b)
         with pytest.raises(Conflict) as refused:
-            await service.add_driver(session, SYSTEM, b.id, DriverCreate(driver_kpi_id=a.id))
+            await kpi_drivers.add_driver(session, SYSTEM, b.id, DriverCreate(driver_kpi_id=a.id))
         assert (refused.value.code, refused.value.field) == ("duplicate_driver", "driver_kpi_id")

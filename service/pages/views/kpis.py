@@ -17,6 +17,7 @@ from service.auth import policy
 from service.auth.policy import Permission
 from service.errors import DomainError
 from service.initiatives import browse
+from service.kpis import drivers as kpi_drivers
 from service.kpis import measurements
 from service.kpis import service as kpis
 from service.kpis.payloads import MeasurementCreate
@@ -116,7 +117,7 @@ async def kpi_page(session: AsyncSession, kpi_id: int, form: FormState | None = 
     view = await kpis.get_kpi_view(session, kpi_id)
     rows = list(await measurements.list_measurements(session, kpi_id, limit=MEASUREMENTS))
     rows.sort(key=lambda m: m.measured_on, reverse=True)
-    drivers, driven = await kpis.list_drivers(session, kpi_id)
+    drivers, driven = await kpi_drivers.list_drivers(session, kpi_id)
     departments = await options.departments(session)
     history = await audit_service.history(session, "kpi", kpi_id, limit=HISTORY, cursor=None)
     return KpiPage(
