@@ -85,17 +85,9 @@ MEASUREMENT_COLUMNS: tuple[Any, ...] = tuple(KpiMeasurement.__table__.columns)  
 
 
 async def list_measurement_rows(
-    session: AsyncSession,
-    kpi_id: int,
-    *,
-    limit: int,
-    cursor: str | None = None,
-    measured_from: date | None = None,
-    measured_to: date | None = None,
-    updated_since: datetime | None = None,
+    session: AsyncSession, filters: listing.MeasurementFilters, *, limit: int, cursor: str | None
 ) -> Sequence[sa.Row[Any]]:
     """`list_measurements` as rows of MEASUREMENT_COLUMNS."""
-    filters = listing.MeasurementFilters([kpi_id], measured_from, measured_to, updated_since)
     stmt = await _listed(session, select(*MEASUREMENT_COLUMNS), filters, limit, cursor)
     return await crud.plain_rows(session, stmt)
 

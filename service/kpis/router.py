@@ -25,7 +25,7 @@ from service.kpis.payloads import (
     MeasurementPublic,
     counts_as_shared,
 )
-from service.listing.kpis import KpiFilters
+from service.listing.kpis import KpiFilters, MeasurementFilters
 from service.pagination import Page, page_of
 
 router = APIRouter(prefix="/kpis", tags=["kpis"])
@@ -123,14 +123,9 @@ async def list_measurements(
     updated_since: datetime | None = Query(None),
 ) -> Response:
     """Measurements of a KPI in id order, keyset-paginated."""
+    filters = MeasurementFilters([kpi_id], measured_from, measured_to, updated_since)
     rows = await measurements.list_measurement_rows(
-        session,
-        kpi_id,
-        limit=page.limit,
-        cursor=page.cursor,
-        measured_from=measured_from,
-        measured_to=measured_to,
-        updated_since=updated_since,
+        session, filters, limit=page.limit, cursor=page.cursor
     )
     return json_response(MEASUREMENT.page(*page_of(rows, page.limit)))
 

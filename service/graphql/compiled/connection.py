@@ -1,5 +1,6 @@
 """Compile a connection: a keyset page of rows with the connection fields asked for."""
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -40,17 +41,19 @@ class PageParams:
             bind_page(self.prefix, self.page.ordered, self.page.ranges, args, after, params)
 
 
-class Connections:
+class Connections(ABC):
     """The connection part of the compiler (`Compiler` gives the object walk)."""
 
     aliases: int
     pages: list[PageParams]
 
+    @abstractmethod
     def collect(self, type_name: str, selection_sets: Iterable[SelectionSetNode | None]) -> Groups:
-        raise NotImplementedError
+        """The selected fields by response key (the compiler's walk)."""
 
+    @abstractmethod
     def object(self, type_name: str, row: str, nodes: list[FieldNode]) -> str:
-        raise NotImplementedError
+        """The JSON object of `row` for the selection `nodes` (the compiler's walk)."""
 
     def alias(self) -> str:
         self.aliases += 1

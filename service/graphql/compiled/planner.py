@@ -58,13 +58,8 @@ class Planner:
     ) -> Ready | None:
         """The ready plan already made for this request, else None (not made, or nothing
         to compile)."""
-        digest = document_hash(query)
-        found = self.plans.get((digest, operation_name))
-        if not isinstance(found, tuple):
-            return None
-        switches = tuple(_hashable(variables.get(name)) for name in found)
-        ready = self.plans.get((digest, operation_name, switches))
-        return ready if isinstance(ready, Ready) else None
+        found = self._found(document_hash(query), operation_name, variables)
+        return found if isinstance(found, Ready) else None
 
     async def ready(
         self,
@@ -76,14 +71,9 @@ class Planner:
         """The ready plan of this request, made (off the event loop) on a miss; None when
         the resolvers must answer."""
         digest = document_hash(query)
-        found = self.plans.get((digest, operation_name))
-        if found is NO_PLAN:
-            return None
-        if isinstance(found, tuple):  # the directives' variable names
-            switches = tuple(_hashable(variables.get(name)) for name in found)
-            ready = self.plans.get((digest, operation_name, switches))
-            if ready is not None:
-                return ready if isinstance(ready, Ready) else None
+        found = self._found(digest, operation_name, variables)
+        if found is not None:
+            return found if isinstance(found, Ready) else None
         made = await off_loop(self._make, query, operation_name, variables, limits)
         if made is None:
             if len(query) <= CACHED_BYTES:
@@ -95,6 +85,14 @@ class Planner:
             switches = tuple(_hashable(variables.get(name)) for name in names)
             self.plans.put((digest, operation_name, switches), ready or NO_PLAN)
         return ready
+
+    def _found(self, digest: str, operation_name: str | None, variables: dict[str, Any]) -> Any:
+        """What is cached for this request: a Ready plan, NO_PLAN, or None (not made)."""
+        found = self.plans.get((digest, operation_name))
+        if not isinstance(found, tuple):  # NO_PLAN for the whole document, or not made
+            return found
+        switches = tuple(_hashable(variables.get(name)) for name in found)  # @skip/@include
+        return self.plans.get((digest, operation_name, switches))
 
     def _make(
         self,

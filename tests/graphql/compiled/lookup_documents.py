@@ -4,6 +4,7 @@ Database and global ids, unknown ones, and where bad values are allowed, malform
 ids of another type, and both or neither of id and key.
 """
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from hypothesis import strategies as st
@@ -15,24 +16,28 @@ from tests.graphql.compiled.portfolio import Portfolio
 LOOKUP_ROOTS = ("node", "nodes", *BY_KEY)
 
 
-class LookupWriter:
+class LookupWriter(ABC):
     """The lookups part of the document writer (`Writer` gives values and objects)."""
 
     draw: Any
     portfolio: Portfolio
     bad: bool
 
+    @abstractmethod
     def value(self, graphql_type: str, value: Any, enum: bool = False) -> str:
-        raise NotImplementedError
+        """A literal or a variable for `value` (the document writer's)."""
 
+    @abstractmethod
     def directive(self) -> str:
-        raise NotImplementedError
+        """Maybe an @include/@skip (the document writer's)."""
 
+    @abstractmethod
     def object(self, type_name: str, depth: int) -> str:
-        raise NotImplementedError
+        """A selection of a `type_name` object (the document writer's)."""
 
+    @abstractmethod
     def chance(self, p: float) -> bool:
-        raise NotImplementedError
+        """True with probability `p` (the document writer's draw)."""
 
     def lookup(self, root: str, depth: int) -> str:
         """A root lookup's arguments and selection."""
